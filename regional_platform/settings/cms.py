@@ -1,0 +1,17 @@
+"""Wagtail, which runs inside every school's schema."""
+
+from .environment import env_str
+
+WAGTAIL_SITE_NAME = "Regional school sites"
+# One global value; mail that must link to a school's own host builds its links
+# from the school's domain instead (tenants.urls.school_url).
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls", "zip", "jpg", "png"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the servers do not reach the internet
+WAGTAIL_I18N_ENABLED = False
+# Wagtail's background tasks (django-tasks) carry no schema: run them immediately,
+# inside the request's schema (design.md, "Wagtail's background tasks").
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,18 @@
+"""Development: `make demo` and `manage.py` on a developer's machine."""
+
+from .environment import env_bool, env_int, env_str
+
+import os
+
+os.environ.setdefault("PLATFORM_SCHEME", "http")
+os.environ.setdefault("PLATFORM_PORT", "8000")
+
+from .base import *  # noqa: E402, F403
+from .base import PLATFORM_DOMAIN  # noqa: E402
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-secret-key-not-for-production")
+ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "127.0.0.1"]
+# Invitation links are printed on the console instead of being e-mailed.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}:{env_int('PLATFORM_PORT', 8000)}"

@@ -1,0 +1,61 @@
+"""Forms of the regional console; they parse input and leave the rules to the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tenants.services.provisioning import Person, SchoolDetails, school_details_clean
+
+
+class SchoolProvisionForm(forms.Form):
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255)
+    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    short_name = forms.CharField(label=_("Short name"), max_length=100)
+    bin = forms.CharField(label=_("BIN"), max_length=20, help_text=_("12 digits."))
+    region = forms.CharField(label=_("Region"), max_length=150)
+    district = forms.CharField(label=_("District"), max_length=150)
+    address = forms.CharField(label=_("Address"), max_length=300)
+    subdomain = forms.CharField(
+        label=_("Subdomain"),
+        max_length=63,
+        help_text=_("Lowercase Latin letters, digits and hyphens, like school-7."),
+    )
+    head_full_name = forms.CharField(label=_("Head of school: full name"), max_length=150)
+    head_email = forms.CharField(label=_("Head of school: e-mail"), max_length=254)
+    administrator_full_name = forms.CharField(
+        label=_("Site administrator: full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave empty if the head of school is also the site administrator."),
+    )
+    administrator_email = forms.CharField(label=_("Site administrator: e-mail"), max_length=254, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        details = SchoolDetails(
+            name_kk=data["name_kk"],
+            name_ru=data["name_ru"],
+            name_en=data.get("name_en", ""),
+            short_name=data["short_name"],
+            bin=data["bin"],
+            region=data["region"],
+            district=data["district"],
+            address=data["address"],
+            subdomain=data["subdomain"],
+            head=Person(data["head_full_name"], data["head_email"]),
+            administrator=Person(data.get("administrator_full_name", ""), data.get("administrator_email", "")),
+        )
+        try:
+            self.details = school_details_clean(details)
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field_name if field_name in self.fields else None, message)
+        return data
+
+
+class SchoolSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or BIN"), required=False, max_length=100)

@@ -1,0 +1,62 @@
+"""Fill the platform with a demo region: an office account and three schools.
+
+Used by ``make demo``. Safe to run again: existing schools are kept; the demo
+accounts get fresh passwords, printed with their sign-in links.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
+
+from tenants.hosts import absolute_url
+from tenants.models import Domain
+from tenants.services.school_import import school_rows_import, school_rows_read
+
+DEMO_FILE = Path(settings.BASE_DIR) / "examples" / "schools.csv"
+OFFICE_USERNAME = "office"
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Command(BaseCommand):
+    help = "Create a demo region (regional office account and three schools) and print how to sign in."
+
+    def handle(self, *args, **options):
+        rows = school_rows_read(DEMO_FILE.read_bytes())
+        school_rows_import(rows)
+        for row in rows:
+            for problem in row.problems:
+                self.stderr.write(f"{DEMO_FILE}:{row.number}: {problem}")
+
+        User = get_user_model()
+        office, _ = User.objects.get_or_create(username=OFFICE_USERNAME, defaults={"is_staff": True})
+        password = _password()
+        office.set_password(password)
+        office.is_staff = True
+        office.save()
+
+        out = self.stdout.write
+        out("")
+        out(self.style.SUCCESS("Demo region ready."))
+        out(f"Regional console: {absolute_url(settings.PLATFORM_DOMAIN)}")
+        out(f"    sign in as {OFFICE_USERNAME} / {password}")
+        domains = Domain.objects.filter(is_primary=True, tenant__bin__in=[row.details.bin for row in rows])
+        for domain in domains.select_related("tenant").order_by("domain"):
+            out("")
+            out(f"{domain.tenant.name_en or domain.tenant.name_kk}")
+            out(f"    site:   {absolute_url(domain.domain)}")
+            out(f"    editor: {absolute_url(domain.domain, '/admin/')}")
+            with schema_context(domain.tenant.schema_name):
+                for user in User.objects.filter(is_active=True).order_by("username"):
+                    password = _password()
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                    groups = ", ".join(user.groups.values_list("name", flat=True))
+                    out(f"    {user.username} / {password}  ({groups})")
+        out("")

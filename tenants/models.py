@@ -1,0 +1,74 @@
+"""The region's schools (one PostgreSQL schema each) and the hosts they answer on."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .validators import validate_bin
+
+
+class School(TenantMixin):
+    """A school of the region and its website; its schema holds the site's content and people."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    name_kk = models.CharField(_("name in Kazakh"), max_length=255)
+    name_ru = models.CharField(_("name in Russian"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+    short_name = models.CharField(_("short name"), max_length=100)
+    bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
+    region = models.CharField(_("region"), max_length=150)
+    district = models.CharField(_("district"), max_length=150)
+    address = models.CharField(_("address"), max_length=300)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # school_provision builds the schema from the template; never by migrations on save.
+    auto_create_schema = False
+    # Deleting a row must never destroy a school's content by accident.
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name_kk"]
+        indexes = [models.Index(fields=["region", "district"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The school's name in the active language, falling back to Kazakh."""
+        language = (get_language() or "kk")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_kk
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+
+class Domain(DomainMixin):
+    """A host name of a school: its platform subdomain (primary) or a custom domain."""
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class SchemaTemplate(models.Model):
+    """The SQL that migrations run to build a school schema, replayed to provision a school.
+
+    One row per migration state (``fingerprint``); see ``tenants.services.schema_template``.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    statement_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"schema template {self.fingerprint[:12]} ({self.statement_count} statements)"

@@ -1,0 +1,53 @@
+"""The regional console at PLATFORM_DOMAIN: sign-in, the list of schools, opening a school."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import user_passes_test
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tenants.forms import SchoolProvisionForm, SchoolSearchForm
+from tenants.hosts import absolute_url
+from tenants.selectors import school_list
+from tenants.services.provisioning import school_provision
+
+SCHOOLS_PER_PAGE = 50
+
+regional_staff_required = user_passes_test(lambda user: user.is_active and user.is_staff, login_url="console:login")
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    template_name = "tenants/console/login.html"
+    redirect_authenticated_user = True
+
+
+@regional_staff_required
+def school_list_view(request):
+    search_form = SchoolSearchForm(request.GET)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    page = Paginator(school_list(search=search), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    for school in page.object_list:
+        school.site_url = absolute_url(school.primary_host) if school.primary_host else ""
+        school.editor_url = absolute_url(school.primary_host, "/admin/") if school.primary_host else ""
+    return render(request, "tenants/console/school_list.html", {"page": page, "search_form": search_form})
+
+
+@regional_staff_required
+@require_http_methods(["GET", "POST"])
+def school_create_view(request):
+    form = SchoolProvisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        provisioned = school_provision(details=form.details)
+        messages.success(request, _("The site of %(school)s is open.") % {"school": provisioned.school.name})
+        return render(
+            request,
+            "tenants/console/school_created.html",
+            {
+                "provisioned": provisioned,
+                "site_url": absolute_url(provisioned.hostname),
+                "editor_url": absolute_url(provisioned.hostname, "/admin/"),
+            },
+        )
+    return render(request, "tenants/console/school_form.html", {"form": form})
