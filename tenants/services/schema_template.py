@@ -39,19 +39,23 @@ BUILD_SCHEMA = "zz_school_template_build"
 # Serialises template builds across processes (any constant unique to this use).
 _BUILD_LOCK_KEY = 72_401_001
 
+# Django records each applied migration with this statement, in the migration's transaction.
+_MIGRATION_RECORDED = 'INSERT INTO "django_migrations"'
 # Statements that only read, or only steer the session, are not replayed.
 _SKIPPED_PREFIXES = ("SELECT", "SHOW", "SET SEARCH_PATH")
 
 
 @cache
 def migrations_fingerprint() -> str:
-    """A digest of every migration file of the tenant apps: it changes when any migration does."""
+    """A digest of every tenant migration file, and of this module, which decides what is recorded."""
     tenant_labels = {
         config.label
         for config in _tenant_app_configs()  # labels, since migrations are keyed by label
     }
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256()
+    with open(__file__, "rb") as this_module:
+        digest.update(hashlib.sha256(this_module.read()).digest())
     for app_label, name in sorted(loader.disk_migrations):
         if app_label not in tenant_labels:
             continue
@@ -108,6 +112,11 @@ def _recorded_migration_sql() -> list[str]:
             raw_cursor = context["cursor"].cursor
             for one in params if many else [params]:
                 statements.append(raw_cursor.mogrify(sql, one).decode())
+            if sql.startswith(_MIGRATION_RECORDED):
+                # Each migration commits on its own, which fires deferred foreign-key
+                # checks; the replay is one transaction, so fire them here instead
+                # (PostgreSQL refuses ALTER TABLE on a table with pending trigger events).
+                statements.extend(["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"])
         return result
 
     with connection.cursor() as cursor:

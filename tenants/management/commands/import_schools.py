@@ -1,5 +1,6 @@
 """Onboard schools from a CSV file (columns in the README): ``manage.py import_schools FILE.csv``."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}") from None
 
-        with tqdm(total=len(rows), unit=_("school"), disable=options["no_progress"], file=self.stderr) as bar:
+        with tqdm(total=len(rows), unit=_("school"), disable=options["no_progress"], file=sys.stderr) as bar:
             school_rows_import(rows, progress=lambda row: bar.update(1))
 
         labels = {
