@@ -322,6 +322,8 @@ def main(argv: list[str]) -> int:
             if mode == "run":
                 return _run(rest)
             if mode == "test":
+                # Importing this package ran celery.py, which defaults the settings to dev.
+                os.environ["DJANGO_SETTINGS_MODULE"] = "regional_platform.settings.test"
                 return _run([python, "-m", "pytest", *rest])
             for step in (["migrate_schemas", "--noinput"], ["demo_region"]):
                 code = _run([python, "manage.py", *step])

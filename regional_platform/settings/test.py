@@ -1,6 +1,7 @@
 """The test suite: real PostgreSQL and Redis, fast password hashing, mail kept in memory."""
 
 import os
+import uuid
 
 os.environ.setdefault("PLATFORM_SCHEME", "http")
 os.environ.setdefault("PLATFORM_PORT", "80")
@@ -14,5 +15,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# A separate key space, so tests never see the demo's cache.
-CACHES["default"]["KEY_PREFIX"] = "test"
+# A key space of its own per run: schools of an earlier run had the same schema
+# names but other rows, and must not answer from the cache.
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+CACHES["default"]["TIMEOUT"] = 600

@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+# With DATABASE_URL / REDIS_URL unset, an embedded PostgreSQL and Redis run under .data/.
+
+PYTHON_BOOTSTRAP ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+LAUNCH := $(PYTHON) -m regional_platform.launcher
+
+.PHONY: install demo test run check lint format bench messages clean-data
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install  ## migrate, create a demo region, serve web + worker + beat until Ctrl-C
+	$(LAUNCH) demo
+
+test: install  ## the whole suite against real PostgreSQL and Redis (PYTEST_ARGS=... to narrow)
+	$(LAUNCH) test -- $(PYTEST_ARGS)
+
+run: install  ## any command with the services, e.g. make run CMD="python manage.py shell"
+	$(LAUNCH) run -- $(CMD)
+
+check: install  ## Django's system checks and the missing-migrations check
+	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py check && $(PYTHON) manage.py makemigrations --check --dry-run"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install  ## provisioning benchmark (N=50 schools by default)
+	$(LAUNCH) run -- $(PYTHON) bench/provision.py $(BENCH_ARGS)
+
+messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
+	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"
+
+clean-data:  ## forget the embedded databases (stop `make demo` first)
+	rm -rf .data

@@ -1,0 +1,42 @@
+"""Build test data through the real services, as the platform itself does."""
+
+import itertools
+
+from tenants.services.provisioning import Person, ProvisionedSchool, SchoolDetails, school_provision
+from tenants.validators import bin_check_digit
+
+_numbers = itertools.count(1)
+
+
+def valid_bin(serial: int) -> str:
+    """A BIN with a correct check digit, unique per serial."""
+    for salt in range(10):
+        first_eleven = f"99{salt}40{serial:06d}"[:11]
+        digit = bin_check_digit(first_eleven)
+        if digit is not None:
+            return first_eleven + str(digit)
+    raise AssertionError("no BIN for this serial")
+
+
+def school_details(**overrides) -> SchoolDetails:
+    """Valid details for a new school; any field can be overridden."""
+    number = next(_numbers)
+    values = {
+        "name_kk": f"№{number} мектеп",
+        "name_ru": f"Школа №{number}",
+        "name_en": f"School No. {number}",
+        "short_name": f"S{number}",
+        "bin": valid_bin(number),
+        "region": "Abai region",
+        "district": "Semey",
+        "address": f"{number} Abai avenue, Semey",
+        "subdomain": f"t-school-{number}",
+        "head": Person(f"Head Number{number}", f"head{number}@example.kz"),
+        "administrator": Person(f"Admin Number{number}", f"admin{number}@example.kz"),
+    }
+    values.update(overrides)
+    return SchoolDetails(**values)
+
+
+def school_create(**overrides) -> ProvisionedSchool:
+    return school_provision(details=school_details(**overrides), send_invitations=False)

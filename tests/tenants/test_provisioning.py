@@ -1,0 +1,163 @@
+"""school_provision: what it builds, what it refuses, and that a failure leaves nothing behind."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django_tenants.utils import schema_context, schema_exists
+from wagtail.models import Page, Site
+
+from school_sections.models import SchoolHomePage
+from tenants.models import Domain, School
+from tenants.services import provisioning
+from tenants.services.provisioning import Person, school_provision
+from tests.factories import school_details, valid_bin
+from workflows.roles import Role
+
+
+def _errors(**overrides) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as error:
+        school_provision(details=school_details(**overrides))
+    return error.value.message_dict
+
+
+def test_provisioned_school_has_schema_domain_home_page_site_and_accounts(make_school):
+    provisioned = make_school(subdomain="new-school", name_kk="Жаңа мектеп")
+    school = provisioned.school
+
+    assert school.schema_name == "school_new_school"
+    assert schema_exists(school.schema_name)
+    assert provisioned.hostname == "new-school.edu.test"
+    assert Domain.objects.get(tenant=school).domain == "new-school.edu.test"
+    with schema_context(school.schema_name):
+        site = Site.objects.get()
+        assert site.hostname == "new-school.edu.test"
+        assert site.is_default_site
+        home = site.root_page.specific
+        assert isinstance(home, SchoolHomePage)
+        assert home.title == "Жаңа мектеп"
+        # Wagtail's "Welcome" page is gone: the root has one child, the school's home.
+        assert [page.specific_class for page in Page.get_first_root_node().get_children()] == [SchoolHomePage]
+        users = {user.email: set(user.groups.values_list("name", flat=True)) for user in get_user_model().objects.all()}
+    head_email = provisioned.invitations[0].email
+    assert users == {
+        head_email: {Role.DIRECTOR.value},
+        provisioned.invitations[1].email: {Role.SITE_ADMINISTRATOR.value},
+    }
+
+
+def test_head_without_administrator_gets_both_roles(make_school):
+    provisioned = make_school(administrator=None)
+    with schema_context(provisioned.school.schema_name):
+        (user,) = get_user_model().objects.all()
+        assert set(user.groups.values_list("name", flat=True)) == {Role.DIRECTOR.value, Role.SITE_ADMINISTRATOR.value}
+        assert not user.has_usable_password()
+    assert len(provisioned.invitations) == 1
+
+
+def test_same_person_as_head_and_administrator_gets_one_account(make_school):
+    head = Person("Aigerim Zhumabekova", "Director@School.kz")
+    provisioned = make_school(head=head, administrator=Person("Aigerim Zhumabekova", "director@school.kz"))
+    with schema_context(provisioned.school.schema_name):
+        assert list(get_user_model().objects.values_list("email", flat=True)) == ["director@school.kz"]
+
+
+def test_invitations_are_emailed_after_commit_with_links_to_the_schools_own_host(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        provisioned = school_provision(details=school_details(subdomain="mail-school"))
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(i.email for i in provisioned.invitations)
+    for message in mail.outbox:
+        assert re.search(r"http://mail-school\.edu\.test/invite/[\w-]+/[\w-]+/", message.body)
+
+
+def test_invitation_link_sets_the_password_once(make_school, client_for):
+    provisioned = make_school(subdomain="invite-school")
+    invitation = provisioned.invitations[0]
+    path = invitation.url.removeprefix("http://invite-school.edu.test")
+    client = client_for("invite-school.edu.test")
+
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "Correct-horse-7", "new_password2": "Correct-horse-7"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    with schema_context(provisioned.school.schema_name):
+        assert get_user_model().objects.get(email=invitation.email).check_password("Correct-horse-7")
+
+    again = client_for("invite-school.edu.test").get(path, follow=True)
+    assert "no longer works" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name_kk": ""}, "name_kk"),
+        ({"name_ru": "  "}, "name_ru"),
+        ({"short_name": ""}, "short_name"),
+        ({"region": ""}, "region"),
+        ({"district": ""}, "district"),
+        ({"address": ""}, "address"),
+        ({"bin": "12345"}, "bin"),
+        ({"bin": "940140000386"}, "bin"),
+        ({"subdomain": ""}, "subdomain"),
+        ({"subdomain": "www"}, "subdomain"),
+        ({"subdomain": "bad_label"}, "subdomain"),
+        ({"subdomain": "-bad"}, "subdomain"),
+        ({"subdomain": "x" * 51}, "subdomain"),
+        ({"head": Person("", "head@example.kz")}, "head_full_name"),
+        ({"head": Person("Head Person", "not-an-email")}, "head_email"),
+        ({"administrator": Person("", "admin@example.kz")}, "administrator_full_name"),
+        ({"administrator": Person("Admin Person", "admin@")}, "administrator_email"),
+    ],
+)
+def test_each_bad_input_is_refused_naming_its_field(db, overrides, field):
+    errors = _errors(**overrides)
+    assert list(errors) == [field], errors
+    assert all(message.strip() for message in errors[field])
+
+
+def test_all_problems_are_reported_at_once(db):
+    errors = _errors(bin="1", subdomain="WWW_", head=Person("", "nope"))
+    assert {"bin", "subdomain", "head_full_name", "head_email"} <= set(errors)
+
+
+def test_taken_bin_and_subdomain_are_refused(school):
+    errors = _errors(bin=school.school.bin, subdomain="alpha")
+    assert "bin" in errors
+    assert errors["subdomain"] == ["The subdomain “alpha” is already taken."]
+
+
+def test_subdomain_is_normalised_to_lowercase_before_checks(make_school):
+    provisioned = make_school(subdomain="  Mixed-Case ")
+    assert provisioned.hostname == "mixed-case.edu.test"
+
+
+def test_refused_input_writes_nothing(db):
+    schools_before = School.objects.count()
+    _errors(subdomain="ok-subdomain", bin="000000000001")
+    assert School.objects.count() == schools_before
+    assert not schema_exists("school_ok_subdomain")
+
+
+def test_failure_mid_way_leaves_no_schema_row_domain_or_user(db, monkeypatch):
+    def fail_after_site_was_installed(**kwargs):
+        raise RuntimeError("mail server exploded")
+
+    monkeypatch.setattr(provisioning, "_accounts_create", fail_after_site_was_installed)
+    details = school_details(subdomain="doomed", bin=valid_bin(9999))
+    with pytest.raises(RuntimeError):
+        school_provision(details=details)
+
+    assert connection.schema_name == "public"
+    assert not School.objects.filter(bin=details.bin).exists()
+    assert not Domain.objects.filter(domain="doomed.edu.test").exists()
+    assert not schema_exists("school_doomed")
+    # The same details now go through: nothing was left to collide with.
+    monkeypatch.undo()
+    assert school_provision(details=details, send_invitations=False).school.bin == details.bin

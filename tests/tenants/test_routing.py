@@ -1,0 +1,49 @@
+"""Hosts: the platform, a school, an unknown host and a suspended school."""
+
+from tenants.models import School
+
+
+def test_school_host_serves_the_schools_home_page(school, client_for):
+    response = client_for(school.hostname).get("/")
+    assert response.status_code == 200
+    assert school.school.name_en in response.content.decode()
+
+
+def test_platform_domain_serves_the_regional_console(db, client_for):
+    response = client_for("edu.test").get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert client_for("edu.test").get("/login/").status_code == 200
+
+
+def test_school_host_does_not_serve_the_console(school, client_for):
+    assert client_for(school.hostname).get("/login/").status_code == 404
+
+
+def test_unknown_host_gets_a_friendly_404(db, client_for):
+    response = client_for("no-such-school.edu.test").get("/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "No school site here" in body
+    assert "no-such-school.edu.test" in body
+
+
+def test_unknown_host_page_speaks_the_visitors_language(db, client_for):
+    body = client_for("no-such-school.edu.test", language="ru").get("/").content.decode()
+    assert 'lang="ru"' in body
+    assert "No school site here" not in body
+
+
+def test_suspended_school_gets_a_503_that_says_so(make_school, client_for):
+    provisioned = make_school(subdomain="sleepy")
+    School.objects.filter(pk=provisioned.school.pk).update(status=School.Status.SUSPENDED)
+    for path in ("/", "/admin/"):
+        response = client_for("sleepy.edu.test").get(path)
+        assert response.status_code == 503
+        assert "This site is suspended" in response.content.decode()
+
+
+def test_missing_page_on_a_school_site_is_a_friendly_404(school, client_for):
+    response = client_for(school.hostname).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
