@@ -33,27 +33,31 @@ class SchoolProvisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
+        # Check with the service even when some fields failed here, so that every
+        # problem shows at once; a field keeps only its first kind of error.
+        value = {name: data.get(name, "") for name in self.fields}
         details = SchoolDetails(
-            name_kk=data["name_kk"],
-            name_ru=data["name_ru"],
-            name_en=data.get("name_en", ""),
-            short_name=data["short_name"],
-            bin=data["bin"],
-            region=data["region"],
-            district=data["district"],
-            address=data["address"],
-            subdomain=data["subdomain"],
-            head=Person(data["head_full_name"], data["head_email"]),
-            administrator=Person(data.get("administrator_full_name", ""), data.get("administrator_email", "")),
+            name_kk=value["name_kk"],
+            name_ru=value["name_ru"],
+            name_en=value["name_en"],
+            short_name=value["short_name"],
+            bin=value["bin"],
+            region=value["region"],
+            district=value["district"],
+            address=value["address"],
+            subdomain=value["subdomain"],
+            head=Person(value["head_full_name"], value["head_email"]),
+            administrator=Person(value["administrator_full_name"], value["administrator_email"]),
         )
         try:
             self.details = school_details_clean(details)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
+                target = field_name if field_name in self.fields else None
+                if target in self.errors:
+                    continue
                 for message in messages:
-                    self.add_error(field_name if field_name in self.fields else None, message)
+                    self.add_error(target, message)
         return data
 
 

@@ -114,14 +114,12 @@ def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:
 def _duplicates_within_file(rows: list[ImportRow]) -> None:
     first_seen: dict[tuple[str, str], int] = {}
     for row in rows:
-        if row.outcome is not None:
-            continue
         for key, label in (("bin", _("BIN")), ("subdomain", _("subdomain"))):
             value = getattr(row.details, key).replace(" ", "").lower()
             if not value:
                 continue
             earlier = first_seen.setdefault((key, value), row.number)
-            if earlier != row.number:
+            if earlier != row.number and row.outcome in (None, RowOutcome.REFUSED):
                 row.outcome = RowOutcome.REFUSED
                 row.problems.append(
                     _("The same %(what)s as line %(line)d of this file.") % {"what": label, "line": earlier}

@@ -1,0 +1,102 @@
+"""The regional console: sign-in, the list of schools, opening a school from the browser."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_tenants.utils import schema_exists
+
+from tenants.models import School
+from tests.factories import valid_bin
+
+CONSOLE = "edu.test"
+
+
+@pytest.fixture
+def office_client(db, client_for):
+    user = get_user_model().objects.create_user("inspector", password="irrelevant", is_staff=True)
+    client = client_for(CONSOLE)
+    client.force_login(user)
+    return client
+
+
+def _form(**overrides):
+    data = {
+        "name_kk": "Жаңа мектеп",
+        "name_ru": "Новая школа",
+        "name_en": "New School",
+        "short_name": "New",
+        "bin": valid_bin(4242),
+        "region": "Abai region",
+        "district": "Semey",
+        "address": "1 Abai avenue",
+        "subdomain": "console-made",
+        "head_full_name": "Head Person",
+        "head_email": "head@console.kz",
+        "administrator_full_name": "",
+        "administrator_email": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_console_requires_regional_staff(db, client_for):
+    anonymous = client_for(CONSOLE).get("/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
+
+    not_staff = get_user_model().objects.create_user("teacher", password="irrelevant")
+    client = client_for(CONSOLE)
+    client.force_login(not_staff)
+    assert client.get("/schools/new/").status_code == 302
+
+
+def test_sign_in_with_password(db, client_for):
+    get_user_model().objects.create_user("office", password="Regional-pass-1", is_staff=True)
+    client = client_for(CONSOLE)
+    response = client.post("/login/", {"username": "office", "password": "Regional-pass-1"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_school_list_links_to_each_site_and_editor(office_client, school, other_school):
+    body = office_client.get("/").content.decode()
+    assert 'href="http://alpha.edu.test/"' in body
+    assert 'href="http://alpha.edu.test/admin/"' in body
+    assert 'href="http://beta.edu.test/admin/"' in body
+
+
+def test_school_list_search_by_name_or_bin(office_client, school, other_school):
+    body = office_client.get("/", {"q": other_school.school.bin}).content.decode()
+    assert "beta.edu.test" in body
+    assert "alpha.edu.test" not in body
+
+
+def test_school_list_query_count_does_not_grow_with_schools(office_client, school, make_school, django_assert_max_num_queries):
+    office_client.get("/")
+    with django_assert_max_num_queries(8) as few:
+        office_client.get("/")
+    for _ in range(3):
+        make_school()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        office_client.get("/")
+
+
+def test_open_a_school_from_the_console(office_client):
+    response = office_client.post("/schools/new/", _form())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "http://console-made.edu.test/invite/" in body
+    assert School.objects.filter(schema_name="school_console_made").exists()
+    assert schema_exists("school_console_made")
+
+
+def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(office_client, school):
+    response = office_client.post(
+        "/schools/new/", _form(bin="123", subdomain="alpha", head_email="nope", name_ru="")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"bin", "subdomain", "head_email", "name_ru"}
+    assert "already taken" in form.errors["subdomain"][0]
+    # What was typed is kept, so nothing has to be entered again.
+    assert 'value="Жаңа мектеп"' in response.content.decode()
+    assert not School.objects.filter(name_kk="Жаңа мектеп").exists()
