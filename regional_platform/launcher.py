@@ -258,11 +258,19 @@ class Services(contextlib.AbstractContextManager):
     """Provide DATABASE_URL and REDIS_URL in ``os.environ`` for the duration."""
 
     def __init__(self, data_dir: Path = DATA_DIR):
+        self.data_dir = data_dir
         self.postgres = EmbeddedPostgres(data_dir)
         self.redis = EmbeddedRedis(data_dir)
 
     def __enter__(self):
         try:
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ServiceError(
+                    f"cannot create the data folder {self.data_dir} ({exc.strerror}); "
+                    "set PLATFORM_DATA_DIR to a writable folder, or DATABASE_URL and REDIS_URL."
+                ) from exc
             if not os.environ.get("DATABASE_URL"):
                 os.environ["DATABASE_URL"] = self.postgres.start()
                 print(f"embedded PostgreSQL: {os.environ['DATABASE_URL']} (data in {self.postgres.pgdata})")

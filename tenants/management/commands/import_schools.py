@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from tenants.services.school_import import ImportFileError, RowOutcome, school_rows_import, school_rows_read
@@ -34,9 +35,9 @@ class Command(BaseCommand):
             school_rows_import(rows, progress=lambda row: bar.update(1))
 
         labels = {
-            RowOutcome.CREATED: _("created"),
-            RowOutcome.ALREADY_THERE: _("already there, unchanged"),
-            RowOutcome.REFUSED: _("refused"),
+            RowOutcome.CREATED: pgettext("import outcome", "created"),
+            RowOutcome.ALREADY_THERE: pgettext("import outcome", "already there, unchanged"),
+            RowOutcome.REFUSED: pgettext("import outcome", "refused"),
         }
         for row in rows:
             line = _("line %(line)d") % {"line": row.number}
