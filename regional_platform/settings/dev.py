@@ -1,14 +1,14 @@
 """Development: `make demo` and `manage.py` on a developer's machine."""
 
-from .environment import env_bool, env_int, env_str
-
 import os
+
+from .environment import env_bool, env_int, env_str
 
 os.environ.setdefault("PLATFORM_SCHEME", "http")
 os.environ.setdefault("PLATFORM_PORT", "8000")
 
-from .base import *  # noqa: E402, F403
-from .base import PLATFORM_DOMAIN  # noqa: E402
+from .base import *  # noqa: F403
+from .base import PLATFORM_DOMAIN
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-secret-key-not-for-production")

@@ -7,8 +7,8 @@ os.environ.setdefault("PLATFORM_SCHEME", "http")
 os.environ.setdefault("PLATFORM_PORT", "80")
 os.environ.setdefault("PLATFORM_DOMAIN", "edu.test")
 
-from .base import *  # noqa: E402, F403
-from .base import CACHES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import CACHES
 
 SECRET_KEY = "test-secret-key"  # noqa: S105
 DEBUG = False

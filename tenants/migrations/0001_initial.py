@@ -2,62 +2,87 @@
 
 import django.db.models.deletion
 import django_tenants.postgresql_backend.base
-import tenants.validators
 from django.db import migrations, models
+
+import tenants.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SchemaTemplate',
+            name="SchemaTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('sql', models.TextField()),
-                ('statement_count', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("sql", models.TextField()),
+                ("statement_count", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('name_kk', models.CharField(max_length=255, verbose_name='name in Kazakh')),
-                ('name_ru', models.CharField(max_length=255, verbose_name='name in Russian')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name in English')),
-                ('short_name', models.CharField(max_length=100, verbose_name='short name')),
-                ('bin', models.CharField(max_length=12, unique=True, validators=[tenants.validators.validate_bin], verbose_name='BIN')),
-                ('region', models.CharField(max_length=150, verbose_name='region')),
-                ('district', models.CharField(max_length=150, verbose_name='district')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended')], default='active', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                ("name_kk", models.CharField(max_length=255, verbose_name="name in Kazakh")),
+                ("name_ru", models.CharField(max_length=255, verbose_name="name in Russian")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name in English")),
+                ("short_name", models.CharField(max_length=100, verbose_name="short name")),
+                (
+                    "bin",
+                    models.CharField(
+                        max_length=12, unique=True, validators=[tenants.validators.validate_bin], verbose_name="BIN"
+                    ),
+                ),
+                ("region", models.CharField(max_length=150, verbose_name="region")),
+                ("district", models.CharField(max_length=150, verbose_name="district")),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("suspended", "Suspended")],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'school',
-                'verbose_name_plural': 'schools',
-                'ordering': ['name_kk'],
-                'indexes': [models.Index(fields=['region', 'district'], name='tenants_sch_region_e41bba_idx')],
+                "verbose_name": "school",
+                "verbose_name_plural": "schools",
+                "ordering": ["name_kk"],
+                "indexes": [models.Index(fields=["region", "district"], name="tenants_sch_region_e41bba_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="domains", to="tenants.school"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'domain',
-                'verbose_name_plural': 'domains',
+                "verbose_name": "domain",
+                "verbose_name_plural": "domains",
             },
         ),
     ]

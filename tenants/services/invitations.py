@@ -34,7 +34,10 @@ def invitation_url(*, user, hostname: str) -> str:
     path = reverse(
         "invitation_accept",
         urlconf=settings.ROOT_URLCONF,
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return absolute_url(hostname, path)
 

@@ -23,7 +23,7 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
 from school_sections.models import SchoolHomePage
-from tenants.hosts import school_hostname, schema_name_for
+from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from tenants.services.schema_template import schema_create_from_template, schema_template_current
@@ -240,4 +240,3 @@ def _invitations_send(school: School, invitations: list[Invitation]) -> None:
             # The school exists; a mail server that is down must not undo it. The link
             # is shown to whoever provisioned the school and can be sent again.
             logger.exception("Could not e-mail the invitation for %s at %s", invitation.email, school.schema_name)
-

@@ -67,7 +67,7 @@ def migrations_fingerprint() -> str:
 
 
 def _tenant_app_configs():
-    from django.apps import apps  # noqa: PLC0415
+    from django.apps import apps
 
     tenant_apps = set(settings.TENANT_APPS)
     return [config for config in apps.get_app_configs() if config.name in tenant_apps]

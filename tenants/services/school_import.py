@@ -102,9 +102,7 @@ def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:
     """Mark rows whose school is already provisioned (same BIN, same subdomain): one query."""
     rows = list(rows)
     bins = {row.details.bin.replace(" ", "") for row in rows}
-    existing = dict(
-        Domain.objects.filter(tenant__bin__in=bins, is_primary=True).values_list("tenant__bin", "domain")
-    )
+    existing = dict(Domain.objects.filter(tenant__bin__in=bins, is_primary=True).values_list("tenant__bin", "domain"))
     for row in rows:
         bin_number = row.details.bin.replace(" ", "")
         if bin_number in existing and existing[bin_number] == school_hostname(row.details.subdomain.strip().lower()):
@@ -140,4 +138,3 @@ def school_rows_import(rows: list[ImportRow], *, progress: Callable[[ImportRow],
                 row.problems.extend(validation_messages(exc))
         if progress:
             progress(row)
-

@@ -70,7 +70,9 @@ def test_school_list_search_by_name_or_bin(office_client, school, other_school):
     assert "alpha.edu.test" not in body
 
 
-def test_school_list_query_count_does_not_grow_with_schools(office_client, school, make_school, django_assert_max_num_queries):
+def test_school_list_query_count_does_not_grow_with_schools(
+    office_client, school, make_school, django_assert_max_num_queries
+):
     office_client.get("/")
     with django_assert_max_num_queries(8) as few:
         office_client.get("/")
@@ -90,9 +92,7 @@ def test_open_a_school_from_the_console(office_client):
 
 
 def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(office_client, school):
-    response = office_client.post(
-        "/schools/new/", _form(bin="123", subdomain="alpha", head_email="nope", name_ru="")
-    )
+    response = office_client.post("/schools/new/", _form(bin="123", subdomain="alpha", head_email="nope", name_ru=""))
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"bin", "subdomain", "head_email", "name_ru"}

@@ -41,7 +41,9 @@ def test_provisioned_school_has_schema_domain_home_page_site_and_accounts(make_s
         assert home.title == "Жаңа мектеп"
         # Wagtail's "Welcome" page is gone: the root has one child, the school's home.
         assert [page.specific_class for page in Page.get_first_root_node().get_children()] == [SchoolHomePage]
-        users = {user.email: set(user.groups.values_list("name", flat=True)) for user in get_user_model().objects.all()}
+        users = {
+            user.email: set(user.groups.values_list("name", flat=True)) for user in get_user_model().objects.all()
+        }
     head_email = provisioned.invitations[0].email
     assert users == {
         head_email: {Role.DIRECTOR.value},

@@ -15,4 +15,3 @@ def add_language_argument(parser) -> None:
 
 def activate_language(options) -> None:
     translation.activate(options["language"])
-

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         try:
             rows = school_rows_read(path.read_bytes())
         except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}) from None
+            raise CommandError(
+                _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
+            ) from None
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}") from None
 
