@@ -33,6 +33,7 @@ DATA_DIR = Path(os.environ.get("PLATFORM_DATA_DIR", BASE_DIR / ".data"))
 DATABASE_NAME = "regional_platform"
 POSTGRES_OS_USER = "embedded_postgres"  # PostgreSQL refuses to run as root.
 STOP_TIMEOUT_SECONDS = 15
+DEMO_ACCOUNTS = DATA_DIR / "demo-accounts.txt"  # written by `manage.py demo_region`
 
 
 class ServiceError(Exception):
@@ -303,10 +304,12 @@ def _run(command: list[str]) -> int:
         _terminate(process, signal.SIGINT)
 
 
-def _run_together(commands: dict[str, list[str]]) -> int:
+def _run_together(commands: dict[str, list[str]], banner: str = "") -> int:
     """Run long-lived processes until one exits or we are stopped; then stop them all."""
     processes = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
     try:
+        time.sleep(4)  # let their start-up chatter pass, so the banner is the last thing on screen
+        print(banner + "\nRunning; press Ctrl-C to stop everything.", flush=True)
         while True:
             for name, process in processes.items():
                 if process.poll() is not None:
@@ -325,7 +328,6 @@ def _demo(python: str) -> int:
         if code:
             return code
     address = os.environ.get("DEMO_ADDRESS", "0.0.0.0:8000")
-    print("Serving the demo; press Ctrl-C to stop everything.")
     return _run_together(
         {
             "web": [python, "manage.py", "runserver", "--noreload", address],
@@ -334,7 +336,8 @@ def _demo(python: str) -> int:
                 python, "-m", "celery", "-A", "regional_platform", "beat", "-l", "info",
                 "-s", str(DATA_DIR / "celerybeat-schedule"),
             ],
-        }
+        },
+        banner=DEMO_ACCOUNTS.read_text() if DEMO_ACCOUNTS.exists() else "",
     )  # fmt: skip
 
 
@@ -347,6 +350,8 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     python = sys.executable
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    # Explicitly: a shell that starts us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if mode == "test":
         # Importing this package ran celery.py, which defaults the settings to dev.
         os.environ["DJANGO_SETTINGS_MODULE"] = "regional_platform.settings.test"

@@ -15,3 +15,5 @@ WAGTAIL_I18N_ENABLED = False
 # Wagtail's background tasks (django-tasks) carry no schema: run them immediately,
 # inside the request's schema (design.md, "Wagtail's background tasks").
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Avatars from gravatar.com would leak staff e-mail hashes and fail on closed networks.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -124,14 +124,19 @@ def _duplicates_within_file(rows: list[ImportRow]) -> None:
                 )
 
 
-def school_rows_import(rows: list[ImportRow], *, progress: Callable[[ImportRow], None] | None = None) -> None:
+def school_rows_import(
+    rows: list[ImportRow],
+    *,
+    progress: Callable[[ImportRow], None] | None = None,
+    send_invitations: bool = True,
+) -> None:
     """Provision every row that is new and valid; record each row's outcome and problems."""
     school_rows_mark_existing(rows)
     _duplicates_within_file(rows)
     for row in rows:
         if row.outcome is None:
             try:
-                row.provisioned = school_provision(details=row.details)
+                row.provisioned = school_provision(details=row.details, send_invitations=send_invitations)
                 row.outcome = RowOutcome.CREATED
             except ValidationError as exc:
                 row.outcome = RowOutcome.REFUSED
