@@ -1,0 +1,135 @@
+"""Benchmark: seconds to provision a school, fast path against the migrations baseline.
+
+    make bench                                  # 50 schools fast, 5 by migrations
+    make bench BENCH_ARGS="--schools 200 --baseline 10"
+
+Runs in its own database (<DATABASE_URL's name>_bench), made fresh and dropped
+afterwards, so it never touches the demo's data. Each school is the whole of
+``school_provision``: validation, schema, home page, site, two accounts.
+The baseline is the same service with the schema built by running the
+migrations, which is what django-tenants does by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def _bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Run through the launcher (make bench), or set DATABASE_URL.")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_bench"
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop(url: str) -> None:
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+def _figures(label: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"{label:<12} n={len(seconds):<4} median {statistics.median(seconds):.3f} s   "
+        f"p95 {p95:.3f} s   min {ordered[0]:.3f} s   max {ordered[-1]:.3f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schools", type=int, default=50, help="schools on the fast path (default 50)")
+    parser.add_argument("--baseline", type=int, default=5, help="schools built by migrations (default 5)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+
+    url = _bench_database_url()
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    import django
+
+    django.setup()
+    import logging
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django_tenants.utils import schema_context
+
+    from tenants.hosts import school_hostname
+    from tenants.models import Domain
+    from tenants.services import provisioning
+    from tenants.services.schema_template import schema_migrate
+    from tests.factories import school_details
+
+    logging.disable(logging.INFO)
+    try:
+        started = time.perf_counter()
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        print(f"setup: migrate public schema and record the template: {time.perf_counter() - started:.1f} s")
+
+        def timed(count: int, prefix: str, provision) -> list[float]:
+            seconds = []
+            for number in range(count):
+                details = school_details(subdomain=f"{prefix}-{number}")
+                started = time.perf_counter()
+                provision(details)
+                seconds.append(time.perf_counter() - started)
+            return seconds
+
+        def by_template(details):
+            provisioning.school_provision(details=details)
+
+        def by_migrations(details):
+            # django-tenants' default: save the tenant, then migrate its new schema
+            # (outside a transaction), then the same site and accounts.
+            details = provisioning.school_details_clean(details)
+            school = provisioning._school_instance(details)
+            school.save()
+            hostname = school_hostname(details.subdomain)
+            Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{school.schema_name}"')
+            schema_migrate(school.schema_name)
+            with transaction.atomic(), schema_context(school.schema_name):
+                provisioning._site_install(school=school, hostname=hostname)
+                provisioning._accounts_create(school=school, details=details, hostname=hostname)
+
+        fast = timed(args.schools, "fast", by_template)
+        baseline = timed(args.baseline, "migrated", by_migrations)
+
+        print(f"machine: {os.cpu_count()} cores; PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port}")
+        print(_figures("fast path", fast))
+        print(_figures("migrations", baseline))
+        print(f"speed-up (median): {statistics.median(baseline) / statistics.median(fast):.1f}x")
+    finally:
+        connection.close()
+        if not args.keep:
+            _drop(url)
+
+
+if __name__ == "__main__":
+    main()
