@@ -13,6 +13,7 @@ migrations, which is what django-tenants does by default.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -59,6 +60,48 @@ def _figures(label: str, seconds: list[float]) -> str:
     )
 
 
+def _timed(count: int, prefix: str, provision) -> list[float]:
+    from tests.factories import school_details
+
+    seconds = []
+    for number in range(count):
+        details = school_details(subdomain=f"{prefix}-{number}")
+        started = time.perf_counter()
+        provision(details)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def _by_template(details) -> None:
+    from tenants.services import provisioning
+
+    provisioning.school_provision(details=details)
+
+
+def _by_migrations(details) -> None:
+    """django-tenants' default: save the tenant, migrate its new schema (outside a
+    transaction), then the same site and accounts as the fast path."""
+    from django.db import connection, transaction
+    from django_tenants.utils import schema_context
+
+    from tenants.hosts import school_hostname
+    from tenants.models import Domain
+    from tenants.services import provisioning
+    from tenants.services.schema_template import schema_migrate
+
+    details = provisioning.school_details_clean(details)
+    school = provisioning._school_instance(details)
+    school.save()
+    hostname = school_hostname(details.subdomain)
+    Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{school.schema_name}"')
+    schema_migrate(school.schema_name)
+    with transaction.atomic(), schema_context(school.schema_name):
+        provisioning._site_install(school=school, hostname=hostname)
+        provisioning._accounts_create(school=school, details=details, hostname=hostname)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=50, help="schools on the fast path (default 50)")
@@ -73,54 +116,16 @@ def main() -> None:
     import django
 
     django.setup()
-    import logging
-
-    from django.core.management import call_command
-    from django.db import connection, transaction
-    from django_tenants.utils import schema_context
-
-    from tenants.hosts import school_hostname
-    from tenants.models import Domain
-    from tenants.services import provisioning
-    from tenants.services.schema_template import schema_migrate
-    from tests.factories import school_details
-
     logging.disable(logging.INFO)
+    from django.core.management import call_command
+    from django.db import connection
+
     try:
         started = time.perf_counter()
         call_command("migrate_schemas", interactive=False, verbosity=0)
         print(f"setup: migrate public schema and record the template: {time.perf_counter() - started:.1f} s")
-
-        def timed(count: int, prefix: str, provision) -> list[float]:
-            seconds = []
-            for number in range(count):
-                details = school_details(subdomain=f"{prefix}-{number}")
-                started = time.perf_counter()
-                provision(details)
-                seconds.append(time.perf_counter() - started)
-            return seconds
-
-        def by_template(details):
-            provisioning.school_provision(details=details)
-
-        def by_migrations(details):
-            # django-tenants' default: save the tenant, then migrate its new schema
-            # (outside a transaction), then the same site and accounts.
-            details = provisioning.school_details_clean(details)
-            school = provisioning._school_instance(details)
-            school.save()
-            hostname = school_hostname(details.subdomain)
-            Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
-            with connection.cursor() as cursor:
-                cursor.execute(f'CREATE SCHEMA "{school.schema_name}"')
-            schema_migrate(school.schema_name)
-            with transaction.atomic(), schema_context(school.schema_name):
-                provisioning._site_install(school=school, hostname=hostname)
-                provisioning._accounts_create(school=school, details=details, hostname=hostname)
-
-        fast = timed(args.schools, "fast", by_template)
-        baseline = timed(args.baseline, "migrated", by_migrations)
-
+        fast = _timed(args.schools, "fast", _by_template)
+        baseline = _timed(args.baseline, "migrated", _by_migrations)
         print(f"machine: {os.cpu_count()} cores; PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port}")
         print(_figures("fast path", fast))
         print(_figures("migrations", baseline))

@@ -3,9 +3,32 @@
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 
 from tests.factories import school_create
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Always make the test database, whichever tests were collected.
+
+    pytest-django makes it only for tests that ask for ``db``; the browser tests
+    use committed data instead, and would otherwise have run on the demo's database.
+    """
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        # Server threads of the browser tests may still hold a connection; the
+        # test database cannot be dropped while they do.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(scope="session")

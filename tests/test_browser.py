@@ -1,0 +1,119 @@
+"""In a real browser: the office opens a school; its head follows the invitation into the editor."""
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connection
+from django.test.testcases import LiveServerThread
+
+from tenants.models import School
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Every host (edu.test, <school>.edu.test) is this machine: no DNS needed.
+    "--host-resolver-rules=MAP * 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="module")
+def server(session_schools, django_db_blocker):
+    """The platform served on a free port, with committed data (not a test transaction)."""
+    with django_db_blocker.unblock():
+        thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield thread.port
+        thread.terminate()
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which makes
+    # Django refuse database calls here; the test itself makes them synchronously.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(locale="en-US")
+            yield context.new_page()
+            browser.close()
+
+
+@pytest.fixture
+def office_account(server, django_db_blocker):
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_user("browser-office", password="Office-pass-42", is_staff=True)
+    yield user
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        # Deactivated, not deleted: deleting a public-schema user makes Django's collector
+        # look for Wagtail's per-school tables in the public schema (see the closing note).
+        get_user_model().objects.filter(pk=user.pk).update(is_active=False, username="browser-office-done")
+        for school in School.objects.filter(schema_name="school_browser_made"):
+            school.domains.all().delete()
+            school.delete(force_drop=True)
+
+
+def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account):
+    console = f"http://edu.test:{server}"
+    page.goto(f"{console}/")
+    page.fill("#id_username", "browser-office")
+    page.fill("#id_password", "Office-pass-42")
+    page.click("form.form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Schools"
+    assert page.locator("a[href='http://alpha.edu.test/admin/']").count() == 1
+
+    page.click("text=Open a school site >> nth=0")
+    page.fill("#id_subdomain", "www")
+    page.click("form.form button[type=submit]")
+    assert "reserved by the platform" in page.locator(".field:has(#id_subdomain) .error").inner_text()
+
+    for field, value in {
+        "name_kk": "Браузер мектебі",
+        "name_ru": "Браузерная школа",
+        "name_en": "Browser School",
+        "short_name": "Browser",
+        "bin": "940140000385",
+        "region": "Abai region",
+        "district": "Semey",
+        "address": "9 Abai avenue",
+        "subdomain": "browser-made",
+        "head_full_name": "Browser Head",
+        "head_email": "head@browser.kz",
+    }.items():
+        page.fill(f"#id_{field}", value)
+    page.click("form.form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Browser School"
+    invitation = page.locator("ul.invitations code").first.inner_text()
+    assert invitation.startswith("http://browser-made.edu.test/invite/")
+
+    # The head follows the one-time link, sets a password and lands in the school's editor.
+    page.goto(f"http://browser-made.edu.test:{server}{urlsplit(invitation).path}")
+    page.fill("#id_new_password1", "Head-pass-2026")
+    page.fill("#id_new_password2", "Head-pass-2026")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/admin/")
+    assert "Browser Head" in page.content()
+
+    page.goto(f"http://browser-made.edu.test:{server}/")
+    assert page.locator("h1").inner_text() == "Browser School"
