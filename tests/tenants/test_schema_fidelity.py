@@ -117,3 +117,17 @@ def test_migrate_schemas_brings_a_stale_template_up_to_date(django_db_blocker):
         assert template.fingerprint == migrations_fingerprint()
         assert template.statement_count > 500
         assert 'CREATE TABLE "wagtailcore_page"' in template.sql
+
+
+def test_fast_migration_table_check_agrees_with_djangos(scratch_schemas):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from tenants.management.commands.migrate_schemas import recorder_has_table_by_regclass
+
+    schema = scratch_schemas("recorder_probe")
+    connection.set_schema(schema, include_public=False)
+    assert recorder_has_table_by_regclass(MigrationRecorder(connection)) is False
+    assert MigrationRecorder(connection).has_table() is False
+    MigrationRecorder(connection).ensure_schema()
+    assert recorder_has_table_by_regclass(MigrationRecorder(connection)) is True
+    assert MigrationRecorder(connection).has_table() is True
