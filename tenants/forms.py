@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tenants.services.provisioning import Person, SchoolDetails, school_details_clean
+from tenants.services.provisioning import SchoolDetails, school_details_clean
 
 
 class SchoolProvisionForm(forms.Form):
@@ -35,20 +35,7 @@ class SchoolProvisionForm(forms.Form):
         data = super().clean()
         # Check with the service even when some fields failed here, so that every
         # problem shows at once; a field keeps only its first kind of error.
-        value = {name: data.get(name, "") for name in self.fields}
-        details = SchoolDetails(
-            name_kk=value["name_kk"],
-            name_ru=value["name_ru"],
-            name_en=value["name_en"],
-            short_name=value["short_name"],
-            bin=value["bin"],
-            region=value["region"],
-            district=value["district"],
-            address=value["address"],
-            subdomain=value["subdomain"],
-            head=Person(value["head_full_name"], value["head_email"]),
-            administrator=Person(value["administrator_full_name"], value["administrator_email"]),
-        )
+        details = SchoolDetails.from_columns(data)
         try:
             self.details = school_details_clean(details)
         except ValidationError as exc:

@@ -10,6 +10,7 @@ account behind.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -56,6 +57,27 @@ class SchoolDetails:
     head: Person
     administrator: Person | None = None
     name_en: str = ""
+
+    @classmethod
+    def from_columns(cls, values: Mapping[str, str]) -> SchoolDetails:
+        """Details from flat fields named as the CSV columns (and the console's form fields)."""
+
+        def value(name: str) -> str:
+            return values.get(name) or ""
+
+        return cls(
+            name_kk=value("name_kk"),
+            name_ru=value("name_ru"),
+            name_en=value("name_en"),
+            short_name=value("short_name"),
+            bin=value("bin"),
+            region=value("region"),
+            district=value("district"),
+            address=value("address"),
+            subdomain=value("subdomain"),
+            head=Person(value("head_full_name"), value("head_email")),
+            administrator=Person(value("administrator_full_name"), value("administrator_email")),
+        )
 
 
 @dataclass

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from tenants.hosts import school_hostname
 from tenants.models import Domain
 from tenants.services.provisioning import (
-    Person,
     ProvisionedSchool,
     SchoolDetails,
     school_provision,
@@ -76,26 +75,10 @@ def school_rows_read(content: bytes | str) -> list[ImportRow]:
         values = {name: (record.get(name) or "").strip() for name in COLUMNS}
         if not any(values.values()):
             continue  # blank line
-        rows.append(ImportRow(number=index, details=_details(values)))
+        rows.append(ImportRow(number=index, details=SchoolDetails.from_columns(values)))
     if not rows:
         raise ImportFileError(_("The file has a header but no schools."))
     return rows
-
-
-def _details(values: dict[str, str]) -> SchoolDetails:
-    return SchoolDetails(
-        name_kk=values["name_kk"],
-        name_ru=values["name_ru"],
-        name_en=values["name_en"],
-        short_name=values["short_name"],
-        bin=values["bin"],
-        region=values["region"],
-        district=values["district"],
-        address=values["address"],
-        subdomain=values["subdomain"],
-        head=Person(values["head_full_name"], values["head_email"]),
-        administrator=Person(values["administrator_full_name"], values["administrator_email"]),
-    )
 
 
 def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from tenants.hosts import absolute_url
-from tenants.services.provisioning import Person, SchoolDetails, school_provision, validation_messages
+from tenants.services.provisioning import SchoolDetails, school_provision, validation_messages
 
 from ._output import activate_language, add_language_argument
 
@@ -35,19 +35,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         activate_language(options)
-        details = SchoolDetails(
-            name_kk=options["name_kk"],
-            name_ru=options["name_ru"],
-            name_en=options["name_en"],
-            short_name=options["short_name"],
-            bin=options["bin"],
-            region=options["region"],
-            district=options["district"],
-            address=options["address"],
-            subdomain=options["subdomain"],
-            head=Person(options["head_name"], options["head_email"]),
-            administrator=Person(options["admin_name"], options["admin_email"]),
-        )
+        renamed = {
+            "head_name": "head_full_name",
+            "admin_name": "administrator_full_name",
+            "admin_email": "administrator_email",
+        }
+        details = SchoolDetails.from_columns({renamed.get(name, name): value for name, value in options.items()})
         try:
             provisioned = school_provision(details=details)
         except ValidationError as exc:
