@@ -17,6 +17,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, override
 
 from tenants.hosts import absolute_url
+from workflows.roles import Role
+
+INVITATION_LANGUAGES = ("kk", "ru")
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,13 @@ class Invitation:
 
     email: str
     full_name: str
-    roles: tuple[str, ...]
+    roles: tuple[Role, ...]
     url: str
+
+    @property
+    def role_names(self) -> str:
+        """The roles in the active language."""
+        return ", ".join(str(role.label) for role in self.roles)
 
 
 def invitation_url(*, user, hostname: str) -> str:
@@ -42,10 +50,16 @@ def invitation_url(*, user, hostname: str) -> str:
     return absolute_url(hostname, path)
 
 
-def invitation_send(*, invitation: Invitation, school_name: str, language: str = "kk") -> None:
-    """E-mail the invitation in the given language (printed on the console in development)."""
-    with override(language):
-        context = {"invitation": invitation, "school_name": school_name}
-        subject = gettext("Your account on the website of %(school)s") % {"school": school_name}
-        body = render_to_string("email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+def invitation_send(*, invitation: Invitation, school_name: str) -> None:
+    """E-mail the invitation in Kazakh and Russian, the region's languages (printed in development).
+
+    Nobody has chosen a language yet when they are invited, so the message carries both.
+    """
+    subjects, bodies = [], []
+    for language in INVITATION_LANGUAGES:
+        with override(language):
+            subjects.append(gettext("Your account on the website of %(school)s") % {"school": school_name})
+            bodies.append(
+                render_to_string("email/invitation.txt", {"invitation": invitation, "school_name": school_name})
+            )
+    send_mail(" / ".join(subjects), "\n\n----------\n\n".join(bodies), None, [invitation.email])

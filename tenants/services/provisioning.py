@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
@@ -196,16 +196,23 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -
     details = school_details_clean(details)
     template = schema_template_current()  # outside the transaction: a rebuild runs migrations
     hostname = school_hostname(details.subdomain)
-    with transaction.atomic():
-        school = _school_instance(details)
-        school.save()
-        Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
-        schema_create_from_template(schema_name=school.schema_name, template=template)
-        with schema_context(school.schema_name):
-            _site_install(school=school, hostname=hostname)
-            invitations = _accounts_create(school=school, details=details, hostname=hostname)
-        if send_invitations:
-            transaction.on_commit(lambda: _invitations_send(school, invitations))
+    try:
+        with transaction.atomic():
+            school = _school_instance(details)
+            school.save()
+            Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
+            schema_create_from_template(schema_name=school.schema_name, template=template)
+            with schema_context(school.schema_name):
+                _site_install(school=school, hostname=hostname)
+                invitations = _accounts_create(school=school, details=details, hostname=hostname)
+            if send_invitations:
+                transaction.on_commit(lambda: _invitations_send(school, invitations))
+    except (DatabaseError, ValidationError):
+        # Someone provisioned the same BIN or subdomain since we checked (caught by a
+        # unique constraint, or by django-tenants' own schema-name check): say which
+        # field, as the checks would have. Anything else is raised as it is.
+        school_details_clean(details)
+        raise
     logger.info("Provisioned school %s at %s", school.schema_name, hostname)
     return ProvisionedSchool(school=school, hostname=hostname, invitations=invitations)
 
@@ -247,7 +254,7 @@ def _accounts_create(*, school: School, details: SchoolDetails, hostname: str) -
             Invitation(
                 email=email,
                 full_name=person.full_name,
-                roles=tuple(str(role.label) for role in roles),
+                roles=tuple(roles),
                 url=invitation_url(user=user, hostname=hostname),
             )
         )

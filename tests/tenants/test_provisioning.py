@@ -163,3 +163,36 @@ def test_failure_mid_way_leaves_no_schema_row_domain_or_user(db, monkeypatch):
     # The same details now go through: nothing was left to collide with.
     monkeypatch.undo()
     assert school_provision(details=details, send_invitations=False).school.bin == details.bin
+
+
+def test_invitation_is_written_in_kazakh_and_russian(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        school_provision(details=school_details(subdomain="bilingual", administrator=None))
+    (message,) = mail.outbox
+    assert "Сәлеметсіз бе" in message.body  # Kazakh greeting
+    assert "Здравствуйте" in message.body  # Russian greeting
+    assert "Мектеп директоры" in message.body and "Директор школы" in message.body
+    assert " / " in message.subject
+
+
+@pytest.mark.parametrize("contested", ["subdomain", "bin"])
+def test_a_school_opened_by_someone_else_meanwhile_is_reported_by_field(db, monkeypatch, contested):
+    """Two offices submit the same school at once: the loser gets the field error, not a crash."""
+    rival = school_details(subdomain="rival", bin=valid_bin(7777))
+    ours = school_details(
+        subdomain="rival" if contested == "subdomain" else "ours",
+        bin=rival.bin if contested == "bin" else valid_bin(7778),
+    )
+    real_template_current = provisioning.schema_template_current
+
+    def rival_wins_between_check_and_write():
+        monkeypatch.setattr(provisioning, "schema_template_current", real_template_current)
+        school_provision(details=rival, send_invitations=False)
+        return real_template_current()
+
+    monkeypatch.setattr(provisioning, "schema_template_current", rival_wins_between_check_and_write)
+    with pytest.raises(ValidationError) as error:
+        school_provision(details=ours)
+    assert list(error.value.message_dict) == [contested]
+    assert School.objects.filter(bin=rival.bin).count() == 1
+    assert not schema_exists("school_ours")

@@ -50,5 +50,5 @@ class Command(BaseCommand):
         self.stdout.write(_("Site: %(url)s") % {"url": absolute_url(provisioned.hostname)})
         self.stdout.write(_("Editor: %(url)s") % {"url": absolute_url(provisioned.hostname, "/admin/")})
         for invitation in provisioned.invitations:
-            roles = ", ".join(invitation.roles)
+            roles = invitation.role_names
             self.stdout.write(f"{invitation.full_name} <{invitation.email}> ({roles}): {invitation.url}")
