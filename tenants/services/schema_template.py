@@ -12,10 +12,16 @@ Why not django-tenants' ``clone_schema``: it renames 12 of 31 unique
 constraints, and a later migration that drops one by name then fails on cloned
 schools only. Replaying the migrations' own SQL gives the names they give.
 
-The template is keyed by a fingerprint of the tenant apps' migration files, so a
-template behind the code is never used: ``migrate_schemas`` rebuilds it, and
-``schema_template_current`` rebuilds it on demand if a deploy skipped that.
-``tests/tenants/test_schema_fidelity.py`` compares the catalogs.
+Every build is checked before it is stored: the script is replayed into a
+second scratch schema and the catalog and data of both are compared
+(``schema_catalog``); a script that does not reproduce the migrations exactly
+is refused, with the differences. The template is keyed by a fingerprint of
+everything the migrations' SQL depends on (the tenant apps' migration files,
+this module, Django/Wagtail/psycopg2 and PostgreSQL versions, the settings the
+migrations read), so a template behind the code is never used:
+``migrate_schemas`` rebuilds it, and ``schema_template_current`` rebuilds it on
+demand if a deploy skipped that. ``tests/tenants/test_schema_fidelity.py``
+compares a provisioned schema with one built by running the migrations.
 """
 
 from __future__ import annotations
@@ -25,17 +31,33 @@ import io
 import sys
 from functools import cache
 
+import django
+import psycopg2
+import wagtail
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_tenant_base_migrate_command_class
 
 from tenants.models import SchemaTemplate
+from tenants.services.schema_catalog import catalog_differences, schema_catalog
 
 # Where the migrations run while they are recorded; dropped afterwards.
 BUILD_SCHEMA = "zz_school_template_build"
+VERIFY_SCHEMA = "zz_school_template_verify"
+# Between recorded statements; on its own line so that a trailing "-- comment" cannot swallow it.
+_SEPARATOR = "\n;\n"
+# Settings that migrations read (Wagtail's initial Locale comes from LANGUAGE_CODE).
+_FINGERPRINT_SETTINGS = (
+    "LANGUAGE_CODE",
+    "LANGUAGES",
+    "WAGTAIL_CONTENT_LANGUAGES",
+    "AUTH_USER_MODEL",
+    "DEFAULT_AUTO_FIELD",
+)
 # Serialises template builds across processes (any constant unique to this use).
 _BUILD_LOCK_KEY = 72_401_001
 
@@ -45,9 +67,13 @@ _MIGRATION_RECORDED = 'INSERT INTO "django_migrations"'
 _SKIPPED_PREFIXES = ("SELECT", "SHOW", "SET SEARCH_PATH")
 
 
+class SchemaTemplateError(RuntimeError):
+    """The recorded SQL does not rebuild what the migrations built; provisioning must not use it."""
+
+
 @cache
 def migrations_fingerprint() -> str:
-    """A digest of every tenant migration file, and of this module, which decides what is recorded."""
+    """A digest of everything the tenant migrations' SQL depends on (see the module docstring)."""
     tenant_labels = {
         config.label
         for config in _tenant_app_configs()  # labels, since migrations are keyed by label
@@ -56,6 +82,14 @@ def migrations_fingerprint() -> str:
     digest = hashlib.sha256()
     with open(__file__, "rb") as this_module:
         digest.update(hashlib.sha256(this_module.read()).digest())
+    versions = (
+        django.get_version(),
+        wagtail.__version__,
+        psycopg2.__version__,
+        connection.cursor().connection.server_version,
+    )
+    digest.update(repr(versions).encode())
+    digest.update(repr([(name, getattr(settings, name, None)) for name in _FINGERPRINT_SETTINGS]).encode())
     for app_label, name in sorted(loader.disk_migrations):
         if app_label not in tenant_labels:
             continue
@@ -93,14 +127,18 @@ def schema_migrate(schema_name: str) -> None:
 
 def _is_replayed(sql: str) -> bool:
     head = sql.lstrip()[:40].upper()
-    if head.startswith(_SKIPPED_PREFIXES):
-        # A SELECT that moves a sequence changes state; keep it.
-        return head.startswith("SELECT") and ("SETVAL" in sql.upper() or "NEXTVAL" in sql.upper())
-    return True
+    if not head.startswith(_SKIPPED_PREFIXES):
+        return True
+    if ";" in sql.strip().rstrip(";"):
+        return True  # several statements (RunSQL): more than a read
+    # A SELECT that moves a sequence changes state; keep it. Any other state a skipped
+    # statement changed would show up in the build's verification.
+    upper = sql.upper()
+    return head.startswith("SELECT") and ("SETVAL" in upper or "NEXTVAL" in upper)
 
 
-def _recorded_migration_sql() -> list[str]:
-    """Run the tenant migrations in a scratch schema and return the statements they sent."""
+def _recorded_migration_sql() -> tuple[list[str], dict]:
+    """Run the tenant migrations in a scratch schema; return the statements they sent and what they built."""
     statements: list[str] = []
 
     def record(execute, sql, params, many, context):
@@ -125,18 +163,41 @@ def _recorded_migration_sql() -> list[str]:
     try:
         with connection.execute_wrapper(record):
             schema_migrate(BUILD_SCHEMA)
+        built = schema_catalog(BUILD_SCHEMA)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{BUILD_SCHEMA}" CASCADE')
     leaked = [sql for sql in statements if BUILD_SCHEMA in sql]
     if leaked:
         # A migration named its schema: replaying it would write into the wrong one.
-        raise RuntimeError(f"A tenant migration names its schema explicitly: {leaked[0][:200]}")
-    return statements
+        raise SchemaTemplateError(f"A tenant migration names its schema explicitly: {leaked[0][:200]}")
+    return statements, built
+
+
+class _DiscardVerification(Exception):
+    pass
+
+
+def _verify(sql: str, built: dict) -> None:
+    """Replay ``sql`` in a scratch schema, inside a transaction that is rolled back, and compare."""
+    try:
+        with transaction.atomic():
+            _replay(schema_name=VERIFY_SCHEMA, sql=sql)
+            differences = catalog_differences(built, schema_catalog(VERIFY_SCHEMA))
+            raise _DiscardVerification
+    except _DiscardVerification:
+        pass
+    finally:
+        connection.set_schema_to_public()
+    if differences:
+        raise SchemaTemplateError(
+            "The recorded migrations do not rebuild the schema they built; provisioning stays off "
+            "until this is fixed:\n" + "\n".join(differences[:20])
+        )
 
 
 def schema_template_build() -> SchemaTemplate:
-    """Record the current migrations' SQL as the template (one build at a time)."""
+    """Record the current migrations' SQL as the template, verified (one build at a time)."""
     fingerprint = migrations_fingerprint()
     if connection.in_atomic_block:
         raise RuntimeError("The schema template is built outside transactions (migrations manage their own).")
@@ -146,14 +207,12 @@ def schema_template_build() -> SchemaTemplate:
         existing = SchemaTemplate.objects.filter(fingerprint=fingerprint).first()
         if existing is not None:  # another process built it while we waited
             return existing
-        statements = _recorded_migration_sql()
+        statements, built = _recorded_migration_sql()
+        sql = _SEPARATOR.join(statements) + _SEPARATOR
+        _verify(sql, built)
         with transaction.atomic():
             SchemaTemplate.objects.all().delete()
-            return SchemaTemplate.objects.create(
-                fingerprint=fingerprint,
-                sql=";\n".join(statements) + ";\n",
-                statement_count=len(statements),
-            )
+            return SchemaTemplate.objects.create(fingerprint=fingerprint, sql=sql, statement_count=len(statements))
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_BUILD_LOCK_KEY])
@@ -168,13 +227,18 @@ def schema_template_current() -> SchemaTemplate:
 def schema_create_from_template(*, schema_name: str, template: SchemaTemplate) -> None:
     """Create ``schema_name`` and replay the template in it; the caller holds the transaction."""
     if template.fingerprint != migrations_fingerprint():
-        raise RuntimeError("The schema template is behind the code's migrations; run migrate_schemas.")
+        raise SchemaTemplateError("The schema template is behind the code's migrations; run migrate_schemas.")
+    _replay(schema_name=schema_name, sql=template.sql)
+
+
+def _replay(*, schema_name: str, sql: str) -> None:
+    _check_schema_name(schema_name)  # it goes into SQL below
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
     connection.set_schema(schema_name)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(template.sql)
+            cursor.execute(sql)
     finally:
         connection.set_schema_to_public()
