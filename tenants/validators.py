@@ -52,7 +52,7 @@ def validate_subdomain(value: str) -> None:
             code="subdomain_length",
             params={"limit": SUBDOMAIN_MAX_LENGTH},
         )
-    if not _SUBDOMAIN_RE.match(value):
+    if not _SUBDOMAIN_RE.fullmatch(value):
         raise ValidationError(
             _(
                 "A subdomain uses only lowercase Latin letters, digits and hyphens, "

@@ -13,7 +13,10 @@ import pytest
 import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PROBE = "import os, sys, time; print(os.environ['DATABASE_URL'], os.environ['REDIS_URL'], flush=True); time.sleep(300)"
+PROBE = (
+    "import os, time; "
+    "print(os.environ['DATABASE_URL'], os.environ['REDIS_URL'], os.getpid(), flush=True); time.sleep(300)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +30,25 @@ def _environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _processes_using(data_dir: Path) -> list[str]:
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(process.info["cmdline"] or [])
-        if str(data_dir) in cmdline:
-            found.append(cmdline)
-    return found
+def _service_pids(data_dir: Path) -> list[int]:
+    """The PostgreSQL postmaster and the Redis server of this data folder, from their pid files."""
+    postmaster = (data_dir / "postgres" / "postmaster.pid").read_text().splitlines()[0]
+    redis_pid = (data_dir / "redis" / "redis.pid").read_text().strip()
+    return [int(postmaster), int(redis_pid)]
 
 
-def _launch(data_dir: Path) -> tuple[subprocess.Popen, str, str]:
+def _alive(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
+def _wait_gone(pids: list[int], seconds: float = 15) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while _alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _alive(pids)
+
+
+def _launch(data_dir: Path) -> tuple[subprocess.Popen, str, str, int]:
     launcher = subprocess.Popen(
         [sys.executable, "-m", "regional_platform.launcher", "run", "--", sys.executable, "-c", PROBE],
         cwd=BASE_DIR,
@@ -47,41 +59,75 @@ def _launch(data_dir: Path) -> tuple[subprocess.Popen, str, str]:
     )
     for line in launcher.stdout:
         if line.startswith("postgres://"):
-            database_url, redis_url = line.split()
-            return launcher, database_url, redis_url
+            database_url, redis_url, probe_pid = line.split()
+            return launcher, database_url, redis_url, int(probe_pid)
     raise AssertionError(f"launcher ended early: {launcher.stderr.read()}")
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize(
+    "stop_signal", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "Ctrl-C", "terminal-closed"]
+)
 def test_services_start_answer_and_stop_without_orphans(data_dir, stop_signal):
-    launcher, database_url, redis_url = _launch(data_dir)
+    launcher, database_url, redis_url, probe_pid = _launch(data_dir)
     try:
         with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS survivor (n int)")
             cursor.execute("INSERT INTO survivor VALUES (1)")
         connection.close()
         assert redis.Redis.from_url(redis_url).ping()
-        assert _processes_using(data_dir), "the services should be running"
+        pids = [*_service_pids(data_dir), probe_pid, launcher.pid]
+        assert _alive(pids) == pids
     finally:
         launcher.send_signal(stop_signal)
         launcher.wait(60)
-    deadline = time.monotonic() + 10
-    while _processes_using(data_dir) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _processes_using(data_dir) == []
+    assert _wait_gone(pids) == []
 
 
 def test_data_is_reused_on_the_next_start(data_dir):
-    launcher, database_url, _ = _launch(data_dir)
+    launcher, database_url, _, _ = _launch(data_dir)
     try:
         with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM survivor")
-            # One row per earlier start in this module: the data survived both stops.
-            assert cursor.fetchone()[0] == 2
+            # One row per earlier start in this module: the data survived every stop.
+            assert cursor.fetchone()[0] == 3
         connection.close()
     finally:
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(60)
+
+
+def test_services_left_by_a_killed_launcher_are_adopted_and_stopped(data_dir):
+    killed, _, _, probe_pid = _launch(data_dir)
+    orphans = _service_pids(data_dir)
+    killed.kill()  # SIGKILL: no chance to clean up
+    killed.wait(10)
+    os.kill(probe_pid, signal.SIGKILL)
+    assert _alive(orphans) == orphans
+
+    launcher, database_url, _, _ = _launch(data_dir)
+    try:
+        assert _service_pids(data_dir) == orphans  # reused, not started twice
+        with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        connection.close()
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(60)
+    assert _wait_gone(orphans) == []
+
+
+def test_a_second_launcher_borrows_the_services_and_leaves_them_running(data_dir):
+    owner, *_ = _launch(data_dir)
+    services = _service_pids(data_dir)
+    try:
+        borrower, *_ = _launch(data_dir)
+        borrower.send_signal(signal.SIGTERM)
+        borrower.wait(60)
+        assert _alive(services) == services  # still serving the first launcher
+    finally:
+        owner.send_signal(signal.SIGTERM)
+        owner.wait(60)
+    assert _wait_gone(services) == []
 
 
 def test_a_service_that_cannot_start_gets_one_clear_line(tmp_path):

@@ -22,7 +22,8 @@ PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
 # How visitors reach the sites: used in links that leave the request (e-mails, Site records).
 PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "https")
 PLATFORM_PORT = env_int("PLATFORM_PORT", 443 if PLATFORM_SCHEME == "https" else 80)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
+# The platform's own hosts always; ALLOWED_HOSTS adds schools' custom domains.
+ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("ALLOWED_HOSTS", [])]
 
 # --- Applications --------------------------------------------------------------------
 # `tenants` comes before `django_tenants` so that its migrate commands (which keep
@@ -135,6 +136,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 # Each school's uploads live under MEDIA_ROOT/<schema>/, never beside another school's.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Uploads are served by tenants.views.media (only the host's own school); in production
+# it answers with X-Accel-Redirect and nginx sends the file.
+MEDIA_X_ACCEL_REDIRECT = env_bool("MEDIA_X_ACCEL_REDIRECT", False)
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -153,6 +157,9 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:school_list"
 LOGOUT_REDIRECT_URL = "console:login"
 # Invitation links use Django's password-reset tokens: valid once, for a week.
+# They are e-mailed; shown to whoever provisioned the school only in development,
+# since whoever holds a link can become the school's director.
+SHOW_INVITATION_LINKS = env_bool("SHOW_INVITATION_LINKS", False)
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

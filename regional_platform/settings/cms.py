@@ -3,8 +3,9 @@
 from .environment import env_str
 
 WAGTAIL_SITE_NAME = "Regional school sites"
-# One global value; mail that must link to a school's own host builds its links
-# from the school's domain instead (tenants.urls.school_url).
+# One global value. Our own mail builds links from the school's domain
+# (tenants.hosts.absolute_url); Wagtail's notification mails still use this value,
+# which the publishing-workflow work must route to the school's host (design.md).
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls", "zip", "jpg", "png"]

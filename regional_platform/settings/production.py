@@ -4,9 +4,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import PLATFORM_DOMAIN, PLATFORM_PORT, PLATFORM_SCHEME, SECRET_KEY
-from .environment import env_int
+from .environment import env_bool, env_int
 
 DEBUG = False
+MEDIA_X_ACCEL_REDIRECT = env_bool("MEDIA_X_ACCEL_REDIRECT", True)
 
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(

@@ -3,9 +3,11 @@
 import os
 import uuid
 
-os.environ.setdefault("PLATFORM_SCHEME", "http")
-os.environ.setdefault("PLATFORM_PORT", "80")
-os.environ.setdefault("PLATFORM_DOMAIN", "edu.test")
+# Assigned, not defaulted: the tests expect these hosts whatever the shell exports.
+os.environ["PLATFORM_SCHEME"] = "http"
+os.environ["PLATFORM_PORT"] = "80"
+os.environ["PLATFORM_DOMAIN"] = "edu.test"
+os.environ.pop("ALLOWED_HOSTS", None)
 
 from .base import *  # noqa: F403
 from .base import CACHES
@@ -19,3 +21,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # names but other rows, and must not answer from the cache.
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
 CACHES["default"]["TIMEOUT"] = 600
+SHOW_INVITATION_LINKS = True

@@ -33,6 +33,9 @@ from workflows.roles import Role
 
 logger = logging.getLogger(__name__)
 
+# E-mail addresses are the sign-in names of a school's people (User.username).
+EMAIL_MAX_LENGTH = 150
+
 
 @dataclass(frozen=True)
 class Person:
@@ -98,21 +101,15 @@ def _clean_text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def school_details_clean(details: SchoolDetails) -> SchoolDetails:
-    """Normalise the details and check them all, reading but never writing the database.
+def _clean_person(person: Person | None) -> Person | None:
+    if person is None or not (person.full_name or person.email):
+        return None
+    return Person(_clean_text(person.full_name), _clean_text(person.email).lower())
 
-    Raises ``ValidationError`` whose ``message_dict`` names every bad field:
-    the School fields, ``subdomain``, ``head_full_name``, ``head_email``,
-    ``administrator_full_name`` and ``administrator_email``.
-    """
-    errors: dict[str, list[str]] = {}
-    head = Person(_clean_text(details.head.full_name), _clean_text(details.head.email).lower())
-    administrator = None
-    if details.administrator and (details.administrator.full_name or details.administrator.email):
-        administrator = Person(
-            _clean_text(details.administrator.full_name), _clean_text(details.administrator.email).lower()
-        )
-    cleaned = SchoolDetails(
+
+def school_details_normalised(details: SchoolDetails) -> SchoolDetails:
+    """The details as they will be stored: spaces folded, BIN without spaces, subdomain lowercase."""
+    return SchoolDetails(
         name_kk=_clean_text(details.name_kk),
         name_ru=_clean_text(details.name_ru),
         name_en=_clean_text(details.name_en),
@@ -122,9 +119,21 @@ def school_details_clean(details: SchoolDetails) -> SchoolDetails:
         district=_clean_text(details.district),
         address=_clean_text(details.address),
         subdomain=_clean_text(details.subdomain).lower(),
-        head=head,
-        administrator=administrator,
+        head=_clean_person(details.head) or Person("", ""),
+        administrator=_clean_person(details.administrator),
     )
+
+
+def school_details_clean(details: SchoolDetails) -> SchoolDetails:
+    """Normalise the details and check them all, reading but never writing the database.
+
+    Raises ``ValidationError`` whose ``message_dict`` names every bad field:
+    the School fields, ``subdomain``, ``head_full_name``, ``head_email``,
+    ``administrator_full_name`` and ``administrator_email``.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned = school_details_normalised(details)
+    head, administrator = cleaned.head, cleaned.administrator
 
     school = _school_instance(cleaned)
     try:
@@ -136,10 +145,8 @@ def school_details_clean(details: SchoolDetails) -> SchoolDetails:
     if subdomain_errors:
         errors["subdomain"] = subdomain_errors
 
-    for prefix, person, required in (("head", head, True), ("administrator", administrator, False)):
-        if person is None:
-            if required:
-                errors[f"{prefix}_full_name"] = [_("Give the full name of the head of the school.")]
+    for prefix, person in (("head", head), ("administrator", administrator)):
+        if person is None:  # no administrator named: the head is also the administrator
             continue
         if not person.full_name:
             errors[f"{prefix}_full_name"] = [_("Give the person's full name.")]
@@ -149,6 +156,11 @@ def school_details_clean(details: SchoolDetails) -> SchoolDetails:
             validate_email(person.email)
         except ValidationError:
             errors[f"{prefix}_email"] = [_("Give a valid e-mail address, like name@example.kz.")]
+        else:
+            if len(person.email) > EMAIL_MAX_LENGTH:  # it is the sign-in name, which has a limit
+                errors[f"{prefix}_email"] = [
+                    _("An e-mail address has at most %(limit)d characters here.") % {"limit": EMAIL_MAX_LENGTH}
+                ]
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from tenants.hosts import school_hostname
@@ -21,9 +23,13 @@ from tenants.models import Domain
 from tenants.services.provisioning import (
     ProvisionedSchool,
     SchoolDetails,
+    school_details_normalised,
     school_provision,
     validation_messages,
 )
+
+logger = logging.getLogger(__name__)
+FRESH_CONNECTION_EVERY = 50
 
 REQUIRED_COLUMNS = (
     "name_kk", "name_ru", "short_name", "bin", "region", "district", "address",
@@ -84,19 +90,24 @@ def school_rows_read(content: bytes | str) -> list[ImportRow]:
 def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:
     """Mark rows whose school is already provisioned (same BIN, same subdomain): one query."""
     rows = list(rows)
-    bins = {row.details.bin.replace(" ", "") for row in rows}
-    existing = dict(Domain.objects.filter(tenant__bin__in=bins, is_primary=True).values_list("tenant__bin", "domain"))
+    normalised = {row.number: school_details_normalised(row.details) for row in rows}
+    existing = dict(
+        Domain.objects.filter(
+            tenant__bin__in={details.bin for details in normalised.values()}, is_primary=True
+        ).values_list("tenant__bin", "domain")
+    )
     for row in rows:
-        bin_number = row.details.bin.replace(" ", "")
-        if bin_number in existing and existing[bin_number] == school_hostname(row.details.subdomain.strip().lower()):
+        details = normalised[row.number]
+        if details.bin in existing and existing[details.bin] == school_hostname(details.subdomain):
             row.outcome = RowOutcome.ALREADY_THERE
 
 
 def _duplicates_within_file(rows: list[ImportRow]) -> None:
     first_seen: dict[tuple[str, str], int] = {}
     for row in rows:
+        details = school_details_normalised(row.details)
         for key, label in (("bin", _("BIN")), ("subdomain", _("subdomain"))):
-            value = getattr(row.details, key).replace(" ", "").lower()
+            value = getattr(details, key)
             if not value:
                 continue
             earlier = first_seen.setdefault((key, value), row.number)
@@ -116,6 +127,7 @@ def school_rows_import(
     """Provision every row that is new and valid; record each row's outcome and problems."""
     school_rows_mark_existing(rows)
     _duplicates_within_file(rows)
+    provisioned_on_this_connection = 0
     for row in rows:
         if row.outcome is None:
             try:
@@ -124,5 +136,15 @@ def school_rows_import(
             except ValidationError as exc:
                 row.outcome = RowOutcome.REFUSED
                 row.problems.extend(validation_messages(exc))
+            except DatabaseError as exc:
+                # Nothing of this school was written (one transaction); report it and go on.
+                logger.exception("Import line %d failed", row.number)
+                row.outcome = RowOutcome.REFUSED
+                row.problems.append(_("The database refused this school: %(reason)s") % {"reason": exc})
+            provisioned_on_this_connection += 1
+            if provisioned_on_this_connection >= FRESH_CONNECTION_EVERY and not connection.in_atomic_block:
+                # A connection that visits many new schemas swells and slows (design.md).
+                connection.close()
+                provisioned_on_this_connection = 0
         if progress:
             progress(row)

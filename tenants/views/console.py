@@ -1,8 +1,10 @@
 """The regional console at PLATFORM_DOMAIN: sign-in, the list of schools, opening a school."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,7 +17,19 @@ from tenants.services.provisioning import school_provision
 
 SCHOOLS_PER_PAGE = 50
 
-regional_staff_required = user_passes_test(lambda user: user.is_active and user.is_staff, login_url="console:login")
+
+def regional_staff_required(view):
+    """Regional staff only: others are sent to sign in, or refused if they are signed in already.
+
+    (Sending a signed-in non-staff user to the sign-in page would loop: it redirects them back.)
+    """
+
+    def is_regional_staff(user) -> bool:
+        if user.is_authenticated and not (user.is_active and user.is_staff):
+            raise PermissionDenied
+        return user.is_authenticated
+
+    return user_passes_test(is_regional_staff, login_url="console:login")(view)
 
 
 class ConsoleLoginView(auth_views.LoginView):
@@ -39,7 +53,11 @@ def school_list_view(request):
 def school_create_view(request):
     form = SchoolProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        provisioned = school_provision(details=form.details)
+        try:
+            provisioned = school_provision(details=form.details)
+        except ValidationError as exc:  # someone opened the same school since the form was checked
+            form.add_service_errors(exc)
+            return render(request, "tenants/console/school_form.html", {"form": form})
         messages.success(request, _("The site of %(school)s is open.") % {"school": provisioned.school.name})
         return render(
             request,
@@ -48,6 +66,7 @@ def school_create_view(request):
                 "provisioned": provisioned,
                 "site_url": absolute_url(provisioned.hostname),
                 "editor_url": absolute_url(provisioned.hostname, "/admin/"),
+                "show_invitation_links": settings.SHOW_INVITATION_LINKS,
             },
         )
     return render(request, "tenants/console/school_form.html", {"form": form})

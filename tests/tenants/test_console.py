@@ -46,7 +46,7 @@ def test_console_requires_regional_staff(db, client_for):
     not_staff = get_user_model().objects.create_user("teacher", password="irrelevant")
     client = client_for(CONSOLE)
     client.force_login(not_staff)
-    assert client.get("/schools/new/").status_code == 302
+    assert client.get("/schools/new/").status_code == 403
 
 
 def test_sign_in_with_password(db, client_for):
@@ -100,3 +100,35 @@ def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(office_cli
     # What was typed is kept, so nothing has to be entered again.
     assert 'value="Жаңа мектеп"' in response.content.decode()
     assert not School.objects.filter(name_kk="Жаңа мектеп").exists()
+
+
+def test_invitation_links_are_only_e_mailed_outside_development(office_client, settings):
+    settings.SHOW_INVITATION_LINKS = False
+    body = office_client.post("/schools/new/", _form(subdomain="quiet-links")).content.decode()
+    assert "head@console.kz" in body
+    assert "/invite/" not in body
+
+
+def test_signed_in_non_staff_user_is_refused_not_looped(db, client_for):
+    teacher = get_user_model().objects.create_user("teacher2", password="irrelevant")
+    client = client_for(CONSOLE)
+    client.force_login(teacher)
+    assert client.get("/").status_code == 403
+    assert client.get("/login/", follow=True).status_code == 403  # no redirect loop
+
+
+def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(office_client, monkeypatch):
+    from tenants.services import provisioning
+    from tests.factories import school_details
+
+    real = provisioning.schema_template_current
+
+    def rival_first():
+        monkeypatch.setattr(provisioning, "schema_template_current", real)
+        provisioning.school_provision(details=school_details(subdomain="raced"), send_invitations=False)
+        return real()
+
+    monkeypatch.setattr(provisioning, "schema_template_current", rival_first)
+    response = office_client.post("/schools/new/", _form(subdomain="raced"))
+    assert response.status_code == 200
+    assert "already taken" in response.context["form"].errors["subdomain"][0]

@@ -116,6 +116,7 @@ def test_invitation_link_sets_the_password_once(make_school, client_for):
         ({"head": Person("Head Person", "not-an-email")}, "head_email"),
         ({"administrator": Person("", "admin@example.kz")}, "administrator_full_name"),
         ({"administrator": Person("Admin Person", "admin@")}, "administrator_email"),
+        ({"head": Person("Head Person", "h" * 140 + "@example.kz")}, "head_email"),  # sign-in names: 150 max
     ],
 )
 def test_each_bad_input_is_refused_naming_its_field(db, overrides, field):

@@ -21,7 +21,7 @@ def _permission(apps, app_label, model, codename):
     Permission = apps.get_model("auth", "Permission")
     content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
     permission, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": codename.replace("_", " ")}
+        content_type=content_type, codename=codename, defaults={"name": "Can " + codename.replace("_", " ")}
     )
     return permission
 

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -49,7 +50,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {problem}")
             if row.provisioned:
                 for invitation in row.provisioned.invitations:
-                    self.stdout.write(f"    {invitation.email}: {invitation.url}")
+                    link = invitation.url if settings.SHOW_INVITATION_LINKS else _("invitation e-mailed")
+                    self.stdout.write(f"    {invitation.email}: {link}")
 
         counts = {outcome: sum(row.outcome == outcome for row in rows) for outcome in RowOutcome}
         if counts[RowOutcome.ALREADY_THERE] == len(rows):

@@ -18,13 +18,16 @@ def recorder_has_table_by_regclass(recorder: MigrationRecorder) -> bool:
 
     Django lists every table visible on the search path, which with hundreds of
     schools takes 70-105 ms and runs four times per school, so migrations over all
-    schools grow with the square of their number (design.md). ``to_regclass``
-    resolves the name on the same search path, so the answer is the same.
+    schools grow with the square of their number (design.md). This looks in the
+    first schema of the search path only (the school's), as django-tenants'
+    introspection does, so ``public.django_migrations`` never answers for a school.
     """
     if recorder._has_table:
         return True
     with recorder.connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [recorder.Migration._meta.db_table])
+        cursor.execute(
+            "SELECT to_regclass(format('%%I.%%I', current_schema(), %s::text))", [recorder.Migration._meta.db_table]
+        )
         recorder._has_table = cursor.fetchone()[0] is not None
     return recorder._has_table
 

@@ -1,5 +1,6 @@
 """Open the website of one school: ``manage.py provision_school --bin … --subdomain … …``."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -50,5 +51,5 @@ class Command(BaseCommand):
         self.stdout.write(_("Site: %(url)s") % {"url": absolute_url(provisioned.hostname)})
         self.stdout.write(_("Editor: %(url)s") % {"url": absolute_url(provisioned.hostname, "/admin/")})
         for invitation in provisioned.invitations:
-            roles = invitation.role_names
-            self.stdout.write(f"{invitation.full_name} <{invitation.email}> ({roles}): {invitation.url}")
+            link = invitation.url if settings.SHOW_INVITATION_LINKS else _("invitation e-mailed")
+            self.stdout.write(f"{invitation.full_name} <{invitation.email}> ({invitation.role_names}): {link}")

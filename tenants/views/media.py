@@ -1,0 +1,35 @@
+"""On a school's host: its uploaded images, and nothing of any other school's.
+
+Uploads live under MEDIA_ROOT/<schema>/ (django-tenants' TenantFileSystemStorage).
+A plain web-server alias would serve every school's folder on every host and
+let anyone fetch a document directly, past Wagtail's privacy checks; so the
+application decides, and in production hands the sending to nginx
+(X-Accel-Redirect, deploy/nginx.conf).
+"""
+
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.views.static import serve
+
+# Wagtail serves documents through its own view, which checks privacy settings.
+_NOT_SERVED_DIRECTLY = {"documents"}
+
+
+def school_media(request, path: str):
+    parts = PurePosixPath(path).parts
+    if (
+        len(parts) < 2
+        or parts[0] != connection.schema_name
+        or parts[1] in _NOT_SERVED_DIRECTLY
+        or any(part in {"..", "."} for part in parts)
+    ):
+        raise Http404
+    if settings.MEDIA_X_ACCEL_REDIRECT:
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = f"/protected-media/{path}"
+        del response["Content-Type"]  # nginx sets it from the file
+        return response
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
