@@ -57,10 +57,15 @@ def _launch(data_dir: Path) -> tuple[subprocess.Popen, str, str, int]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    for line in launcher.stdout:
-        if line.startswith("postgres://"):
-            database_url, redis_url, probe_pid = line.split()
-            return launcher, database_url, redis_url, int(probe_pid)
+    try:
+        for line in launcher.stdout:
+            if line.startswith("postgres://"):
+                database_url, redis_url, probe_pid = line.split()
+                return launcher, database_url, redis_url, int(probe_pid)
+    except BaseException:
+        launcher.terminate()  # it stops what it started
+        launcher.wait(60)
+        raise
     raise AssertionError(f"launcher ended early: {launcher.stderr.read()}")
 
 
