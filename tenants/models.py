@@ -1,5 +1,6 @@
 """The region's schools (one PostgreSQL schema each) and the hosts they answer on."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,8 @@ class School(TenantMixin):
     district = models.CharField(_("district"), max_length=150)
     address = models.CharField(_("address"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # The language a visitor sees when a page has no text in theirs (issue: languages).
+    default_language = models.CharField(_("default language"), max_length=2, choices=settings.LANGUAGES, default="kk")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # school_provision builds the schema from the template; never by migrations on save.

@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
 from school_sections.models import SchoolHomePage
+from school_sections.services import sections_create_provisioned
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
@@ -237,6 +238,7 @@ def _site_install(*, school: School, hostname: str) -> SchoolHomePage:
         page.delete()
     root.refresh_from_db()
     home = root.add_child(instance=SchoolHomePage(title=school.name_kk, slug="home"))
+    sections_create_provisioned(home=home)  # clause 3.1: every mandatory section from the start
     Site.objects.create(
         hostname=hostname,
         port=settings.PLATFORM_PORT,

@@ -1,0 +1,89 @@
+"""What every section page shares: its catalogue entry, translated introduction, protection."""
+
+from __future__ import annotations
+
+from django.db import connection, models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from school_sections import catalogue
+from school_sections.permissions import ProtectedPagePermissionTester
+from school_sections.translation import translated
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+def school_default_language() -> str:
+    return getattr(getattr(connection, "tenant", None), "default_language", "kk") or "kk"
+
+
+class TranslatedIntroMixin(models.Model):
+    intro_kk = RichTextField(_("introduction in Kazakh"), blank=True, features=RICH_TEXT_FEATURES)
+    intro_ru = RichTextField(_("introduction in Russian"), blank=True, features=RICH_TEXT_FEATURES)
+    intro_en = RichTextField(_("introduction in English"), blank=True, features=RICH_TEXT_FEATURES)
+
+    intro_panels = [
+        MultiFieldPanel(
+            [FieldPanel("intro_kk"), FieldPanel("intro_ru"), FieldPanel("intro_en")], heading=_("Introduction")
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field: str):
+        return translated(self, field, default_language=school_default_language())
+
+
+class SectionPage(TranslatedIntroMixin, Page):
+    """A section of the regulation (its ``section_code``), directly under the school's home page."""
+
+    section_code: str = ""  # set by each subclass; OptionalSectionPage stores it per page
+
+    parent_page_types = ["school_sections.SchoolHomePage"]
+    max_count_per_parent = 1  # a section never has a second instance
+    template = "school_sections/section_page.html"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def section(self) -> catalogue.Section:
+        return catalogue.section(self.section_code)
+
+    @property
+    def section_template(self) -> str:
+        """The part of the page that shows this section's own content."""
+        return f"school_sections/sections/{self._meta.model_name}.html"
+
+    @property
+    def display_title(self) -> str:
+        """The catalogue's title in the visitor's language: sections are named by the regulation."""
+        return str(self.section.title)
+
+    def permissions_for_user(self, user):
+        if self.section.mandatory:
+            return ProtectedPagePermissionTester(user, self)
+        return super().permissions_for_user(user)
+
+    @classmethod
+    def section_help_panel(cls, code: str) -> HelpPanel:
+        """What the regulation asks of this section, and why it cannot be removed; in the editor's language."""
+        return HelpPanel(content=lazy(_section_help, str)(code), heading=catalogue.section(code).title)
+
+
+def _section_help(code: str) -> str:
+    entry = catalogue.section(code)
+    text = gettext("Clause %(code)s of the regulation. Complete when: %(rule)s") % {
+        "code": code,
+        "rule": entry.complete_when,
+    }
+    if entry.mandatory:
+        text += " " + gettext(
+            "This section cannot be deleted, moved, unpublished or copied: every school site must have it."
+        )
+    return text

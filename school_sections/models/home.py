@@ -1,0 +1,47 @@
+"""The school's home page: the root of its site, holding the regulation's sections."""
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from school_sections.models.base import TranslatedIntroMixin
+from school_sections.permissions import ProtectedPagePermissionTester
+
+
+class SchoolHomePage(TranslatedIntroMixin, Page):
+    """The school's home page, created at provisioning on the school's own host (clause 1.1)."""
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("intro_kk"), FieldPanel("intro_ru"), FieldPanel("intro_en")], heading=_("Introduction")
+        ),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "school_sections.ContactsPage",
+        "school_sections.AdministrationPage",
+        "school_sections.DocumentsPage",
+        "school_sections.AdmissionRulesPage",
+        "school_sections.EducationalProcessPage",
+        "school_sections.ActivitiesPage",
+        "school_sections.StaffPage",
+        "school_sections.AchievementsPage",
+        "school_sections.OptionalSectionPage",
+        "school_sections.NewsIndexPage",
+        "school_sections.EventIndexPage",
+    ]
+    max_count = 1  # one site per school schema
+
+    class Meta:
+        verbose_name = _("school home page")
+
+    def permissions_for_user(self, user):
+        # Deleting, moving or unpublishing the home page would take every mandatory section with it.
+        return ProtectedPagePermissionTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["school"] = getattr(request, "tenant", None) or getattr(connection, "tenant", None)
+        return context

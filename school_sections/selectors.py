@@ -1,0 +1,153 @@
+"""Reads on a school's sections: what is there, and what the regulation still misses, in plain words.
+
+Run inside the school's schema. The regional layer gets the same answers through
+the compliance ledger that the daily scan fills from this selector.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from school_sections import catalogue
+from school_sections.models import SchoolHomePage
+
+ANNUAL_REPORT_MAX_AGE = datetime.timedelta(days=550)  # a school year and its reporting season
+
+
+@dataclass
+class SectionState:
+    section: catalogue.Section
+    page: object | None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass
+class SchoolCompleteness:
+    sections: list[SectionState]
+
+    @property
+    def mandatory(self) -> list[SectionState]:
+        return [state for state in self.sections if state.section.mandatory]
+
+    @property
+    def mandatory_complete(self) -> int:
+        return sum(state.complete for state in self.mandatory)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.mandatory_complete == len(self.mandatory)
+
+    @property
+    def missing(self) -> list[str]:
+        """Every missing item of the mandatory sections, each prefixed with its clause."""
+        return [f"{state.section.code} {item}" for state in self.mandatory for item in state.missing]
+
+
+def school_completeness(*, today: datetime.date | None = None) -> SchoolCompleteness:
+    """What each section of this school's site has and lacks (clause 3.1 for the mandatory ones)."""
+    today = today or timezone.localdate()
+    home = SchoolHomePage.objects.first()
+    pages = {}
+    if home is not None:
+        for page in home.get_children().specific():
+            pages[getattr(page, "section_code", "")] = page
+    states = []
+    for entry in catalogue.CATALOGUE:
+        page = pages.get(entry.code)
+        if page is None and not entry.mandatory:
+            continue  # an optional section that was never enabled
+        state = SectionState(entry, page)
+        if page is None:
+            state.missing.append(_("the section is missing"))
+        elif not page.live:
+            state.missing.append(_("the section is not published"))
+        else:
+            state.missing.extend(_RULES.get(entry.code, _no_rule)(page, today))
+        states.append(state)
+    return SchoolCompleteness(states)
+
+
+def _no_rule(page, today) -> list[str]:
+    return []
+
+
+def _any_language(obj, name: str) -> bool:
+    get = obj.get if isinstance(obj, dict) else lambda key: getattr(obj, key, "")
+    return any(get(f"{name}_{language}") for language in ("kk", "ru", "en"))
+
+
+def _blocks(stream) -> list[dict]:
+    return [child.value for child in stream]
+
+
+def _contacts(page, today) -> list[str]:
+    missing = []
+    if not _any_language(page, "legal_address"):
+        missing.append(_("legal address missing"))
+    if not len(page.phones):
+        missing.append(_("phone number missing"))
+    if not len(page.emails):
+        missing.append(_("e-mail address missing"))
+    return missing
+
+
+def _administration(page, today) -> list[str]:
+    heads = [person for person in _blocks(page.people) if person["role"] == "head"]
+    if not heads:
+        return [_("no head of school")]
+    if len(heads) > 1:
+        return [_("more than one head of school")]
+    return []
+
+
+def _documents(page, today) -> list[str]:
+    documents = _blocks(page.documents)
+    kinds = {document["document_type"] for document in documents}
+    missing = []
+    if "charter" not in kinds:
+        missing.append(_("charter document missing"))
+    licences = [document for document in documents if document["document_type"] == "licence"]
+    if not licences:
+        missing.append(_("licence document missing"))
+    elif all(document["valid_until"] and document["valid_until"] < today for document in licences):
+        missing.append(_("the licence has expired"))
+    reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
+    if not reports:
+        missing.append(_("annual report missing"))
+    elif today - max(reports) > ANNUAL_REPORT_MAX_AGE:
+        missing.append(_("no annual report for the last school year"))
+    return missing
+
+
+def _admission(page, today) -> list[str]:
+    if _any_language(page, "rules") or len(page.documents):
+        return []
+    return [_("admission rules missing")]
+
+
+def _stream_not_empty(attribute: str, message: str):
+    def rule(page, today) -> list[str]:
+        return [] if len(getattr(page, attribute)) else [_(message)]
+
+    return rule
+
+
+_RULES = {
+    "3.1.1": _contacts,
+    "3.1.2": _administration,
+    "3.1.3": _documents,
+    "3.1.4": _admission,
+    "3.1.5": _stream_not_empty("items", gettext_noop("no schedule, curriculum or regulation")),
+    "3.1.6": _stream_not_empty("entries", gettext_noop("no entry on research work, olympiads or creative work")),
+    "3.1.7": _stream_not_empty("staff", gettext_noop("no teachers or staff listed")),
+    "3.1.8": _stream_not_empty("achievements", gettext_noop("no achievements listed")),
+}

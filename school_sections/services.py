@@ -1,0 +1,89 @@
+"""Writes on a school's section tree: create the provisioned sections, enable and disable optional ones.
+
+Run inside the school's schema (``schema_context``).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import translation
+from wagtail.models import Page
+
+from school_sections import catalogue
+from school_sections.models import OptionalSectionPage, SchoolHomePage
+
+
+def _page_class(entry: catalogue.Section):
+    return apps.get_model(entry.page_model)
+
+
+def _existing_codes(home: SchoolHomePage) -> dict[str, Page]:
+    pages = {}
+    for page in home.get_children().specific():
+        code = getattr(page, "section_code", "")
+        if code:
+            pages[code] = page
+    return pages
+
+
+def _create(home: SchoolHomePage, entry: catalogue.Section) -> Page:
+    with translation.override("kk"):  # the stored title, for editors; visitors see the catalogue's
+        title = str(entry.title)
+    fields = {"title": title, "slug": entry.slug}
+    if _page_class(entry) is OptionalSectionPage:
+        fields["section_code"] = entry.code
+    page = home.add_child(instance=_page_class(entry)(**fields))
+    return page
+
+
+@transaction.atomic
+def sections_create_provisioned(*, home: SchoolHomePage) -> list[Page]:
+    """Create every section a new school starts with (mandatory, news, events), in catalogue order.
+
+    Idempotent: sections that exist are left alone, so it also repairs an older site.
+    """
+    existing = _existing_codes(home)
+    created = []
+    for entry in catalogue.PROVISIONED:
+        if entry.code not in existing:
+            created.append(_create(home, entry))
+            home.refresh_from_db()  # treebeard keeps the child count on the parent
+    return created
+
+
+@transaction.atomic
+def section_enable(*, home: SchoolHomePage, code: str) -> Page:
+    """Switch on an optional section: restore it if it was disabled, else create it in its place."""
+    entry = catalogue.section(code)
+    if entry.mandatory:
+        raise ValueError(f"Section {code} is mandatory: it is always there.")
+    page = _existing_codes(home).get(code)
+    if page is None:
+        page = _create(home, entry)
+    elif not page.live:
+        page.save_revision().publish()
+    _order_children(home)
+    return page
+
+
+@transaction.atomic
+def section_disable(*, home: SchoolHomePage, code: str) -> Page:
+    """Switch off an optional section: unpublish it, keeping it and its content to restore later."""
+    entry = catalogue.section(code)
+    if entry.mandatory:
+        raise ValueError(f"Section {code} is mandatory: it cannot be disabled (clause 3.1).")
+    page = _existing_codes(home)[code]
+    if page.live:
+        page.unpublish()
+    return page
+
+
+def _order_children(home: SchoolHomePage) -> None:
+    """Keep the sections in catalogue order, whatever order they were enabled in."""
+    order = {entry.code: entry.order for entry in catalogue.CATALOGUE}
+    children = sorted(_existing_codes(home).values(), key=lambda page: order[page.section_code])
+    for position, page in enumerate(children):
+        current = home.get_children()[position]
+        if current.pk != page.pk:
+            page.move(current, pos="left")
