@@ -87,7 +87,7 @@ def _by_migrations(details) -> None:
     from tenants.hosts import school_hostname
     from tenants.models import Domain
     from tenants.services import provisioning
-    from tenants.services.schema_template import schema_migrate
+    from tenants.services.schema_template import schema_build_slowly
 
     details = provisioning.school_details_clean(details)
     school = provisioning._school_instance(details)
@@ -96,7 +96,7 @@ def _by_migrations(details) -> None:
     Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{school.schema_name}"')
-    schema_migrate(school.schema_name)
+    schema_build_slowly(school.schema_name)
     with transaction.atomic(), schema_context(school.schema_name):
         provisioning._site_install(school=school, hostname=hostname)
         provisioning._accounts_create(school=school, details=details, hostname=hostname)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import transaction
 from django.utils import translation
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from school_sections import catalogue
 from school_sections.models import OptionalSectionPage, SchoolHomePage
@@ -35,6 +35,29 @@ def _create(home: SchoolHomePage, entry: catalogue.Section) -> Page:
         fields["section_code"] = entry.code
     page = home.add_child(instance=_page_class(entry)(**fields))
     return page
+
+
+SEED_HOSTNAME = "school.invalid"  # replaced by the school's host at provisioning
+
+
+@transaction.atomic
+def school_site_seed() -> SchoolHomePage:
+    """Turn a freshly migrated schema into a school site: a home page and its provisioned sections.
+
+    Replaces Wagtail's default Site(localhost) and "Welcome" page. The same for every
+    school, so it is recorded into the provisioning template with the migrations
+    (tenants.services.schema_template); provisioning then names the home page and
+    the site after the school.
+    """
+    Site.objects.all().delete()
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        page.delete()
+    root.refresh_from_db()
+    home = root.add_child(instance=SchoolHomePage(title="Home", slug="home"))
+    sections_create_provisioned(home=home)  # clause 3.1: every mandatory section from the start
+    Site.objects.create(hostname=SEED_HOSTNAME, port=80, root_page=home, is_default_site=True)
+    return home
 
 
 @transaction.atomic

@@ -21,10 +21,9 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from school_sections.models import SchoolHomePage
-from school_sections.services import sections_create_provisioned
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
@@ -231,20 +230,13 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -
 
 
 def _site_install(*, school: School, hostname: str) -> SchoolHomePage:
-    """Replace Wagtail's default Site(localhost) and "Welcome" page with the school's home page."""
-    Site.objects.all().delete()
-    root = Page.get_first_root_node()
-    for page in root.get_children():
-        page.delete()
-    root.refresh_from_db()
-    home = root.add_child(instance=SchoolHomePage(title=school.name_kk, slug="home"))
-    sections_create_provisioned(home=home)  # clause 3.1: every mandatory section from the start
-    Site.objects.create(
-        hostname=hostname,
-        port=settings.PLATFORM_PORT,
-        root_page=home,
-        is_default_site=True,
-        site_name=school.short_name,
+    """Name the seeded home page and site (school_sections.services.school_site_seed) after the school."""
+    home = SchoolHomePage.objects.get()
+    home.title = home.draft_title = school.name_kk
+    home.seo_title = school.name_kk
+    home.save(update_fields=["title", "draft_title", "seo_title"])
+    Site.objects.update(
+        hostname=hostname, port=settings.PLATFORM_PORT, site_name=school.short_name, is_default_site=True
     )
     return home
 
