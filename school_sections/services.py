@@ -87,7 +87,7 @@ def section_enable(*, home: SchoolHomePage, code: str) -> Page:
     elif not page.live:
         page.save_revision().publish()
     _order_children(home)
-    return page
+    return type(page).objects.get(pk=page.pk)  # moving it changed its path
 
 
 @transaction.atomic

@@ -46,7 +46,6 @@ class SectionPage(TranslatedIntroMixin, Page):
 
     parent_page_types = ["school_sections.SchoolHomePage"]
     max_count_per_parent = 1  # a section never has a second instance
-    template = "school_sections/section_page.html"
 
     class Meta:
         abstract = True
@@ -54,6 +53,11 @@ class SectionPage(TranslatedIntroMixin, Page):
     @property
     def section(self) -> catalogue.Section:
         return catalogue.section(self.section_code)
+
+    def get_template(self, request, *args, **kwargs):
+        # One layout for every section; the section's own part is ``section_template``.
+        # (Wagtail gives each page class a template name of its own, so set it here.)
+        return "school_sections/section_page.html"
 
     @property
     def section_template(self) -> str:

@@ -11,8 +11,8 @@ from tenants.services.schema_catalog import catalog_differences, schema_catalog
 from tenants.services.schema_template import (
     SchemaTemplateError,
     migrations_fingerprint,
-    schema_create_from_template,
     schema_build_slowly,
+    schema_create_from_template,
     schema_template_current,
 )
 

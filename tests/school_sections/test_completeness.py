@@ -1,0 +1,131 @@
+"""What the regulation still asks of a site, in plain words (clause 3.1)."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django_tenants.utils import schema_context
+from wagtail.documents.models import Document
+
+from school_sections.models import AdministrationPage, ContactsPage, DocumentsPage
+from school_sections.selectors import school_completeness
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture
+def site(make_school):
+    provisioned = make_school()
+    with schema_context(provisioned.school.schema_name):
+        yield provisioned
+
+
+def _missing(code):
+    (state,) = [state for state in school_completeness(today=TODAY).sections if state.section.code == code]
+    return state.missing
+
+
+def _document(name="file.pdf"):
+    document = Document(title=name)
+    document.file.save(name, ContentFile(b"%PDF-1.4 test"), save=False)
+    document.save()
+    return document
+
+
+def _set_documents(*entries):
+    page = DocumentsPage.objects.get()
+    page.documents = [("document", entry) for entry in entries]
+    page.save()
+
+
+def _doc(kind, date, valid_until=None):
+    return {
+        "document_type": kind,
+        "document": _document(),
+        "title_kk": kind,
+        "number": "1",
+        "date": date,
+        "valid_until": valid_until,
+    }
+
+
+def test_a_new_site_lacks_every_mandatory_item_and_says_what(site):
+    completeness = school_completeness(today=TODAY)
+    assert completeness.mandatory_complete == 0
+    assert not completeness.is_complete
+    assert "3.1.2 no head of school" in completeness.missing
+    assert "3.1.3 licence document missing" in completeness.missing
+    assert "3.1.1 phone number missing" in completeness.missing
+
+
+def test_contacts_are_complete_with_address_phone_and_email(site):
+    page = ContactsPage.objects.get()
+    page.legal_address_ru = "г. Семей, пр. Абая, 12"
+    page.phones = [("phone", {"number": "+77222123456", "label_kk": "", "label_ru": "", "label_en": ""})]
+    page.save()
+    assert _missing("3.1.1") == ["e-mail address missing"]
+    page.emails = [("email", {"address": "info@school.kz", "label_kk": "", "label_ru": "", "label_en": ""})]
+    page.save()
+    assert _missing("3.1.1") == []
+
+
+def _person(role):
+    return {"full_name": "A Person", "role": role, "position_ru": "Директор", "photo": None, "phone": "", "email": ""}
+
+
+def test_administration_needs_exactly_one_head(site):
+    page = AdministrationPage.objects.get()
+    page.people = [("person", _person("deputy"))]
+    page.save()
+    assert _missing("3.1.2") == ["no head of school"]
+    page.people = [("person", _person("head")), ("person", _person("head"))]
+    page.save()
+    assert _missing("3.1.2") == ["more than one head of school"]
+    page.people = [("person", _person("head")), ("person", _person("deputy"))]
+    page.save()
+    assert _missing("3.1.2") == []
+
+
+def test_documents_need_charter_licence_and_a_recent_annual_report(site):
+    _set_documents(_doc("charter", TODAY))
+    assert _missing("3.1.3") == ["licence document missing", "annual report missing"]
+
+    _set_documents(
+        _doc("charter", TODAY),
+        _doc("licence", datetime.date(2020, 1, 1), valid_until=datetime.date(2026, 1, 1)),
+        _doc("annual_report", datetime.date(2024, 6, 1)),
+    )
+    assert _missing("3.1.3") == ["the licence has expired", "no annual report for the last school year"]
+
+    _set_documents(
+        _doc("charter", TODAY),
+        _doc("licence", datetime.date(2020, 1, 1)),
+        _doc("annual_report", datetime.date(2026, 6, 1)),
+    )
+    assert _missing("3.1.3") == []
+
+
+def test_an_unpublished_section_counts_as_missing(site):
+    page = ContactsPage.objects.get()
+    page.live = False  # as if someone unpublished it behind the editor's back
+    page.save()
+    assert _missing("3.1.1") == ["the section is not published"]
+
+
+def test_the_summary_counts_complete_mandatory_sections(site):
+    page = AdministrationPage.objects.get()
+    page.people = [("person", _person("head"))]
+    page.save()
+    completeness = school_completeness(today=TODAY)
+    assert completeness.mandatory_complete == 1
+    assert len(completeness.mandatory) == 8
+
+
+def test_the_dashboard_shows_what_is_missing(site, client_for):
+    from django.contrib.auth import get_user_model
+
+    client = client_for(site.hostname)
+    client.force_login(get_user_model().objects.get(email=site.invitations[0].email))
+    body = client.get("/admin/").content.decode()
+    assert "What the regulation still asks of this site" in body
+    assert "no head of school" in body
