@@ -10,7 +10,8 @@ from tenants.views.media import school_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Not "documents/": that is the slug of the documents section (clause 3.1.3).
+    path("files/", include(wagtaildocs_urls)),
     path("invite/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(r"^media/(?P<path>.+)$", school_media, name="school_media"),

@@ -1,6 +1,9 @@
 """Shared fixtures: two schools provisioned once per session, cheap extra schools, host-bound clients."""
 
+import shutil
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
@@ -29,6 +32,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         teardown_databases(config, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

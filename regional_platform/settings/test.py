@@ -1,7 +1,9 @@
 """The test suite: real PostgreSQL and Redis, fast password hashing, mail kept in memory."""
 
 import os
+import tempfile
 import uuid
+from pathlib import Path
 
 # Assigned, not defaulted: the tests expect these hosts whatever the shell exports.
 os.environ["PLATFORM_SCHEME"] = "http"
@@ -15,6 +17,8 @@ from .base import CACHES
 SECRET_KEY = "test-secret-key"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# Uploads of a test run go to a folder of its own (removed when the run ends).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="platform-test-media-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A key space of its own per run: schools of an earlier run had the same schema
