@@ -3,8 +3,11 @@
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
+from school_sections.views import low_vision_toggle, robots_txt, search_view
 from tenants.views.invitations import InvitationAcceptView
 from tenants.views.media import school_media
 
@@ -13,7 +16,14 @@ urlpatterns = [
     # Not "documents/": that is the slug of the documents section (clause 3.1.3).
     path("files/", include(wagtaildocs_urls)),
     path("invite/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("i18n/low-vision/", low_vision_toggle, name="low_vision_toggle"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("search/", search_view, name="site_search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("feeds/news.rss", NewsRssFeed(), name="news_rss"),
+    path("feeds/news.atom", NewsAtomFeed(), name="news_atom"),
+    path("feeds/events.ics", events_ical, name="events_ical"),
     re_path(r"^media/(?P<path>.+)$", school_media, name="school_media"),
     path("", include(wagtail_urls)),
 ]

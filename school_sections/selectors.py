@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from school_sections import catalogue
-from school_sections.models import SchoolHomePage
+from school_sections.models import EventPage, NewsPage, SchoolHomePage
 
 ANNUAL_REPORT_MAX_AGE = datetime.timedelta(days=550)  # a school year and its reporting season
 
@@ -50,6 +51,30 @@ class SchoolCompleteness:
     def missing(self) -> list[str]:
         """Every missing item of the mandatory sections, each prefixed with its clause."""
         return [f"{state.section.code} {item}" for state in self.mandatory for item in state.missing]
+
+
+def news_latest(*, limit: int = 10) -> list[NewsPage]:
+    """The newest published news items of this school (clause 2.2.2)."""
+    return list(NewsPage.objects.live().order_by("-date", "-pk")[:limit])
+
+
+def events_upcoming(*, limit: int = 10, now: datetime.datetime | None = None) -> list[EventPage]:
+    """Published events that have not ended yet, soonest first."""
+    now = now or timezone.now()
+    events = EventPage.objects.live().filter(
+        models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
+    )
+    return list(events.order_by("starts_at")[:limit])
+
+
+def site_search(query: str, *, limit: int = 50):
+    """Published pages of this school matching ``query`` (PostgreSQL full text, any language)."""
+    from wagtail.models import Page
+
+    query = query.strip()
+    if not query:
+        return []
+    return list(Page.objects.live().specific().search(query)[:limit])
 
 
 def school_completeness(*, today: datetime.date | None = None) -> SchoolCompleteness:

@@ -1,11 +1,18 @@
 """Route each request to the schema of the school whose host it names."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.postgresql_backend.base import FakeTenant
 from django_tenants.utils import get_public_schema_name
+
+TENANT_CACHE_SECONDS = 300
+
+
+def tenant_cache_key(hostname: str) -> str:
+    return f"tenant-for-host:{hostname}"
 
 
 class SchoolTenantMiddleware(TenantMainMiddleware):
@@ -24,7 +31,14 @@ class SchoolTenantMiddleware(TenantMainMiddleware):
     def get_tenant(self, domain_model, hostname):
         if hostname == settings.PLATFORM_DOMAIN:
             return FakeTenant(schema_name=get_public_schema_name())
-        return super().get_tenant(domain_model, hostname)
+        # Every request asks; the answer changes only when a school or its domains
+        # change, and tenants.signals forgets it then.
+        key = tenant_cache_key(hostname)
+        tenant = cache.get(key)
+        if tenant is None:
+            tenant = super().get_tenant(domain_model, hostname)  # DoesNotExist: unknown host, not cached
+            cache.set(key, tenant, TENANT_CACHE_SECONDS)
+        return tenant
 
     def no_tenant_found(self, request, hostname):
         return _render_in_visitor_language(request, "errors/unknown_host.html", {"hostname": hostname}, 404)

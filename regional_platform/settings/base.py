@@ -37,6 +37,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",  # needed by Wagtail's admin; has no tables
+    "django.contrib.sitemaps",  # templates for sitemap.xml; no tables
 ]
 # Every table here is multiplied by the number of schools: install only what the
 # product uses (design.md, "Every table is multiplied").
@@ -64,12 +65,17 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "regional_platform.urls_public"
 ROOT_URLCONF = "regional_platform.urls_tenants"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Send `SET search_path` once per schema switch, not before every query (half the
+# round trips of a page). Safe because nothing else sets search_path: the recorded
+# provisioning template leaves those statements out.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "tenants.middleware.SchoolTenantMiddleware",  # first: picks the schema from the host
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "school_sections.middleware.LanguageParameterMiddleware",  # ?lang=ru wins over cookie and browser
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.school",
             ],
         },
     },
@@ -107,7 +114,8 @@ if not DATABASE_URL:
 DATABASES = {
     "default": {
         **dj_database_url.parse(DATABASE_URL),
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend with the content-type cache kept per schema (tenants/db_backend).
+        "ENGINE": "tenants.db_backend",
         # Finite: a connection that visits many schemas swells (design.md, "Long-lived").
         "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,

@@ -7,7 +7,9 @@ WAGTAIL_SITE_NAME = "Regional school sites"
 # (tenants.hosts.absolute_url); Wagtail's notification mails still use this value,
 # which the publishing-workflow work must route to the school's host (design.md).
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# PostgreSQL full text, per school (the index lives in the school's schema). The "simple"
+# configuration: PostgreSQL has no Kazakh stemmer, and one configuration serves all languages.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls", "zip", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from school_sections import catalogue
 from school_sections.permissions import ProtectedPagePermissionTester
@@ -32,6 +33,8 @@ class TranslatedIntroMixin(models.Model):
         )
     ]
 
+    search_fields = [index.SearchField("intro_kk"), index.SearchField("intro_ru"), index.SearchField("intro_en")]
+
     class Meta:
         abstract = True
 
@@ -41,6 +44,8 @@ class TranslatedIntroMixin(models.Model):
 
 class SectionPage(TranslatedIntroMixin, Page):
     """A section of the regulation (its ``section_code``), directly under the school's home page."""
+
+    search_fields = [*Page.search_fields, *TranslatedIntroMixin.search_fields]
 
     section_code: str = ""  # set by each subclass; OptionalSectionPage stores it per page
 

@@ -1,6 +1,5 @@
 """The school's home page: the root of its site, holding the regulation's sections."""
 
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -18,6 +17,7 @@ class SchoolHomePage(TranslatedIntroMixin, Page):
             [FieldPanel("intro_kk"), FieldPanel("intro_ru"), FieldPanel("intro_en")], heading=_("Introduction")
         ),
     ]
+    search_fields = [*Page.search_fields, *TranslatedIntroMixin.search_fields]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "school_sections.ContactsPage",
@@ -42,6 +42,9 @@ class SchoolHomePage(TranslatedIntroMixin, Page):
         return ProtectedPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
+        from school_sections.selectors import events_upcoming, news_latest
+
         context = super().get_context(request, *args, **kwargs)
-        context["school"] = getattr(request, "tenant", None) or getattr(connection, "tenant", None)
+        context["news"] = news_latest(limit=3)
+        context["events"] = events_upcoming(limit=3)
         return context

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
 
 from school_sections import blocks
 from school_sections.models.base import RICH_TEXT_FEATURES, SectionPage
@@ -45,6 +46,15 @@ class ContactsPage(SectionPage):
         MultiFieldPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map point")),
         *SectionPage.intro_panels,
     ]
+    search_fields = [
+        *SectionPage.search_fields,
+        index.SearchField("legal_address_kk"),
+        index.SearchField("legal_address_ru"),
+        index.SearchField("legal_address_en"),
+        index.SearchField("reception_hours_kk"),
+        index.SearchField("reception_hours_ru"),
+        index.SearchField("reception_hours_en"),
+    ]
     subpage_types: list[str] = []
 
     class Meta:
@@ -58,6 +68,7 @@ class AdministrationPage(SectionPage):
     people = _stream([("person", blocks.AdministratorBlock())], _("administration"))
 
     content_panels = [SectionPage.section_help_panel("3.1.2"), FieldPanel("people"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("people")]
     subpage_types: list[str] = []
 
     class Meta:
@@ -71,6 +82,7 @@ class DocumentsPage(SectionPage):
     documents = _stream([("document", blocks.SchoolDocumentBlock())], _("documents"))
 
     content_panels = [SectionPage.section_help_panel("3.1.3"), FieldPanel("documents"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("documents")]
     subpage_types: list[str] = []
 
     class Meta:
@@ -91,6 +103,13 @@ class AdmissionRulesPage(SectionPage):
         MultiFieldPanel([FieldPanel("rules_kk"), FieldPanel("rules_ru"), FieldPanel("rules_en")], heading=_("Rules")),
         FieldPanel("documents"),
     ]
+    search_fields = [
+        *SectionPage.search_fields,
+        index.SearchField("rules_kk"),
+        index.SearchField("rules_ru"),
+        index.SearchField("rules_en"),
+        index.SearchField("documents"),
+    ]
     subpage_types: list[str] = []
 
     class Meta:
@@ -104,6 +123,7 @@ class EducationalProcessPage(SectionPage):
     items = _stream([("item", blocks.ProcessEntryBlock())], _("schedules, curricula and regulations"))
 
     content_panels = [SectionPage.section_help_panel("3.1.5"), FieldPanel("items"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("items")]
     subpage_types: list[str] = []
 
     class Meta:
@@ -117,6 +137,7 @@ class ActivitiesPage(SectionPage):
     entries = _stream([("entry", blocks.ActivityEntryBlock())], _("entries"))
 
     content_panels = [SectionPage.section_help_panel("3.1.6"), FieldPanel("entries"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("entries")]
     subpage_types: list[str] = []
 
     class Meta:
@@ -136,6 +157,7 @@ class StaffPage(SectionPage):
         FieldPanel("graduates"),
         *SectionPage.intro_panels,
     ]
+    search_fields = [*SectionPage.search_fields, index.SearchField("staff"), index.SearchField("graduates")]
     subpage_types: list[str] = []
 
     class Meta:
@@ -149,6 +171,7 @@ class AchievementsPage(SectionPage):
     achievements = _stream([("achievement", blocks.AchievementBlock())], _("achievements"))
 
     content_panels = [SectionPage.section_help_panel("3.1.8"), FieldPanel("achievements"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("achievements")]
     subpage_types: list[str] = []
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from school_sections import blocks, catalogue
 from school_sections.models.base import RICH_TEXT_FEATURES, SectionPage, TranslatedIntroMixin
@@ -25,6 +26,7 @@ class OptionalSectionPage(SectionPage):
     )
 
     content_panels = [FieldPanel("entries"), *SectionPage.intro_panels]
+    search_fields = [*SectionPage.search_fields, index.SearchField("entries")]
     subpage_types: list[str] = []
     max_count_per_parent = None  # one per section code, checked in clean()
     is_creatable = False  # enabled through school_sections.services.section_enable
@@ -54,6 +56,11 @@ class DatedTitleMixin(TranslatedIntroMixin):
     translated_panels = [
         MultiFieldPanel([FieldPanel("title_kk"), FieldPanel("title_ru"), FieldPanel("title_en")], heading=_("Title")),
         MultiFieldPanel([FieldPanel("body_kk"), FieldPanel("body_ru"), FieldPanel("body_en")], heading=_("Text")),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        *(index.SearchField(f"{name}_{language}") for name in ("title", "body") for language in ("kk", "ru", "en")),
     ]
 
     class Meta:

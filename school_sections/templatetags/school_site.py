@@ -1,11 +1,11 @@
 """Template helpers for a school's public site: translated values and the section navigation."""
 
 from django import template
+from wagtail.models import Page
 
 from school_sections import blocks, catalogue
-from school_sections.models import SchoolHomePage
 from school_sections.models.base import school_default_language
-from school_sections.translation import translated
+from school_sections.translation import LANGUAGE_CODES, translated
 
 register = template.Library()
 
@@ -23,11 +23,11 @@ def section_navigation(context):
     cached = getattr(request, "_section_navigation", None)
     if cached is not None:
         return cached
-    home = SchoolHomePage.objects.first()
-    pages = list(home.get_children().live().only("id", "url_path", "slug", "title")) if home else []
+    # Sections are the home page's children: depth 3 (root, home, section) in a school's
+    # single-site tree. One query, with what page URLs need.
+    pages = Page.objects.live().filter(depth=3).only("id", "path", "depth", "url_path", "slug", "title")
     by_slug = {page.slug: page for page in pages}
     navigation = {
-        "home": home,
         "sections": [
             {"section": entry, "url": by_slug[entry.slug].url}
             for entry in catalogue.CATALOGUE
@@ -53,3 +53,19 @@ _CHOICES = {
 def choice_label(kind: str, value: str) -> str:
     """The translated label of a block's choice: ``{% choice_label "level" value.level %}``."""
     return str(dict(_CHOICES[kind]).get(value, value))
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """This page's address in each language (``?lang=``), for ``hreflang`` links and the switcher."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("lang", None)
+    alternates = []
+    for code in LANGUAGE_CODES:
+        query["lang"] = code
+        alternates.append({"code": code, "url": request.build_absolute_uri(f"{request.path}?{query.urlencode()}")})
+    query.pop("lang")
+    suffix = f"?{query.urlencode()}" if query else ""
+    alternates.append({"code": "x-default", "url": request.build_absolute_uri(f"{request.path}{suffix}")})
+    return alternates

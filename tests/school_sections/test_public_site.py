@@ -1,0 +1,110 @@
+"""The public site's services: search, feeds, sitemap, robots.txt, languages, low-vision mode."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from school_sections.demo_content import demo_content_fill
+
+
+@pytest.fixture
+def demo_school(make_school):
+    provisioned = make_school()
+    with schema_context(provisioned.school.schema_name):
+        demo_content_fill()
+    return provisioned
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("приём", "/admission/"),  # Russian, in another case than the text
+        ("ҚАБЫЛДАУ", "/admission/"),  # Kazakh letters, upper case
+        ("робототехнике", "/achievements/"),  # inside a structured block
+        ("Семей", "/contacts/"),
+    ],
+)
+def test_search_finds_kazakh_and_russian_text(demo_school, client_for, query, expected):
+    body = client_for(demo_school.hostname).get("/search/", {"q": query}).content.decode()
+    assert f'href="{expected}"' in body
+
+
+def test_search_stays_within_the_school(demo_school, school, client_for):
+    body = client_for(school.hostname).get("/search/", {"q": "робототехнике"}).content.decode()
+    assert "0 results" in body
+
+
+def test_empty_search_explains_itself(school, client_for):
+    assert "Type a word" in client_for(school.hostname).get("/search/").content.decode()
+
+
+def test_sitemap_lists_the_sections_on_the_schools_own_host(demo_school, client_for):
+    body = client_for(demo_school.hostname).get("/sitemap.xml").content.decode()
+    assert f"http://{demo_school.hostname}/contacts/" in body
+    assert f"http://{demo_school.hostname}/news/" in body
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_editor(school, client_for):
+    body = client_for(school.hostname).get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body
+    assert f"Sitemap: http://{school.hostname}/sitemap.xml" in body
+
+
+@pytest.mark.parametrize("path", ["/feeds/news.rss", "/feeds/news.atom"])
+def test_news_feeds(demo_school, client_for, path):
+    response = client_for(demo_school.hostname, language="ru").get(path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "День знаний" in body
+    assert "Родительское собрание" in body
+
+
+def test_events_calendar(demo_school, client_for):
+    response = client_for(demo_school.hostname, language="en").get("/feeds/events.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert "SUMMARY:New Year party" in body
+    assert "DTSTART:20261227T100000Z" in body
+
+
+def test_pages_carry_opengraph_and_hreflang(school, client_for):
+    body = client_for(school.hostname).get("/contacts/").content.decode()
+    assert '<meta property="og:title" content="Contact information">' in body
+    for code in ("kk", "ru", "en"):
+        assert f'hreflang="{code}" href="http://{school.hostname}/contacts/?lang={code}"' in body
+    assert f'hreflang="x-default" href="http://{school.hostname}/contacts/"' in body
+
+
+def test_lang_parameter_switches_and_is_remembered(school, client_for):
+    client = client_for(school.hostname, language="en")
+    body = client.get("/contacts/", {"lang": "ru"}).content.decode()
+    assert 'lang="ru"' in body
+    assert 'lang="ru"' in client.get("/staff/").content.decode()  # remembered in a cookie
+
+
+def test_low_vision_mode_stays_on_until_switched_off(school, client_for):
+    client = client_for(school.hostname)
+    response = client.post("/i18n/low-vision/", {"low_vision": "1", "next": "/contacts/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/contacts/"
+    assert 'class="low-vision"' in client.get("/staff/").content.decode()
+    client.post("/i18n/low-vision/", {"low_vision": "0", "next": "https://elsewhere.example/"})
+    assert 'class="low-vision"' not in client.get("/staff/").content.decode()
+
+
+def test_low_vision_switch_never_redirects_off_site(school, client_for):
+    response = client_for(school.hostname).post(
+        "/i18n/low-vision/", {"low_vision": "1", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/contacts/", "/administration/", "/documents/", "/staff/"])
+def test_a_section_page_takes_at_most_ten_queries(demo_school, client_for, path):
+    client = client_for(demo_school.hostname)
+    client.get(path)  # warm Wagtail's site cache, as a running server has
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries) <= 10, "\n".join(query["sql"][:150] for query in queries.captured_queries)
