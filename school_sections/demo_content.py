@@ -39,7 +39,7 @@ _DATE_KEYS = {"date", "valid_until"}
 _PHONE_KEYS = {"phones": "number", "people": "phone"}
 
 
-def _pdf(text: str) -> bytes:
+def demo_pdf(text: str) -> bytes:
     """A one-page PDF, so that downloads in the demo are real files."""
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
     objects = [
@@ -63,7 +63,7 @@ def _pdf(text: str) -> bytes:
 
 def _document(file_name: str, title: str) -> Document:
     document = Document(title=title or file_name)
-    document.file.save(file_name, ContentFile(_pdf(Path(file_name).stem)), save=False)
+    document.file.save(file_name, ContentFile(demo_pdf(Path(file_name).stem)), save=False)
     document.save()
     return document
 

@@ -10,7 +10,24 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost")
 # PostgreSQL full text, per school (the index lives in the school's schema). The "simple"
 # configuration: PostgreSQL has no Kazakh stemmer, and one configuration serves all languages.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls", "zip", "jpg", "png"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "doc",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "xls",
+    "zip",
+    "jpg",
+    "jpeg",
+    "png",
+]
+# ...and the content must match the extension (school_sections/uploads.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "school_sections.uploads.CheckedDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the servers do not reach the internet

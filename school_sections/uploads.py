@@ -1,0 +1,93 @@
+"""Uploaded documents are checked by what they contain, not by what they are called (issue: uploads).
+
+Images need nothing more: Wagtail opens every image with Willow and refuses what
+is not one. Documents are only named, so a program renamed ``report.pdf`` would
+pass; here each file's first bytes must match its extension's kind.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from wagtail.documents.forms import BaseDocumentForm
+
+# Extension -> what its content must be detected as (filetype's extension), or a
+# special check: "text" (UTF-8 text without control bytes) or "ole" (old Office).
+EXPECTED_CONTENT = {
+    "pdf": {"pdf"},
+    "docx": {"docx", "zip"},
+    "xlsx": {"xlsx", "zip"},
+    "pptx": {"pptx", "zip"},
+    "odt": {"odt", "zip"},
+    "zip": {"zip"},
+    "doc": {"ole"},
+    "xls": {"ole"},
+    "rtf": {"rtf"},
+    "jpg": {"jpg"},
+    "jpeg": {"jpg"},
+    "png": {"png"},
+    "txt": {"text"},
+    "csv": {"text"},
+}
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEAD_BYTES = 8192
+
+
+def _detected(head: bytes) -> set[str]:
+    kinds = set()
+    kind = filetype.guess(head)
+    if kind is not None:
+        kinds.add(kind.extension)
+    if head.startswith(_OLE_SIGNATURE):
+        kinds.add("ole")
+    if head.startswith(b"{\\rtf"):
+        kinds.add("rtf")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+        # A multi-byte letter may be cut at the end of the sample.
+        for cut in range(1, 4):
+            try:
+                text = head[:-cut].decode("utf-8")
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is not None and not any(ord(char) < 9 or 13 < ord(char) < 32 for char in text):
+        kinds.add("text")
+    return kinds
+
+
+def document_content_check(uploaded) -> None:
+    """Raise ``ValidationError`` unless the file's content is of the kind its extension says."""
+    extension = PurePath(uploaded.name).suffix.lower().lstrip(".")
+    expected = EXPECTED_CONTENT.get(extension)
+    if expected is None:
+        raise ValidationError(
+            _("Files of type “%(extension)s” are not accepted. Accepted: %(accepted)s.")
+            % {"extension": extension or "?", "accepted": ", ".join(sorted(EXPECTED_CONTENT))}
+        )
+    position = uploaded.tell()
+    uploaded.seek(0)
+    head = uploaded.read(_HEAD_BYTES)
+    uploaded.seek(position)
+    if not head:
+        raise ValidationError(_("The file is empty."))
+    if not expected & _detected(head):
+        raise ValidationError(
+            _("This file does not contain what its name says (.%(extension)s). Save it again in that format.")
+            % {"extension": extension}
+        )
+
+
+class CheckedDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (WAGTAILDOCS_DOCUMENT_FORM_BASE), checking the file's content."""
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data:
+            document_content_check(uploaded)
+        return uploaded
