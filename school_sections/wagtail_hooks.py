@@ -1,10 +1,17 @@
-"""The school's editors see what the regulation still misses on their dashboard (issue: completeness)."""
+"""The school's editor: what the regulation still misses (dashboard), and translations that may be outdated."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.models import Page
 
 from school_sections.selectors import school_completeness
+from school_sections.translation_state import translation_confirm, translations_after_edit
 
 
 class CompletenessPanel(Component):
@@ -19,3 +26,32 @@ class CompletenessPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_completeness_panel(request, panels):
     panels.append(CompletenessPanel())
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def record_translation_state(request, page):
+    specific = page.specific
+    if hasattr(specific, "translations_outdated"):
+        translations_after_edit(specific)
+
+
+@hooks.register("register_admin_urls")
+def translation_admin_urls():
+    return [
+        path(
+            "translations/<int:page_id>/<str:language>/confirm/",
+            translation_confirm_view,
+            name="school_sections_translation_confirm",
+        )
+    ]
+
+
+@require_POST
+def translation_confirm_view(request, page_id: int, language: str):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    translation_confirm(page, language)
+    messages.success(request, _("The translation is marked as checked."))
+    return redirect("wagtailadmin_pages:edit", page_id)

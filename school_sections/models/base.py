@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from school_sections import catalogue
+from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
 from school_sections.translation import translated
 
@@ -26,6 +27,9 @@ class TranslatedIntroMixin(models.Model):
     intro_kk = RichTextField(_("introduction in Kazakh"), blank=True, features=RICH_TEXT_FEATURES)
     intro_ru = RichTextField(_("introduction in Russian"), blank=True, features=RICH_TEXT_FEATURES)
     intro_en = RichTextField(_("introduction in English"), blank=True, features=RICH_TEXT_FEATURES)
+    # Kept by school_sections.translation_state after each edit, never edited by hand.
+    translation_digests = models.JSONField(default=dict, blank=True, editable=False)
+    translations_outdated = models.JSONField(default=list, blank=True, editable=False)
 
     intro_panels = [
         MultiFieldPanel(
@@ -37,6 +41,13 @@ class TranslatedIntroMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def with_content_json(self, content):
+        # Publishing a revision must not bring back the translation state it was saved with.
+        page = super().with_content_json(content)
+        page.translation_digests = self.translation_digests
+        page.translations_outdated = self.translations_outdated
+        return page
 
     def translated(self, field: str):
         return translated(self, field, default_language=school_default_language())
@@ -80,9 +91,12 @@ class SectionPage(TranslatedIntroMixin, Page):
         return super().permissions_for_user(user)
 
     @classmethod
-    def section_help_panel(cls, code: str) -> HelpPanel:
-        """What the regulation asks of this section, and why it cannot be removed; in the editor's language."""
-        return HelpPanel(content=lazy(_section_help, str)(code), heading=catalogue.section(code).title)
+    def top_panels(cls, code: str) -> list:
+        """Translations that may be outdated; what the regulation asks of this section, and why it stays."""
+        return [
+            TranslationStatePanel(),
+            HelpPanel(content=lazy(_section_help, str)(code), heading=catalogue.section(code).title),
+        ]
 
 
 def _section_help(code: str) -> str:

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from school_sections.models.base import TranslatedIntroMixin
+from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
 
 
@@ -12,6 +13,7 @@ class SchoolHomePage(TranslatedIntroMixin, Page):
     """The school's home page, created at provisioning on the school's own host (clause 1.1)."""
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         MultiFieldPanel(
             [FieldPanel("intro_kk"), FieldPanel("intro_ru"), FieldPanel("intro_en")], heading=_("Introduction")

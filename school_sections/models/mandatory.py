@@ -32,7 +32,7 @@ class ContactsPage(SectionPage):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     content_panels = [
-        SectionPage.section_help_panel("3.1.1"),
+        *SectionPage.top_panels("3.1.1"),
         MultiFieldPanel(
             [FieldPanel("legal_address_kk"), FieldPanel("legal_address_ru"), FieldPanel("legal_address_en")],
             heading=_("Legal address"),
@@ -67,7 +67,7 @@ class AdministrationPage(SectionPage):
     section_code = "3.1.2"
     people = _stream([("person", blocks.AdministratorBlock())], _("administration"))
 
-    content_panels = [SectionPage.section_help_panel("3.1.2"), FieldPanel("people"), *SectionPage.intro_panels]
+    content_panels = [*SectionPage.top_panels("3.1.2"), FieldPanel("people"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("people")]
     subpage_types: list[str] = []
 
@@ -81,7 +81,7 @@ class DocumentsPage(SectionPage):
     section_code = "3.1.3"
     documents = _stream([("document", blocks.SchoolDocumentBlock())], _("documents"))
 
-    content_panels = [SectionPage.section_help_panel("3.1.3"), FieldPanel("documents"), *SectionPage.intro_panels]
+    content_panels = [*SectionPage.top_panels("3.1.3"), FieldPanel("documents"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("documents")]
     subpage_types: list[str] = []
 
@@ -99,7 +99,7 @@ class AdmissionRulesPage(SectionPage):
     documents = _stream([("document", blocks.DatedEntryBlock())], _("documents"))
 
     content_panels = [
-        SectionPage.section_help_panel("3.1.4"),
+        *SectionPage.top_panels("3.1.4"),
         MultiFieldPanel([FieldPanel("rules_kk"), FieldPanel("rules_ru"), FieldPanel("rules_en")], heading=_("Rules")),
         FieldPanel("documents"),
     ]
@@ -122,7 +122,7 @@ class EducationalProcessPage(SectionPage):
     section_code = "3.1.5"
     items = _stream([("item", blocks.ProcessEntryBlock())], _("schedules, curricula and regulations"))
 
-    content_panels = [SectionPage.section_help_panel("3.1.5"), FieldPanel("items"), *SectionPage.intro_panels]
+    content_panels = [*SectionPage.top_panels("3.1.5"), FieldPanel("items"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("items")]
     subpage_types: list[str] = []
 
@@ -136,7 +136,7 @@ class ActivitiesPage(SectionPage):
     section_code = "3.1.6"
     entries = _stream([("entry", blocks.ActivityEntryBlock())], _("entries"))
 
-    content_panels = [SectionPage.section_help_panel("3.1.6"), FieldPanel("entries"), *SectionPage.intro_panels]
+    content_panels = [*SectionPage.top_panels("3.1.6"), FieldPanel("entries"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("entries")]
     subpage_types: list[str] = []
 
@@ -152,7 +152,7 @@ class StaffPage(SectionPage):
     graduates = _stream([("year", blocks.GraduatesBlock())], _("graduates"))
 
     content_panels = [
-        SectionPage.section_help_panel("3.1.7"),
+        *SectionPage.top_panels("3.1.7"),
         FieldPanel("staff"),
         FieldPanel("graduates"),
         *SectionPage.intro_panels,
@@ -170,7 +170,7 @@ class AchievementsPage(SectionPage):
     section_code = "3.1.8"
     achievements = _stream([("achievement", blocks.AchievementBlock())], _("achievements"))
 
-    content_panels = [SectionPage.section_help_panel("3.1.8"), FieldPanel("achievements"), *SectionPage.intro_panels]
+    content_panels = [*SectionPage.top_panels("3.1.8"), FieldPanel("achievements"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("achievements")]
     subpage_types: list[str] = []
 

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from school_sections import blocks, catalogue
 from school_sections.models.base import RICH_TEXT_FEATURES, SectionPage, TranslatedIntroMixin
+from school_sections.panels import TranslationStatePanel
 
 OPTIONAL_CODES = [(entry.code, entry.title) for entry in catalogue.OPTIONAL if entry.code.startswith("3.2.")]
 
@@ -25,7 +26,7 @@ class OptionalSectionPage(SectionPage):
         [("entry", blocks.DatedEntryBlock())], blank=True, use_json_field=True, verbose_name=_("entries")
     )
 
-    content_panels = [FieldPanel("entries"), *SectionPage.intro_panels]
+    content_panels = [TranslationStatePanel(), FieldPanel("entries"), *SectionPage.intro_panels]
     search_fields = [*SectionPage.search_fields, index.SearchField("entries")]
     subpage_types: list[str] = []
     max_count_per_parent = None  # one per section code, checked in clean()
@@ -125,6 +126,7 @@ class EventPage(DatedTitleMixin, Page):
     location_en = models.CharField(_("place in English"), max_length=255, blank=True)
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("starts_at"),
         FieldPanel("ends_at"),
