@@ -55,9 +55,9 @@ def translations_after_edit(page) -> list[str]:
     new = language_digests(page)
     # From the database: the editor's copy of the page comes from a revision, whose
     # copy of this state is as old as the revision.
-    old, previously_outdated = type(page).objects.filter(pk=page.pk).values_list(
-        "translation_digests", "translations_outdated"
-    )[0]
+    old, previously_outdated = (
+        type(page).objects.filter(pk=page.pk).values_list("translation_digests", "translations_outdated")[0]
+    )
     old = old or {}
     changed = {language for language in LANGUAGE_CODES if new[language] != old.get(language)}
     outdated = set(previously_outdated or []) - changed

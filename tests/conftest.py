@@ -85,3 +85,6 @@ def _english():
     """Tests read messages in English unless they choose a language."""
     with translation.override("en"):
         yield
+
+
+from tests.browser import browser, page, server  # noqa: E402, F401 (shared browser fixtures)

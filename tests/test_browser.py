@@ -1,62 +1,15 @@
 """In a real browser: the office opens a school; its head follows the invitation into the editor."""
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
-from django.test.testcases import LiveServerThread
 
 from tenants.models import School
+from tests.browser import skip_without_chromium
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Every host (edu.test, <school>.edu.test) is this machine: no DNS needed.
-    "--host-resolver-rules=MAP * 127.0.0.1",
-]
-
-
-@pytest.fixture(scope="module")
-def server(session_schools, django_db_blocker):
-    """The platform served on a free port, with committed data (not a test transaction)."""
-    with django_db_blocker.unblock():
-        thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-        thread.daemon = True
-        thread.start()
-        thread.is_ready.wait()
-        if thread.error:
-            raise thread.error
-        yield thread.port
-        thread.terminate()
-        connection.set_schema_to_public()
-
-
-@pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which makes
-    # Django refuse database calls here; the test itself makes them synchronously.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(locale="en-US")
-            yield context.new_page()
-            browser.close()
+pytestmark = [pytest.mark.browser, skip_without_chromium]
 
 
 @pytest.fixture
