@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
+from school_sections.admin_views import site_structure_view, user_manages_site
 from school_sections.selectors import school_completeness
 from school_sections.translation_state import translation_confirm, translations_after_edit
 
@@ -55,3 +57,20 @@ def translation_confirm_view(request, page_id: int, language: str):
     translation_confirm(page, language)
     messages.success(request, _("The translation is marked as checked."))
     return redirect("wagtailadmin_pages:edit", page_id)
+
+
+@hooks.register("register_admin_urls")
+def site_structure_urls():
+    return [path("site-structure/", site_structure_view, name="school_sections_site_structure")]
+
+
+class SiteStructureMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_manages_site(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def site_structure_menu_item():
+    return SiteStructureMenuItem(
+        _("Site structure"), reverse("school_sections_site_structure"), icon_name="list-ul", order=100
+    )
