@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test run check lint format bench messages clean-data
+.PHONY: install demo test run check lint format bench bench-serve messages clean-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -38,6 +38,9 @@ format: install
 
 bench: install  ## provisioning benchmark (N=50 schools by default)
 	$(LAUNCH) run -- $(PYTHON) bench/provision.py $(BENCH_ARGS)
+
+bench-serve: install  ## serving benchmark: gunicorn against nginx (needs nginx and wrk)
+	$(LAUNCH) run -- $(PYTHON) bench/serve.py $(BENCH_ARGS)
 
 messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
 	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"
