@@ -1,5 +1,6 @@
 """Template helpers for a school's public site: translated values and the section navigation."""
 
+import phonenumbers
 from django import template
 from wagtail.models import Page
 
@@ -69,3 +70,14 @@ def language_alternates(context):
     suffix = f"?{query.urlencode()}" if query else ""
     alternates.append({"code": "x-default", "url": request.build_absolute_uri(f"{request.path}{suffix}")})
     return alternates
+
+
+@register.filter
+def phone_display(number: str) -> str:
+    """A stored E.164 number as people write it: +7 7222 52 12 34."""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(number, "KZ"), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return number

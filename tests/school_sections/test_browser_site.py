@@ -115,3 +115,14 @@ def test_axe_finds_no_wcag_violations_on_any_page_type(site, page, language, dja
         if results.violations_count:
             problems[path] = [violation["id"] for violation in results.response["violations"]]
     assert problems == {}
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(site, page):
+    page.goto(site + "/contacts/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")

@@ -108,3 +108,8 @@ def test_a_section_page_takes_at_most_ten_queries(demo_school, client_for, path)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     assert len(queries) <= 10, "\n".join(query["sql"][:150] for query in queries.captured_queries)
+
+
+def test_phone_numbers_are_shown_readably_and_dialled_in_e164(demo_school, client_for):
+    body = client_for(demo_school.hostname).get("/contacts/").content.decode()
+    assert '<a href="tel:+77222521234">+7 7222 52 12 34</a>' in body
