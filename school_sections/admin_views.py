@@ -37,7 +37,7 @@ def site_structure_view(request):
                 school_default_language_set(school=school, language=value)
                 messages.success(request, _("The site's default language is saved."))
             elif action in {"enable", "disable"} and value in {entry.code for entry in catalogue.OPTIONAL}:
-                (section_enable if action == "enable" else section_disable)(home=home, code=value)
+                (section_enable if action == "enable" else section_disable)(home=home, code=value, user=request.user)
                 messages.success(
                     request,
                     _("The section is enabled.")
@@ -48,6 +48,8 @@ def site_structure_view(request):
                 messages.error(request, _("Unknown action."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except ValueError:
+            messages.error(request, _("Unknown action."))
         return redirect("school_sections_site_structure")
 
     existing = {getattr(page, "section_code", ""): page for page in home.get_children().specific()}

@@ -15,12 +15,12 @@ from school_sections.selectors import events_upcoming, news_latest
 
 
 class NewsRssFeed(Feed):
-    def title(self):
-        school = getattr(self.request, "tenant", None)
-        return _("News of %(school)s") % {"school": school.name if school else ""}
-
+    # One Feed object serves every request: the school travels as the feed's object.
     def get_object(self, request, *args, **kwargs):
-        self.request = request  # the school comes from the host
+        return request.tenant
+
+    def title(self, school):
+        return _("News of %(school)s") % {"school": school.name}
 
     def link(self):
         return "/news/"
@@ -40,15 +40,15 @@ class NewsRssFeed(Feed):
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(9)))
 
-    def description(self):
-        return self.title()
+    def description(self, school):
+        return self.title(school)
 
 
 class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self):
-        return self.title()
+    def subtitle(self, school):
+        return self.title(school)
 
 
 def _ical_text(value: str) -> str:

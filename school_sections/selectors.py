@@ -1,7 +1,7 @@
 """Reads on a school's sections: what is there, and what the regulation still misses, in plain words.
 
-Run inside the school's schema. The regional layer gets the same answers through
-the compliance ledger that the daily scan fills from this selector.
+Run inside the school's schema. The regional layer is to read the same answers
+(the compliance ledger of the stale-content issue is to be filled from here).
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def site_search(query: str, *, limit: int = 50):
     query = query.strip()
     if not query:
         return []
-    return list(Page.objects.live().specific().search(query)[:limit])
+    # Public pages only: a protected page's title must not show in results.
+    return list(Page.objects.live().public().filter(depth__gt=1).specific().search(query)[:limit])
 
 
 def school_completeness(*, today: datetime.date | None = None) -> SchoolCompleteness:
@@ -135,7 +136,8 @@ def _administration(page, today) -> list[str]:
 
 
 def _documents(page, today) -> list[str]:
-    documents = _blocks(page.documents)
+    # A block whose file was deleted from the library has nothing to download.
+    documents = [document for document in _blocks(page.documents) if document["document"] is not None]
     kinds = {document["document_type"] for document in documents}
     missing = []
     if "charter" not in kinds:
@@ -159,6 +161,15 @@ def _admission(page, today) -> list[str]:
     return [_("admission rules missing")]
 
 
+def _staff(page) -> list[str]:
+    staff = _blocks(page.staff)
+    if not staff:
+        return [_("no teachers or staff listed")]
+    if not any(_any_language(member, "subjects") for member in staff):
+        return [_("no subjects given for the teachers")]
+    return []
+
+
 def _stream_not_empty(attribute: str, message: str):
     def rule(page, today) -> list[str]:
         return [] if len(getattr(page, attribute)) else [_(message)]
@@ -173,6 +184,6 @@ _RULES = {
     "3.1.4": _admission,
     "3.1.5": _stream_not_empty("items", gettext_noop("no schedule, curriculum or regulation")),
     "3.1.6": _stream_not_empty("entries", gettext_noop("no entry on research work, olympiads or creative work")),
-    "3.1.7": _stream_not_empty("staff", gettext_noop("no teachers or staff listed")),
+    "3.1.7": lambda page, today: _staff(page),
     "3.1.8": _stream_not_empty("achievements", gettext_noop("no achievements listed")),
 }

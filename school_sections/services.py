@@ -72,11 +72,13 @@ def sections_create_provisioned(*, home: SchoolHomePage) -> list[Page]:
         if entry.code not in existing:
             created.append(_create(home, entry))
             home.refresh_from_db()  # treebeard keeps the child count on the parent
+    if created and existing:
+        _order_children(home)  # an older site: put the new sections in their places
     return created
 
 
 @transaction.atomic
-def section_enable(*, home: SchoolHomePage, code: str) -> Page:
+def section_enable(*, home: SchoolHomePage, code: str, user=None) -> Page:
     """Switch on an optional section: restore it if it was disabled, else create it in its place."""
     entry = catalogue.section(code)
     if entry.mandatory:
@@ -85,20 +87,22 @@ def section_enable(*, home: SchoolHomePage, code: str) -> Page:
     if page is None:
         page = _create(home, entry)
     elif not page.live:
-        page.save_revision().publish()
+        page.save_revision(user=user).publish(user=user)  # the audit log names who (clause 4.2)
     _order_children(home)
     return type(page).objects.get(pk=page.pk)  # moving it changed its path
 
 
 @transaction.atomic
-def section_disable(*, home: SchoolHomePage, code: str) -> Page:
+def section_disable(*, home: SchoolHomePage, code: str, user=None) -> Page:
     """Switch off an optional section: unpublish it, keeping it and its content to restore later."""
     entry = catalogue.section(code)
     if entry.mandatory:
         raise ValueError(f"Section {code} is mandatory: it cannot be disabled (clause 3.1).")
-    page = _existing_codes(home)[code]
+    page = _existing_codes(home).get(code)
+    if page is None:
+        raise ValueError(f"Section {code} was never enabled.")
     if page.live:
-        page.unpublish()
+        page.unpublish(user=user)
     return page
 
 

@@ -7,6 +7,7 @@ pass; here each file's first bytes must match its extension's kind.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import PurePath
 
 import filetype
@@ -61,6 +62,27 @@ def _detected(head: bytes) -> set[str]:
     return kinds
 
 
+# Office files are ZIP archives; what makes one a document is a member that says so.
+_ZIP_MARKERS = {
+    "docx": "[Content_Types].xml",
+    "xlsx": "[Content_Types].xml",
+    "pptx": "[Content_Types].xml",
+    "odt": "mimetype",
+}
+
+
+def _zip_has(uploaded, member: str) -> bool:
+    position = uploaded.tell()
+    try:
+        uploaded.seek(0)
+        with zipfile.ZipFile(uploaded) as archive:
+            return member in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        uploaded.seek(position)
+
+
 def document_content_check(uploaded) -> None:
     """Raise ``ValidationError`` unless the file's content is of the kind its extension says."""
     extension = PurePath(uploaded.name).suffix.lower().lstrip(".")
@@ -76,7 +98,10 @@ def document_content_check(uploaded) -> None:
     uploaded.seek(position)
     if not head:
         raise ValidationError(_("The file is empty."))
-    if not expected & _detected(head):
+    matches = bool(expected & _detected(head))
+    if matches and extension in _ZIP_MARKERS:
+        matches = _zip_has(uploaded, _ZIP_MARKERS[extension])
+    if not matches:
         raise ValidationError(
             _("This file does not contain what its name says (.%(extension)s). Save it again in that format.")
             % {"extension": extension}

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from school_sections.selectors import site_search
@@ -30,6 +31,7 @@ def robots_txt(request):
 LOW_VISION_COOKIE = "low_vision"
 
 
+@csrf_exempt  # it only sets a display preference; a visitor without a CSRF cookie must not get a 403
 @require_POST
 def low_vision_toggle(request):
     """Switch the low-vision mode (clause 1.3) on or off; it stays until switched again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -69,6 +70,22 @@ class SectionPage(TranslatedIntroMixin, Page):
     @property
     def section(self) -> catalogue.Section:
         return catalogue.section(self.section_code)
+
+    # No slug field: a section's address is the catalogue's (navigation and links rely on it).
+    promote_panels = [
+        MultiFieldPanel([FieldPanel("seo_title"), FieldPanel("search_description")], heading=_("For search engines"))
+    ]
+
+    def full_clean(self, *args, **kwargs):
+        self.slug = self.section.slug
+        super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.section.mandatory and self.expire_at:
+            raise ValidationError(
+                {"expire_at": _("A mandatory section cannot expire: every school site must have it.")}
+            )
 
     def get_template(self, request, *args, **kwargs):
         # One layout for every section; the section's own part is ``section_template``.

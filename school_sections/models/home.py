@@ -1,9 +1,11 @@
 """The school's home page: the root of its site, holding the regulation's sections."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from school_sections import catalogue
 from school_sections.models.base import TranslatedIntroMixin
 from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
@@ -21,23 +23,17 @@ class SchoolHomePage(TranslatedIntroMixin, Page):
     ]
     search_fields = [*Page.search_fields, *TranslatedIntroMixin.search_fields]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "school_sections.ContactsPage",
-        "school_sections.AdministrationPage",
-        "school_sections.DocumentsPage",
-        "school_sections.AdmissionRulesPage",
-        "school_sections.EducationalProcessPage",
-        "school_sections.ActivitiesPage",
-        "school_sections.StaffPage",
-        "school_sections.AchievementsPage",
-        "school_sections.OptionalSectionPage",
-        "school_sections.NewsIndexPage",
-        "school_sections.EventIndexPage",
-    ]
+    # The catalogue's page types, and nothing else.
+    subpage_types = list(dict.fromkeys(entry.page_model for entry in catalogue.CATALOGUE))
     max_count = 1  # one site per school schema
 
     class Meta:
         verbose_name = _("school home page")
+
+    def clean(self):
+        super().clean()
+        if self.expire_at:
+            raise ValidationError({"expire_at": _("The home page cannot expire: it holds the mandatory sections.")})
 
     def permissions_for_user(self, user):
         # Deleting, moving or unpublishing the home page would take every mandatory section with it.

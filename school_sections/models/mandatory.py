@@ -102,6 +102,7 @@ class AdmissionRulesPage(SectionPage):
         *SectionPage.top_panels("3.1.4"),
         MultiFieldPanel([FieldPanel("rules_kk"), FieldPanel("rules_ru"), FieldPanel("rules_en")], heading=_("Rules")),
         FieldPanel("documents"),
+        *SectionPage.intro_panels,
     ]
     search_fields = [
         *SectionPage.search_fields,

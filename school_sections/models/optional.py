@@ -73,10 +73,15 @@ class DatedTitleMixin(TranslatedIntroMixin):
 
 
 class NewsIndexPage(SectionPage):
-    """The school's news (clause 2.2.2): news items are its children."""
+    """The school's news (clause 2.2.2): news items are its children, newest first."""
 
     section_code = "news"
     subpage_types = ["school_sections.NewsPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from school_sections.selectors import news_latest
+
+        return {**super().get_context(request, *args, **kwargs), "items": news_latest(limit=50)}
 
     class Meta:
         verbose_name = _("news")
@@ -94,6 +99,7 @@ class NewsPage(DatedTitleMixin, Page):
     )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("image"),
@@ -109,10 +115,15 @@ class NewsPage(DatedTitleMixin, Page):
 
 
 class EventIndexPage(SectionPage):
-    """The school's events, with an iCalendar feed."""
+    """The school's events, soonest first, with an iCalendar feed."""
 
     section_code = "events"
     subpage_types = ["school_sections.EventPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from school_sections.selectors import events_upcoming
+
+        return {**super().get_context(request, *args, **kwargs), "items": events_upcoming(limit=50)}
 
     class Meta:
         verbose_name = _("events")

@@ -2,6 +2,7 @@
 
 import phonenumbers
 from django import template
+from django.utils.http import escape_leading_slashes
 from wagtail.models import Page
 
 from school_sections import blocks, catalogue
@@ -58,17 +59,21 @@ def choice_label(kind: str, value: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def language_alternates(context):
-    """This page's address in each language (``?lang=``), for ``hreflang`` links and the switcher."""
+    """This page's address in each language (``?lang=``), for ``hreflang`` links and the switcher.
+
+    Built from this host and the path, never from ``build_absolute_uri(path)``: a path that
+    starts with "//" would make that another host.
+    """
     request = context["request"]
+    base = f"{request.scheme}://{request.get_host()}{escape_leading_slashes(request.path)}"
     query = request.GET.copy()
     query.pop("lang", None)
     alternates = []
     for code in LANGUAGE_CODES:
         query["lang"] = code
-        alternates.append({"code": code, "url": request.build_absolute_uri(f"{request.path}?{query.urlencode()}")})
+        alternates.append({"code": code, "url": f"{base}?{query.urlencode()}"})
     query.pop("lang")
-    suffix = f"?{query.urlencode()}" if query else ""
-    alternates.append({"code": "x-default", "url": request.build_absolute_uri(f"{request.path}{suffix}")})
+    alternates.append({"code": "x-default", "url": f"{base}?{query.urlencode()}" if query else base})
     return alternates
 
 

@@ -33,14 +33,38 @@ class SchemaKeyedContentTypeCache(dict):
             return  # a school switch: the other schemas' entries stay valid under their own keys
         super().clear()
 
+    def forget_schema(self, schema_name: str) -> None:
+        """Drop a schema's entries: it was (re)created, and its ids may have changed."""
+        for key in [key for key in self if isinstance(key, tuple) and key[1] == schema_name]:
+            self.pop(key, None)
+
+
+def content_type_cache() -> SchemaKeyedContentTypeCache:
+    """The manager's cache, installed again if Django made a fresh manager (app registry reset)."""
+    manager = ContentType.objects
+    if not isinstance(manager._cache, SchemaKeyedContentTypeCache):
+        manager._cache = SchemaKeyedContentTypeCache()
+    return manager._cache
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     def set_tenant(self, tenant, include_public=True):
+        content_type_cache()
         _switching.active = True
         try:
             super().set_tenant(tenant, include_public)
         finally:
             _switching.active = False
 
+    # With TENANT_LIMIT_SET_CALLS, `SET search_path` is sent once per switch; a rollback
+    # undoes it inside the transaction, so it must be sent again afterwards.
+    def _rollback(self):
+        self.search_path_set_schemas = None
+        return super()._rollback()
 
-ContentType.objects._cache = SchemaKeyedContentTypeCache()
+    def _savepoint_rollback(self, sid):
+        self.search_path_set_schemas = None
+        return super()._savepoint_rollback(sid)
+
+
+content_type_cache()

@@ -31,6 +31,7 @@ import hashlib
 import io
 import sys
 from functools import cache
+from pathlib import Path
 
 import django
 import psycopg2
@@ -46,6 +47,7 @@ from django_tenants.utils import get_tenant_base_migrate_command_class
 import school_sections.catalogue
 import school_sections.services
 from school_sections.services import school_site_seed
+from tenants.db_backend.base import content_type_cache
 from tenants.models import SchemaTemplate
 from tenants.services.schema_catalog import catalog_differences, schema_catalog
 
@@ -84,9 +86,15 @@ def migrations_fingerprint() -> str:
     }
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256()
-    for module in (__file__, school_sections.services.__file__, school_sections.catalogue.__file__):
-        with open(module, "rb") as source:  # what is recorded, and the seeded site
-            digest.update(hashlib.sha256(source.read()).digest())
+    seeded_from = [
+        Path(__file__),  # what is recorded
+        Path(school_sections.services.__file__),  # the seeded site: its code, catalogue, models,
+        Path(school_sections.catalogue.__file__),  # and the Kazakh titles it stores
+        *sorted(Path(school_sections.services.__file__).parent.joinpath("models").glob("*.py")),
+        *sorted(Path(settings.BASE_DIR, "locale", "kk").rglob("*.mo")),
+    ]
+    for path in seeded_from:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     versions = (
         django.get_version(),
         wagtail.__version__,
@@ -124,6 +132,7 @@ def schema_build_slowly(schema_name: str) -> None:
 
 def schema_migrate(schema_name: str) -> None:
     """Run every tenant migration in an existing, empty schema."""
+    content_type_cache().forget_schema(schema_name)
     connection.set_schema(schema_name, include_public=False)
     # As django-tenants does: make django_migrations here, or public's would be found.
     MigrationRecorder(connection).ensure_schema()
@@ -248,6 +257,7 @@ def schema_create_from_template(*, schema_name: str, template: SchemaTemplate) -
 
 def _replay(*, schema_name: str, sql: str) -> None:
     _check_schema_name(schema_name)  # it goes into SQL below
+    content_type_cache().forget_schema(schema_name)  # a schema of this name may have existed before
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')

@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from school_sections import catalogue
-from school_sections.models import ContactsPage, OptionalSectionPage, SchoolHomePage
+from school_sections.models import ContactsPage, NewsIndexPage, OptionalSectionPage, SchoolHomePage
 from school_sections.services import section_disable, section_enable
 
 
@@ -78,9 +78,12 @@ def test_only_the_catalogues_page_types_go_under_a_section(editor):
     _, home = editor
     contacts = ContactsPage.objects.get()
     assert contacts.allowed_subpage_models() == []
-    from school_sections.models import NewsIndexPage, NewsPage
+    from school_sections.models import NewsPage
 
     assert NewsIndexPage.objects.get().allowed_subpage_models() == [NewsPage]
+    assert {model._meta.label for model in home.allowed_subpage_models()} <= {
+        entry.page_model for entry in catalogue.CATALOGUE
+    }
     assert not OptionalSectionPage.can_create_at(home)  # enabled through the service, in its place
 
 

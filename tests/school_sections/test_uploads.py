@@ -1,5 +1,8 @@
 """Uploads are judged by content: a renamed program is refused with a clear message, the form kept."""
 
+import io
+import zipfile
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -10,7 +13,13 @@ from wagtail.documents.models import Document
 from school_sections.demo_content import demo_pdf
 from school_sections.uploads import document_content_check
 
-DOCX_HEAD = b"PK\x03\x04" + b"\x14\x00\x06\x00" + b"\x00" * 22 + b"[Content_Types].xml" + b"\x00" * 100
+
+def _zip(*members: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in members:
+            archive.writestr(member, "<x/>")
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -21,6 +30,8 @@ DOCX_HEAD = b"PK\x03\x04" + b"\x14\x00\x06\x00" + b"\x00" * 22 + b"[Content_Type
         ("list.csv", "аты;класс\nӘлия;5\n".encode()),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
+        ("plan.docx", _zip("[Content_Types].xml", "word/document.xml")),
+        ("plan.odt", _zip("mimetype", "content.xml")),
     ],
 )
 def test_files_whose_content_matches_their_name_pass(name, content):
@@ -33,6 +44,7 @@ def test_files_whose_content_matches_their_name_pass(name, content):
         ("report.pdf", b"MZ\x90\x00" + b"\x00" * 200, "does not contain what its name says"),  # a Windows program
         ("notes.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "does not contain what its name says"),
         ("table.docx", b"%PDF-1.4 not a docx", "does not contain what its name says"),
+        ("archive.docx", _zip("setup.exe"), "does not contain what its name says"),  # any ZIP renamed
         ("tool.exe", b"MZ\x90\x00", "are not accepted"),
         ("empty.pdf", b"", "The file is empty."),
     ],

@@ -35,3 +35,23 @@ def test_switching_schools_keeps_what_was_cached(school, other_school, db, djang
         ContentType.objects.get_for_model(Group)
     with schema_context(school.school.schema_name), django_assert_num_queries(0):
         ContentType.objects.get_for_model(Group)
+
+
+def test_after_a_rolled_back_savepoint_queries_still_go_to_the_school(school, db):
+    """TENANT_LIMIT_SET_CALLS sends SET search_path once per switch; a rollback undoes it."""
+    from django.db import DatabaseError, transaction
+
+    from school_sections.models import SchoolHomePage
+
+    connection.set_schema_to_public()
+    School.objects.count()  # search_path is public now
+    try:
+        with transaction.atomic():
+            connection.set_schema(school.school.schema_name)
+            SchoolHomePage.objects.count()  # SET search_path to the school, inside the savepoint
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT no_such_column FROM wagtailcore_page")
+    except DatabaseError:
+        pass
+    # The rollback took the school's search_path with it; it must be sent again.
+    assert SchoolHomePage.objects.get().title == school.school.name_kk

@@ -34,9 +34,12 @@ def test_unknown_host_page_speaks_the_visitors_language(db, client_for):
     assert "No school site here" not in body
 
 
-def test_suspended_school_gets_a_503_that_says_so(make_school, client_for):
+def test_suspended_school_gets_a_503_that_says_so_at_once(make_school, client_for):
     provisioned = make_school(subdomain="sleepy")
-    School.objects.filter(pk=provisioned.school.pk).update(status=School.Status.SUSPENDED)
+    assert client_for("sleepy.edu.test").get("/").status_code == 200  # the host is now cached
+    school = School.objects.get(pk=provisioned.school.pk)
+    school.status = School.Status.SUSPENDED
+    school.save()
     for path in ("/", "/admin/"):
         response = client_for("sleepy.edu.test").get(path)
         assert response.status_code == 503
@@ -47,3 +50,13 @@ def test_missing_page_on_a_school_site_is_a_friendly_404(school, client_for):
     response = client_for(school.hostname).get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_renamed_domain_stops_answering_at_once(make_school, client_for):
+    provisioned = make_school(subdomain="renamed")
+    assert client_for("renamed.edu.test").get("/").status_code == 200  # cached
+    domain = provisioned.school.domains.get()
+    domain.domain = "new-name.edu.test"
+    domain.save()
+    assert client_for("renamed.edu.test").get("/").status_code == 404
+    assert client_for("new-name.edu.test").get("/").status_code == 200
