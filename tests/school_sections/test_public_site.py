@@ -113,3 +113,15 @@ def test_a_section_page_takes_at_most_ten_queries(demo_school, client_for, path)
 def test_phone_numbers_are_shown_readably_and_dialled_in_e164(demo_school, client_for):
     body = client_for(demo_school.hostname).get("/contacts/").content.decode()
     assert '<a href="tel:+77222521234">+7 7222 52 12 34</a>' in body
+
+
+def test_images_are_optional_in_low_vision_mode(school, client_for):
+    client = client_for(school.hostname)
+    client.post("/i18n/low-vision/", {"low_vision": "1", "next": "/"})
+    assert 'class="low-vision"' in client.get("/").content.decode()  # images shown by default
+    client.post("/i18n/low-vision/", {"images": "0", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'class="low-vision no-images"' in body
+    assert "Show images" in body
+    client.post("/i18n/low-vision/", {"low_vision": "0", "next": "/"})
+    assert "no-images" not in client.get("/").content.decode()
