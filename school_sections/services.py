@@ -80,10 +80,7 @@ def sections_create_provisioned(*, home: SchoolHomePage) -> list[Page]:
 @transaction.atomic
 def section_enable(*, home: SchoolHomePage, code: str, user=None) -> Page:
     """Switch on an optional section: restore it if it was disabled, else create it in its place."""
-    entry = catalogue.section(code)
-    if entry.mandatory:
-        raise ValueError(f"Section {code} is mandatory: it is always there.")
-    page = _existing_codes(home).get(code)
+    entry, page = _optional_section(home, code)
     if page is None:
         page = _create(home, entry)
     elif not page.live:
@@ -95,15 +92,20 @@ def section_enable(*, home: SchoolHomePage, code: str, user=None) -> Page:
 @transaction.atomic
 def section_disable(*, home: SchoolHomePage, code: str, user=None) -> Page:
     """Switch off an optional section: unpublish it, keeping it and its content to restore later."""
-    entry = catalogue.section(code)
-    if entry.mandatory:
-        raise ValueError(f"Section {code} is mandatory: it cannot be disabled (clause 3.1).")
-    page = _existing_codes(home).get(code)
+    _, page = _optional_section(home, code)
     if page is None:
         raise ValueError(f"Section {code} was never enabled.")
     if page.live:
         page.unpublish(user=user)
     return page
+
+
+def _optional_section(home: SchoolHomePage, code: str) -> tuple[catalogue.Section, Page | None]:
+    """The catalogue entry of an optional section and its page, if it was ever enabled."""
+    entry = catalogue.section(code)
+    if entry.mandatory:
+        raise ValueError(f"Section {code} is mandatory (clause 3.1): it is always there.")
+    return entry, _existing_codes(home).get(code)
 
 
 def _order_children(home: SchoolHomePage) -> None:
