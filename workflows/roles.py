@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    # Clause 1.2 / 4.1: the head appoints the site administrator and answers for the site.
+    # Clause 1.2 / 4.1: the head appoints the site administrator and answers for the site;
+    # sees and edits everything, but publishing is the administrator's (4.2).
     DIRECTOR = "Director", _("Director (head of school)")
     # Clause 1.2 / 4.2 / 5.5: places and removes information; answers for what is published.
     SITE_ADMINISTRATOR = "Site administrator", _("Site administrator")
+    # Clause 5.3: edit the sections assigned to them (the assignment gives the page rights).
+    DEPUTY_DIRECTOR = "Deputy director", _("Deputy director")
+    METHODOLOGICAL_LEADER = "Methodological team leader", _("Methodological team leader")
+    # Clause 5.1: edits across the site, cannot publish.
+    CHIEF_EDITOR = "Chief editor", _("Chief editor")
+    # Clause 5.1: drafts in the sections assigned to them only, never publishes.
+    EDITORIAL_MEMBER = "Editorial group member", _("Editorial group member (teacher, pupil or parent)")

@@ -1,0 +1,52 @@
+"""Each role of the regulation has exactly the rights its clause gives (clauses 1.2, 4.1, 4.2, 5.1, 5.3)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_tenants.utils import schema_context
+
+from school_sections.models import ContactsPage, NewsIndexPage
+from workflows.roles import Role
+
+# role: (edits any section, publishes, adds news)
+EXPECTED = {
+    Role.SITE_ADMINISTRATOR: (True, True, True),
+    Role.DIRECTOR: (True, False, True),
+    Role.CHIEF_EDITOR: (True, False, True),
+    # Page rights of these come with the sections assigned to them (clause 5.4), not with the role.
+    Role.DEPUTY_DIRECTOR: (False, False, False),
+    Role.METHODOLOGICAL_LEADER: (False, False, False),
+    Role.EDITORIAL_MEMBER: (False, False, False),
+}
+
+
+@pytest.fixture
+def school_schema(make_school):
+    provisioned = make_school()
+    with schema_context(provisioned.school.schema_name):
+        yield provisioned
+
+
+def test_every_role_exists_in_a_new_school(school_schema):
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED), ids=lambda role: role.name)
+def test_each_role_has_exactly_its_rights(school_schema, role):
+    user = get_user_model().objects.create_user(f"{role.name.lower()}@school.kz")
+    user.groups.add(Group.objects.get(name=role.value))
+    edits, publishes, adds_news = EXPECTED[role]
+
+    contacts = ContactsPage.objects.get().permissions_for_user(user)
+    assert contacts.can_edit() is edits
+    assert contacts.can_publish() is publishes
+    assert not contacts.can_delete()  # nobody removes a mandatory section (3.1)
+    assert NewsIndexPage.objects.get().permissions_for_user(user).can_add_subpage() is adds_news
+    assert user.has_perm("wagtailadmin.access_admin")
+
+
+def test_only_the_administrator_manages_the_schools_people(school_schema):
+    administrator = get_user_model().objects.get(groups__name=Role.SITE_ADMINISTRATOR.value)
+    director = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
+    assert administrator.has_perm("auth.change_user")
+    assert not director.has_perm("auth.change_user")
