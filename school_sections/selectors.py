@@ -86,6 +86,9 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
     if home is not None:
         for page in home.get_children().specific():
             pages[getattr(page, "section_code", "")] = page
+    from workflows.models import SectionResponsibility
+
+    with_people = set(SectionResponsibility.objects.values_list("section_id", flat=True).distinct())
     states = []
     for entry in catalogue.CATALOGUE:
         page = pages.get(entry.code)
@@ -98,6 +101,8 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
             state.missing.append(_("the section is not published"))
         else:
             state.missing.extend(_RULES.get(entry.code, _no_rule)(page, today))
+        if page is not None and page.pk not in with_people:
+            state.missing.append(_("nobody is responsible for this section"))  # clause 5.4
         states.append(state)
     return SchoolCompleteness(states)
 

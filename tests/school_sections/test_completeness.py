@@ -3,20 +3,27 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django_tenants.utils import schema_context
 from wagtail.documents.models import Document
+from wagtail.models import Page
 
 from school_sections.models import AdministrationPage, ContactsPage, DocumentsPage
 from school_sections.selectors import school_completeness
+from workflows.services import responsibility_set
 
 TODAY = datetime.date(2026, 11, 25)
 
 
 @pytest.fixture
 def site(make_school):
+    """A new school whose administrator is responsible for every section (clause 5.4)."""
     provisioned = make_school()
     with schema_context(provisioned.school.schema_name):
+        administrator = get_user_model().objects.get(email=provisioned.invitations[-1].email)
+        for section in Page.objects.filter(depth=3):
+            responsibility_set(section=section, people=[administrator])
         yield provisioned
 
 
@@ -129,3 +136,9 @@ def test_the_dashboard_shows_what_is_missing(site, client_for):
     body = client.get("/admin/").content.decode()
     assert "What the regulation still asks of this site" in body
     assert "no head of school" in body
+
+
+def test_a_section_with_nobody_responsible_is_incomplete(site):
+    page = ContactsPage.objects.get()
+    responsibility_set(section=page, people=[])
+    assert "nobody is responsible for this section" in _missing("3.1.1")

@@ -1,0 +1,57 @@
+"""Writes on responsibility (clause 5.4): assign people to sections, and give them the section's rights.
+
+Each section has a group of its own, "Section <code>", holding Wagtail's add and
+change rights on that section's pages; the people responsible for the section are
+its members. So deputies, team leaders and editorial group members edit exactly
+their sections, drafting there and submitting, never publishing (clauses 5.1, 5.3).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Page
+
+from workflows.models import SectionResponsibility
+
+SECTION_PAGE_PERMISSIONS = ("add_page", "change_page")
+
+
+def section_group(section: Page) -> Group:
+    """The group whose members edit ``section`` (created with its rights on first use)."""
+    code = getattr(section.specific, "section_code", "") or str(section.pk)
+    group, created = Group.objects.get_or_create(name=f"Section {code}")
+    if created:
+        for codename in SECTION_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.create(
+                group=group,
+                page=section,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            )
+    return group
+
+
+@transaction.atomic
+def responsibility_set(*, section: Page, people, by=None) -> None:
+    """Make ``people`` exactly the ones responsible for ``section``; logged in the audit trail."""
+    people = set(people)
+    current = {
+        row.person: row for row in SectionResponsibility.objects.filter(section=section).select_related("person")
+    }
+    group = section_group(section)
+    for person in people - current.keys():
+        SectionResponsibility.objects.create(section=section, person=person, assigned_by=by)
+        person.groups.add(group)
+        log(
+            instance=section, action="workflows.responsibility_assign", user=by, data={"person": person.get_username()}
+        )
+    for person in current.keys() - people:
+        current[person].delete()
+        person.groups.remove(group)
+        log(
+            instance=section,
+            action="workflows.responsibility_unassign",
+            user=by,
+            data={"person": person.get_username()},
+        )
