@@ -19,3 +19,25 @@ def absolute_url(hostname: str, path: str = "/") -> str:
     default_port = {"http": 80, "https": 443}.get(scheme)
     netloc = hostname if port == default_port else f"{hostname}:{port}"
     return f"{scheme}://{netloc}{path}"
+
+
+def admin_base_url() -> str:
+    """The editor's base URL for the school whose schema is active: its own host, not a global one.
+
+    Wagtail builds the links in its notification e-mails from WAGTAILADMIN_BASE_URL,
+    which is one setting for all schools; the settings make it a lazy value that
+    asks this function each time (design.md: e-mails must link to the school's host).
+    """
+    from django.db import connection
+
+    from tenants.models import Domain
+
+    tenant = getattr(connection, "tenant", None)
+    hostname = getattr(tenant, "domain_url", None)  # the request's host, set by the middleware
+    if not hostname and tenant is not None and connection.schema_name != "public":
+        hostname = (
+            Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
+            .values_list("domain", flat=True)
+            .first()
+        )
+    return absolute_url(hostname or settings.PLATFORM_DOMAIN, "")

@@ -1,12 +1,18 @@
 """Wagtail, which runs inside every school's schema."""
 
-from .environment import env_str
+from django.utils.functional import lazy
 
 WAGTAIL_SITE_NAME = "Regional school sites"
-# One global value. Our own mail builds links from the school's domain
-# (tenants.hosts.absolute_url); Wagtail's notification mails still use this value,
-# which the publishing-workflow work must route to the school's host (design.md).
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost")
+
+
+def _admin_base_url() -> str:
+    from tenants.hosts import admin_base_url  # at use, not at settings load
+
+    return admin_base_url()
+
+
+# Wagtail's notification e-mails link to this: evaluated each time, for the active school.
+WAGTAILADMIN_BASE_URL = lazy(_admin_base_url, str)()
 # PostgreSQL full text, per school (the index lives in the school's schema). The "simple"
 # configuration: PostgreSQL has no Kazakh stemmer, and one configuration serves all languages.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}

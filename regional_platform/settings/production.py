@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PLATFORM_DOMAIN, PLATFORM_PORT, PLATFORM_SCHEME, SECRET_KEY
+from .base import SECRET_KEY
 from .environment import env_bool, env_int
 
 DEBUG = False
@@ -28,6 +28,3 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-_port = "" if PLATFORM_PORT in (80, 443) else f":{PLATFORM_PORT}"
-WAGTAILADMIN_BASE_URL = f"{PLATFORM_SCHEME}://{PLATFORM_DOMAIN}{_port}"
