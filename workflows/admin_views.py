@@ -12,7 +12,8 @@ from wagtail.models import Page
 
 from school_sections.admin_views import user_manages_site
 from workflows.models import SectionResponsibility
-from workflows.services import responsibility_set
+from workflows.roles import Role
+from workflows.services import responsibility_set, site_administrator_replace
 
 
 class ResponsibilityForm(forms.Form):
@@ -51,4 +52,41 @@ def section_responsibility_view(request, page_id: int):
             % {"section": getattr(section, "display_title", section.title)},
             "count": SectionResponsibility.objects.filter(section=section).count(),
         },
+    )
+
+
+class AdministratorForm(forms.Form):
+    administrator = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=gettext_lazy("Site administrator")
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administrator"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("first_name", "email")
+        )
+        self.fields["administrator"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.email} <{user.email}>"
+        )
+
+
+def site_administrator_view(request):
+    """Clause 1.2: the head of the school appoints and replaces the site administrator."""
+    if not (request.user.is_superuser or request.user.groups.filter(name=Role.DIRECTOR.value).exists()):
+        raise PermissionDenied
+    current = get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value).first()
+    form = AdministratorForm(request.POST or None, initial={"administrator": current})
+    if request.method == "POST" and form.is_valid():
+        site_administrator_replace(
+            new_administrator=form.cleaned_data["administrator"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The site administrator is appointed."))
+        return redirect("workflows_site_administrator")
+    return TemplateResponse(
+        request,
+        "workflows/admin/site_administrator.html",
+        {"form": form, "current": current, "page_title": _("Site administrator")},
     )

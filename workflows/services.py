@@ -14,6 +14,7 @@ from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page
 
 from workflows.models import SectionResponsibility
+from workflows.roles import Role
 
 SECTION_PAGE_PERMISSIONS = ("add_page", "change_page")
 
@@ -55,3 +56,22 @@ def responsibility_set(*, section: Page, people, by=None) -> None:
             user=by,
             data={"person": person.get_username()},
         )
+
+
+@transaction.atomic
+def site_administrator_replace(*, new_administrator, by, reason: str = "") -> list:
+    """Clause 1.2: the head appoints the site administrator; the previous one loses the role at once.
+
+    Returns the people who held the role before. Logged in the audit trail with who and why.
+    """
+    group = Group.objects.get(name=Role.SITE_ADMINISTRATOR.value)
+    previous = list(group.user_set.exclude(pk=new_administrator.pk))
+    group.user_set.remove(*previous)
+    group.user_set.add(new_administrator)
+    log(
+        instance=new_administrator,
+        action="workflows.administrator_replace",
+        user=by,
+        data={"previous": [person.get_username() for person in previous], "reason": reason},
+    )
+    return previous

@@ -50,3 +50,30 @@ def test_only_the_administrator_manages_the_schools_people(school_schema):
     director = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
     assert administrator.has_perm("auth.change_user")
     assert not director.has_perm("auth.change_user")
+
+
+def test_the_head_replaces_the_administrator_who_loses_publishing_at_once(school_schema, client_for):
+    from wagtail.models import ModelLogEntry
+
+    User = get_user_model()
+    old = User.objects.get(groups__name=Role.SITE_ADMINISTRATOR.value)
+    director = User.objects.get(groups__name=Role.DIRECTOR.value)
+    deputy = User.objects.create_user("deputy@school.kz", email="deputy@school.kz")
+    client = client_for(school_schema.hostname)
+
+    client.force_login(old)  # the administrator cannot appoint a successor: the head does
+    client.post("/admin/site-administrator/", {"administrator": deputy.pk})
+    assert old.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists()
+
+    client.force_login(director)
+    response = client.post(
+        "/admin/site-administrator/", {"administrator": deputy.pk, "reason": "Moved to another school"}
+    )
+    assert response.status_code == 302
+    contacts = ContactsPage.objects.get()
+    assert not contacts.permissions_for_user(User.objects.get(pk=old.pk)).can_publish()
+    assert contacts.permissions_for_user(User.objects.get(pk=deputy.pk)).can_publish()
+    entry = ModelLogEntry.objects.get(action="workflows.administrator_replace")
+    assert entry.user_id == director.pk
+    assert entry.data["reason"] == "Moved to another school"
+    assert entry.data["previous"] == [old.get_username()]
