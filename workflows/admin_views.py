@@ -16,6 +16,14 @@ from workflows.roles import Role
 from workflows.services import responsibility_set, site_administrator_replace
 
 
+def _active_people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "email")
+
+
+def _person_label(user) -> str:
+    return f"{user.get_full_name() or user.email} <{user.email}>"
+
+
 class ResponsibilityForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
@@ -26,10 +34,8 @@ class ResponsibilityForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "email")
-        )
-        self.fields["people"].label_from_instance = lambda user: f"{user.get_full_name() or user.email} <{user.email}>"
+        self.fields["people"].queryset = _active_people()
+        self.fields["people"].label_from_instance = _person_label
 
 
 def section_responsibility_view(request, page_id: int):
@@ -65,12 +71,8 @@ class AdministratorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["administrator"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "email")
-        )
-        self.fields["administrator"].label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.email} <{user.email}>"
-        )
+        self.fields["administrator"].queryset = _active_people()
+        self.fields["administrator"].label_from_instance = _person_label
 
 
 def site_administrator_view(request):
