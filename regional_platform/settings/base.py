@@ -164,6 +164,8 @@ USE_TZ = True
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:school_list"
 LOGOUT_REDIRECT_URL = "console:login"
+AUTHENTICATION_BACKENDS = ["tenants.sign_in.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "tenants.sign_in.ThrottledLoginForm"
 # Invitation links use Django's password-reset tokens: valid once, for a week.
 # They are e-mailed; shown to whoever provisioned the school only in development,
 # since whoever holds a link can become the school's director.

@@ -14,6 +14,7 @@ from tenants.forms import SchoolProvisionForm, SchoolSearchForm
 from tenants.hosts import absolute_url
 from tenants.selectors import school_list
 from tenants.services.provisioning import school_provision
+from tenants.sign_in import ThrottledAuthenticationForm
 
 SCHOOLS_PER_PAGE = 50
 
@@ -34,6 +35,7 @@ def regional_staff_required(view):
 
 class ConsoleLoginView(auth_views.LoginView):
     template_name = "tenants/console/login.html"
+    authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
 

@@ -8,5 +8,5 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     template_name = "tenants/invitation_accept.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "tenants.sign_in.ThrottledModelBackend"
     success_url = "/admin/"
