@@ -66,8 +66,9 @@ PUBLIC_SCHEMA_URLCONF = "regional_platform.urls_public"
 ROOT_URLCONF = "regional_platform.urls_tenants"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # Send `SET search_path` once per schema switch, not before every query (half the
-# round trips of a page). Safe because nothing else sets search_path: the recorded
-# provisioning template leaves those statements out.
+# round trips of a page). Safe because nothing else sets search_path (the recorded
+# provisioning template leaves those statements out), and django-tenants re-sends it
+# after a rollback or a savepoint rollback, which undo it.
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [

@@ -56,15 +56,5 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         finally:
             _switching.active = False
 
-    # With TENANT_LIMIT_SET_CALLS, `SET search_path` is sent once per switch; a rollback
-    # undoes it inside the transaction, so it must be sent again afterwards.
-    def _rollback(self):
-        self.search_path_set_schemas = None
-        return super()._rollback()
-
-    def _savepoint_rollback(self, sid):
-        self.search_path_set_schemas = None
-        return super()._savepoint_rollback(sid)
-
 
 content_type_cache()

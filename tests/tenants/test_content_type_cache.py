@@ -38,7 +38,8 @@ def test_switching_schools_keeps_what_was_cached(school, other_school, db, djang
 
 
 def test_after_a_rolled_back_savepoint_queries_still_go_to_the_school(school, db):
-    """TENANT_LIMIT_SET_CALLS sends SET search_path once per switch; a rollback undoes it."""
+    """TENANT_LIMIT_SET_CALLS sends SET search_path once per switch; a rollback undoes it, and
+    django-tenants must send it again (it does; this guards our reliance on it)."""
     from django.db import DatabaseError, transaction
 
     from school_sections.models import SchoolHomePage
