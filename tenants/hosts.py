@@ -28,6 +28,11 @@ def admin_base_url() -> str:
     which is one setting for all schools; the settings make it a lazy value that
     asks this function each time (design.md: e-mails must link to the school's host).
     """
+    return absolute_url(active_school_hostname(), "")
+
+
+def active_school_hostname() -> str:
+    """The host of the school whose schema is active (the request's, else its primary domain)."""
     from django.db import connection
 
     from tenants.models import Domain
@@ -40,4 +45,4 @@ def admin_base_url() -> str:
             .values_list("domain", flat=True)
             .first()
         )
-    return absolute_url(hostname or settings.PLATFORM_DOMAIN, "")
+    return hostname or settings.PLATFORM_DOMAIN

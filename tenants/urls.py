@@ -3,12 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants.views import console
+from tenants.views import console, regional
 
 app_name = "console"
 urlpatterns = [
     path("", console.school_list_view, name="school_list"),
     path("schools/new/", console.school_create_view, name="school_create"),
+    path("schools/<int:school_id>/archive/", regional.school_archive_view, name="school_archive"),
+    path("schools/<int:school_id>/audit.csv", regional.school_audit_csv_view, name="school_audit_csv"),
+    path("screening-rules/", regional.screening_rules_view, name="screening_rules"),
+    path("screening-rules/<int:rule_id>/toggle/", regional.screening_rule_toggle_view, name="screening_rule_toggle"),
     path("login/", console.ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -40,3 +40,26 @@ def school_details(**overrides) -> SchoolDetails:
 
 def school_create(**overrides) -> ProvisionedSchool:
     return school_provision(details=school_details(**overrides), send_invitations=False)
+
+
+def totp_code(secret_base32: str) -> str:
+    """The current code an authenticator app would show for this key."""
+    import base64
+
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(secret_base32)):06d}"
+
+
+def login_verified(client, user) -> None:
+    """Sign ``user`` in as if they had also passed the second factor (workflows.two_factor)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -8,6 +8,7 @@ from django.db import connection
 
 from tenants.models import School
 from tests.browser import skip_without_chromium
+from tests.factories import totp_code
 
 pytestmark = [pytest.mark.browser, skip_without_chromium]
 
@@ -65,6 +66,15 @@ def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page,
     page.fill("#id_new_password1", "Head-pass-2026")
     page.fill("#id_new_password2", "Head-pass-2026")
     page.click("form.form button[type=submit]")
+
+    # A director and administrator enrols an authenticator app before the editor opens.
+    page.wait_for_url("**/admin/second-factor/**")
+    secret = page.locator("main code").inner_text()
+    page.fill("#id_token", "000000" if totp_code(secret) != "000000" else "111111")
+    page.click("main button[type=submit]")
+    assert "This code is not right" in page.content()
+    page.fill("#id_token", totp_code(secret))
+    page.click("main button[type=submit]")
     page.wait_for_url("**/admin/")
     assert "Browser Head" in page.content()
 

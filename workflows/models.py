@@ -1,8 +1,9 @@
-"""Who answers for which section of the site (clause 5.4)."""
+"""Who answers for which section (clause 5.4), what screening found (3.3), and what was archived (1.2)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractGroupApprovalTask
 
 
 class SectionResponsibility(models.Model):
@@ -25,3 +26,98 @@ class SectionResponsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.section}"
+
+
+class ScreeningReport(models.Model):
+    """What screening found in one revision of a page (clause 3.3), and the override if any.
+
+    A revision's content never changes, so its report is its own; a reviewer who edits
+    makes a new revision, which is screened again.
+    """
+
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="screening_report", verbose_name=_("revision")
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="screening_reports", verbose_name=_("page")
+    )
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    screened_at = models.DateTimeField(_("screened"))
+    override_justification = models.TextField(_("justification"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(_("overridden"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening report")
+
+    def __str__(self) -> str:
+        return f"screening of revision {self.revision_id}: {len(self.findings)} findings"
+
+    @property
+    def blocks_publication(self) -> bool:
+        return bool(self.findings) and not self.override_justification
+
+    @property
+    def clauses(self) -> list[str]:
+        return sorted({finding["clause"] for finding in self.findings})
+
+
+class Archival(models.Model):
+    """A page or document taken down as outdated (clause 1.2): kept, findable and restorable.
+
+    While the row exists the item is archived: an archived page is unpublished, an
+    archived document is not served. Restoring deletes the row; the audit trail keeps
+    the history.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=255)
+    reason = models.TextField(_("reason"))
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_at = models.DateTimeField(_("archived"))
+    # The revision that was live when the page was archived; restoring publishes it again.
+    live_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("archived item")
+        verbose_name_plural = _("archive")
+        ordering = ["-archived_at"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="archived_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScreenedApprovalTask(AbstractGroupApprovalTask):
+    """The administrator's approval step (clause 5.5), which cannot approve what screening blocks (3.3).
+
+    While the latest revision has findings that nobody overrode, the reviewers are
+    offered "Request changes" only; the editor shows them the findings and the
+    override form. (Publishing such a revision by any other route is refused too:
+    see ``workflows.screening.services.publication_screen``.)
+    """
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if actions:
+            from workflows.screening.services import revision_screen
+
+            revision = obj.get_latest_revision()
+            if revision is not None and revision_screen(revision=revision).blocks_publication:
+                actions = [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve; screening findings must be resolved first (clause 3.3)")
+
+    class Meta:
+        verbose_name = _("screened group approval")
+        verbose_name_plural = _("screened group approvals")

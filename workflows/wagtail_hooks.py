@@ -1,12 +1,23 @@
-"""Editor integration of responsibility: its screen, and its entries in the audit trail."""
+"""Editor integration of responsibility, screening and the archive: screens, hooks, audit trail actions."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
+from school_sections.catalogue import MANDATORY
 from workflows.admin_views import section_responsibility_view, site_administrator_view
+from workflows.archive import archived, user_may_archive
+from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
+from workflows.audit import register_reasoned_action
+from workflows.audit_views import AuditTrailView, user_reads_audit_trail
+from workflows.people import user_manages_people
+from workflows.people_views import people_view, person_action_view
 from workflows.roles import Role
+from workflows.screening.editor import screening_findings_view
+from workflows.two_factor import second_factor_view
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +27,15 @@ def responsibility_urls():
             "sections/<int:page_id>/responsible/", section_responsibility_view, name="workflows_section_responsibility"
         ),
         path("site-administrator/", site_administrator_view, name="workflows_site_administrator"),
+        path("screening/<int:page_id>/", screening_findings_view, name="workflows_screening_findings"),
+        path("archive/", archive_index_view, name="workflows_archive"),
+        path("people/", people_view, name="workflows_people"),
+        path("audit/", AuditTrailView.as_view(), name="workflows_audit"),
+        path("audit/results/", AuditTrailView.as_view(results_only=True), name="workflows_audit_results"),
+        path("people/<int:user_id>/<str:action>/", person_action_view, name="workflows_person_action"),
+        path("second-factor/", second_factor_view, name="workflows_second_factor"),
+        path("archive/page/<int:page_id>/", page_archive_view, name="workflows_archive_page"),
+        path("archive/<int:archival_id>/restore/", archival_restore_view, name="workflows_archive_restore"),
     ]
 
 
@@ -31,14 +51,76 @@ def site_administrator_menu_item():
     )
 
 
+MANDATORY_CODES = {section.code for section in MANDATORY}
+
+
+class ArchiveMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may_archive(request.user) or request.user.groups.filter(name=Role.DIRECTOR.value).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def archive_menu_item():
+    return ArchiveMenuItem(_("Archive"), reverse("workflows_archive"), icon_name="folder-inverse", order=900)
+
+
+class AuditTrailMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_reads_audit_trail(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def audit_trail_menu_item():
+    return AuditTrailMenuItem(_("Audit trail"), reverse("workflows_audit"), icon_name="history", order=50)
+
+
+class PeopleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_manages_people(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def people_menu_item():
+    return PeopleMenuItem(_("People"), reverse("workflows_people"), icon_name="group", order=105)
+
+
+@hooks.register("register_page_header_buttons")
+@hooks.register("register_page_listing_more_buttons")
+def archive_page_button(page, user, *args, **kwargs):
+    # The class tells a mandatory section (its code is a class attribute), so no query per listed page.
+    code = getattr(page.specific_class, "section_code", None)
+    mandatory = isinstance(code, str) and code in MANDATORY_CODES
+    if page.depth > 2 and not mandatory and user_may_archive(user):
+        yield Button(
+            _("Archive"), reverse("workflows_archive_page", args=[page.pk]), icon_name="folder-inverse", priority=55
+        )
+
+
+@hooks.register("before_serve_document")
+def archived_documents_are_not_served(document, request):
+    # Clause 1.2: an archived document is kept, not shown.
+    if archived(document) is not None:
+        raise Http404
+
+
 @hooks.register("register_log_actions")
-def responsibility_log_actions(actions):
-    actions.register_action(
-        "workflows.responsibility_assign", _("Assign responsibility"), _("Responsible person assigned")
-    )
-    actions.register_action(
-        "workflows.responsibility_unassign", _("Remove responsibility"), _("Responsible person removed")
-    )
-    actions.register_action(
-        "workflows.administrator_replace", _("Appoint the site administrator"), _("Site administrator appointed")
-    )
+def workflow_log_actions(actions):
+    for action, label, message in (
+        ("workflows.responsibility_assign", _("Assign responsibility"), _("Responsible person assigned")),
+        ("workflows.responsibility_unassign", _("Remove responsibility"), _("Responsible person removed")),
+        ("workflows.administrator_replace", _("Appoint the site administrator"), _("Site administrator appointed")),
+        ("workflows.archive", _("Archive"), _("Archived")),
+        ("workflows.restore", _("Restore from the archive"), _("Restored from the archive")),
+        ("workflows.delete", _("Delete for good"), _("Deleted for good by the regional office")),
+        ("workflows.person_invite", _("Invite a person"), _("Person invited")),
+        ("workflows.person_deactivate", _("Deactivate a person"), _("Person deactivated")),
+        ("workflows.person_reactivate", _("Reactivate a person"), _("Person reactivated")),
+        ("workflows.person_access_reset", _("Reset access"), _("Access reset")),
+        ("workflows.screening_findings", _("Screening findings"), _("Screening found possible breaches")),
+        (
+            "workflows.screening_override",
+            _("Override screening"),
+            _("Publication allowed despite screening findings"),
+        ),
+    ):
+        register_reasoned_action(actions, action, label, message)

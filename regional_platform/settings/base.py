@@ -47,6 +47,8 @@ TENANT_APPS = [
     "django.contrib.sessions",  # a session of school A is unknown to school B
     "school_sections",
     "workflows",
+    "django_otp",  # second factor of administrators and directors (workflows.two_factor)
+    "django_otp.plugins.otp_totp",
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
@@ -80,7 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor passed
     "django.contrib.messages.middleware.MessageMiddleware",
+    "workflows.two_factor.SecondFactorMiddleware",  # administrators and directors use it in the editor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -24,6 +24,23 @@ def school_default_language() -> str:
     return getattr(getattr(connection, "tenant", None), "default_language", "kk") or "kk"
 
 
+class ScreenedPublicationMixin:
+    """A person's publication of any page passes screening (clause 3.3) and the archive (1.2) first.
+
+    The editor's own publish button is covered by a ``before_publish_page`` hook
+    (workflows.screening.editor); this covers the rest (workflow approval, bulk
+    publish, revisions, restoring). Scheduled go-live has no person: the revision
+    was screened when it was scheduled.
+    """
+
+    def publish(self, revision, *args, user=None, **kwargs):
+        if user is not None:
+            from workflows.publication import publication_check
+
+            publication_check(page=self, revision=revision)
+        return super().publish(revision, *args, user=user, **kwargs)
+
+
 class TranslatedIntroMixin(models.Model):
     intro_kk = RichTextField(_("introduction in Kazakh"), blank=True, features=RICH_TEXT_FEATURES)
     intro_ru = RichTextField(_("introduction in Russian"), blank=True, features=RICH_TEXT_FEATURES)
@@ -54,7 +71,7 @@ class TranslatedIntroMixin(models.Model):
         return translated(self, field, default_language=school_default_language())
 
 
-class SectionPage(TranslatedIntroMixin, Page):
+class SectionPage(ScreenedPublicationMixin, TranslatedIntroMixin, Page):
     """A section of the regulation (its ``section_code``), directly under the school's home page."""
 
     search_fields = [*Page.search_fields, *TranslatedIntroMixin.search_fields]

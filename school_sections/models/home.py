@@ -6,12 +6,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from school_sections import catalogue
-from school_sections.models.base import TranslatedIntroMixin
+from school_sections.models.base import ScreenedPublicationMixin, TranslatedIntroMixin
 from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
 
 
-class SchoolHomePage(TranslatedIntroMixin, Page):
+class SchoolHomePage(ScreenedPublicationMixin, TranslatedIntroMixin, Page):
     """The school's home page, created at provisioning on the school's own host (clause 1.1)."""
 
     content_panels = [

@@ -12,7 +12,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from school_sections import blocks, catalogue
-from school_sections.models.base import RICH_TEXT_FEATURES, SectionPage, TranslatedIntroMixin
+from school_sections.models.base import (
+    RICH_TEXT_FEATURES,
+    ScreenedPublicationMixin,
+    SectionPage,
+    TranslatedIntroMixin,
+)
 from school_sections.panels import TranslationStatePanel
 
 OPTIONAL_CODES = [(entry.code, entry.title) for entry in catalogue.OPTIONAL if entry.code.startswith("3.2.")]
@@ -87,7 +92,7 @@ class NewsIndexPage(SectionPage):
         verbose_name = _("news")
 
 
-class NewsPage(DatedTitleMixin, Page):
+class NewsPage(ScreenedPublicationMixin, DatedTitleMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     image = models.ForeignKey(
         "wagtailimages.Image",
@@ -129,7 +134,7 @@ class EventIndexPage(SectionPage):
         verbose_name = _("events")
 
 
-class EventPage(DatedTitleMixin, Page):
+class EventPage(ScreenedPublicationMixin, DatedTitleMixin, Page):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     location_kk = models.CharField(_("place in Kazakh"), max_length=255, blank=True)

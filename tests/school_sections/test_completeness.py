@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from school_sections.models import AdministrationPage, ContactsPage, DocumentsPage
 from school_sections.selectors import school_completeness
+from tests.factories import login_verified
 from workflows.services import responsibility_set
 
 TODAY = datetime.date(2026, 11, 25)
@@ -132,7 +133,7 @@ def test_the_dashboard_shows_what_is_missing(site, client_for):
     from django.contrib.auth import get_user_model
 
     client = client_for(site.hostname)
-    client.force_login(get_user_model().objects.get(email=site.invitations[0].email))
+    login_verified(client, get_user_model().objects.get(email=site.invitations[0].email))
     body = client.get("/admin/").content.decode()
     assert "What the regulation still asks of this site" in body
     assert "no head of school" in body

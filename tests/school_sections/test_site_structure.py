@@ -6,6 +6,7 @@ from django_tenants.utils import schema_context
 
 from school_sections.models import OptionalSectionPage
 from tenants.models import School
+from tests.factories import login_verified
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def site(make_school, client_for):
 def _client(site, client_for, email):
     provisioned, users = site
     client = client_for(provisioned.hostname)
-    client.force_login(users[email])
+    login_verified(client, users[email])
     return client
 
 

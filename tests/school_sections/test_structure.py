@@ -8,6 +8,7 @@ from wagtail.models import Page
 from school_sections import catalogue
 from school_sections.models import ContactsPage, NewsIndexPage, OptionalSectionPage, SchoolHomePage
 from school_sections.services import section_disable, section_enable
+from tests.factories import login_verified
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def editor(make_school, client_for):
     client = client_for(provisioned.hostname)
     with schema_context(provisioned.school.schema_name):
         administrator = get_user_model().objects.get(email=provisioned.invitations[-1].email)
-        client.force_login(administrator)
+        login_verified(client, administrator)
         yield client, SchoolHomePage.objects.get()
 
 

@@ -6,6 +6,7 @@ from django_tenants.utils import schema_context
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from school_sections.models import ContactsPage
+from tests.factories import login_verified
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def editor(make_school, client_for):
     provisioned = make_school()
     client = client_for(provisioned.hostname)
     with schema_context(provisioned.school.schema_name):
-        client.force_login(get_user_model().objects.get(email=provisioned.invitations[-1].email))
+        login_verified(client, get_user_model().objects.get(email=provisioned.invitations[-1].email))
         yield client, ContactsPage.objects.get()
 
 

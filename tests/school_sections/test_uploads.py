@@ -12,6 +12,7 @@ from wagtail.documents.models import Document
 
 from school_sections.demo_content import demo_pdf
 from school_sections.uploads import document_content_check
+from tests.factories import login_verified
 
 
 def _zip(*members: str) -> bytes:
@@ -58,7 +59,7 @@ def test_the_editor_refuses_a_disguised_upload_and_keeps_the_title(make_school, 
     provisioned = make_school()
     client = client_for(provisioned.hostname)
     with schema_context(provisioned.school.schema_name):
-        client.force_login(get_user_model().objects.get(email=provisioned.invitations[-1].email))
+        login_verified(client, get_user_model().objects.get(email=provisioned.invitations[-1].email))
         response = client.post(
             "/admin/documents/add/",
             {

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django_tenants.utils import schema_context
 from wagtail.models import Site
 
+from tests.factories import login_verified
+
 
 def _home_full_url(provisioned) -> str:
     with schema_context(provisioned.school.schema_name):
@@ -35,7 +37,7 @@ def _signed_in_client(provisioned, client_for):
     client = client_for(provisioned.hostname)
     with schema_context(provisioned.school.schema_name):
         administrator = get_user_model().objects.get(email=provisioned.invitations[-1].email)
-        client.force_login(administrator)
+        login_verified(client, administrator)
     return client
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
-from wagtail.models import GroupApprovalTask, Page
+from wagtail.models import Page
 
 from school_sections.models import NewsIndexPage
+from workflows.models import ScreenedApprovalTask
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def test_every_page_goes_to_the_site_administrator_for_approval(school_schema):
     workflow = NewsIndexPage.objects.get().get_workflow()
     assert workflow is not None and workflow.active
     (task,) = [task.specific for task in workflow.tasks]
-    assert isinstance(task, GroupApprovalTask)
+    assert isinstance(task, ScreenedApprovalTask)
     assert list(task.groups.values_list("name", flat=True)) == ["Site administrator"]
 
 

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 from wagtail.models import PageLogEntry
 
 from school_sections.models import AchievementsPage, ContactsPage
+from tests.factories import login_verified
 from workflows.models import SectionResponsibility
 from workflows.roles import Role
 from workflows.services import responsibility_set
@@ -63,13 +64,13 @@ def test_the_administrator_assigns_in_one_screen_per_section(school_schema, clie
     person = _person(Role.DEPUTY_DIRECTOR, "deputy@school.kz")
     section = ContactsPage.objects.get()
     client = client_for(school_schema.hostname)
-    client.force_login(administrator)
+    login_verified(client, administrator)
     url = f"/admin/sections/{section.pk}/responsible/"
     assert "deputy@school.kz" in client.get(url).content.decode()
     assert client.post(url, {"people": [person.pk]}).status_code == 302
     assert list(SectionResponsibility.objects.values_list("person__email", flat=True)) == ["deputy@school.kz"]
 
     director = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
-    client.force_login(director)
+    login_verified(client, director)
     client.post(url, {"people": []})
     assert SectionResponsibility.objects.count() == 1  # only the administrator assigns

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 
 from school_sections.models import ContactsPage, NewsIndexPage
+from tests.factories import login_verified
 from workflows.roles import Role
 
 # role: (edits any section, publishes, adds news)
@@ -61,11 +62,11 @@ def test_the_head_replaces_the_administrator_who_loses_publishing_at_once(school
     deputy = User.objects.create_user("deputy@school.kz", email="deputy@school.kz")
     client = client_for(school_schema.hostname)
 
-    client.force_login(old)  # the administrator cannot appoint a successor: the head does
+    login_verified(client, old)  # the administrator cannot appoint a successor: the head does
     client.post("/admin/site-administrator/", {"administrator": deputy.pk})
     assert old.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists()
 
-    client.force_login(director)
+    login_verified(client, director)
     response = client.post(
         "/admin/site-administrator/", {"administrator": deputy.pk, "reason": "Moved to another school"}
     )

@@ -1,0 +1,96 @@
+"""What the regional office does inside the region's schools from the console (clauses 1.2, 3.3, 2.2.6).
+
+Each view works on one school: it switches to that school's schema for the
+duration of the request (``schema_context``), so nothing loops over schools.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tenants.utils import schema_context
+
+from tenants.models import RegionalScreeningRule, School
+from tenants.views.console import regional_staff_required
+from workflows.archive import archival_delete
+from workflows.audit import audit_csv, audit_entries
+from workflows.models import Archival
+
+
+class RegionalRuleForm(forms.ModelForm):
+    class Meta:
+        model = RegionalScreeningRule
+        fields = ["clause", "language", "text", "reason"]
+
+
+@regional_staff_required
+@require_http_methods(["GET", "POST"])
+def screening_rules_view(request):
+    """Clause 3.3: rules the office adds apply to every school's screening at once."""
+    form = RegionalRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save(commit=False)
+        rule.created_by = request.user.get_username()
+        rule.save()
+        messages.success(request, _("The rule applies to every school from now on."))
+        return redirect("console:screening_rules")
+    rules = RegionalScreeningRule.objects.all()
+    return render(request, "tenants/console/screening_rules.html", {"form": form, "rules": rules})
+
+
+@regional_staff_required
+@require_POST
+def screening_rule_toggle_view(request, rule_id: int):
+    rule = get_object_or_404(RegionalScreeningRule, pk=rule_id)
+    rule.active = not rule.active
+    rule.save(update_fields=["active"])
+    return redirect("console:screening_rules")
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it is deleted for good"), max_length=1000)
+
+
+@regional_staff_required
+@require_http_methods(["GET", "POST"])
+def school_archive_view(request, school_id: int):
+    """A school's archive; only here is anything deleted for good, with a reason (clause 1.2)."""
+    school = get_object_or_404(School, pk=school_id)
+    form = DeleteForm(request.POST or None)
+    with schema_context(school.schema_name):
+        if request.method == "POST":
+            archival = get_object_or_404(Archival, pk=request.POST.get("archival"))
+            if form.is_valid():
+                try:
+                    archival_delete(
+                        archival=archival, deleted_by=request.user.get_username(), reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("“%(title)s” is deleted for good.") % {"title": archival.title})
+                return redirect("console:school_archive", school.pk)
+            messages.error(request, _("Write why it is deleted for good."))
+        items = list(Archival.objects.select_related("archived_by", "content_type"))
+        return render(
+            request, "tenants/console/school_archive.html", {"school": school, "items": items, "form": DeleteForm()}
+        )
+
+
+@regional_staff_required
+def school_audit_csv_view(request, school_id: int):
+    """A school's whole audit trail as CSV, for the regional office (clauses 1.2, 4)."""
+    school = get_object_or_404(School, pk=school_id)
+    with schema_context(school.schema_name):
+        content = audit_csv(audit_entries())
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = f"audit-{school.schema_name}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

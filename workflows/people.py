@@ -1,0 +1,152 @@
+"""Writes on a school's people (clause 5.1, 5.3, 5.4): invite with a role and sections, deactivate, reset access.
+
+The site administrator manages the editorial team. Appointing the administrator
+and the director is not theirs (clause 1.2: the head and the regional office do
+it), so those two roles are neither given nor taken away here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.log_actions import log
+
+from tenants.hosts import active_school_hostname
+from tenants.services.invitations import Invitation, invitation_send, invitation_url
+from workflows.models import SectionResponsibility
+from workflows.roles import Role
+from workflows.services import responsibility_set
+
+logger = logging.getLogger(__name__)
+
+INVITABLE_ROLES = (Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.CHIEF_EDITOR, Role.EDITORIAL_MEMBER)
+APPOINTED_ROLES = (Role.DIRECTOR.value, Role.SITE_ADMINISTRATOR.value)
+
+
+def user_manages_people(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists()
+
+
+def _require_manager(user) -> None:
+    if not user_manages_people(user):
+        raise PermissionDenied(_("Only the site administrator manages people."))
+
+
+def _school_name() -> str:
+    tenant = getattr(connection, "tenant", None)
+    return getattr(tenant, "name_kk", "") or active_school_hostname()
+
+
+def _send_later(invitation: Invitation) -> None:
+    school_name = _school_name()
+
+    def send():
+        try:
+            invitation_send(invitation=invitation, school_name=school_name)
+        except OSError:
+            logger.exception("Could not e-mail the invitation for %s", invitation.email)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def person_invite(*, email: str, full_name: str, role: Role, sections, by) -> Invitation:
+    """Open an account with ``role``, make the person responsible for ``sections``, and e-mail the link."""
+    _require_manager(by)
+    email = (email or "").strip().lower()
+    full_name = " ".join((full_name or "").split())
+    errors = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    if not full_name:
+        errors["full_name"] = _("Enter the person's name.")
+    if role not in INVITABLE_ROLES:
+        errors["role"] = _("The director and the site administrator are appointed, not invited here (clause 1.2).")
+    User = get_user_model()
+    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("Someone with this e-mail address already has an account on this site.")
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=email, email=email, first_name=full_name)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=role.value))
+    for section in sections:
+        current = set(User.objects.filter(responsibilities__section=section))
+        responsibility_set(section=section, people=current | {user}, by=by)
+    log(
+        instance=user,
+        action="workflows.person_invite",
+        user=by,
+        data={"role": role.value, "sections": [section.title for section in sections]},
+    )
+    invitation = Invitation(
+        email=email,
+        full_name=full_name,
+        roles=(role,),
+        url=invitation_url(user=user, hostname=active_school_hostname()),
+    )
+    _send_later(invitation)
+    return invitation
+
+
+def _refuse_appointed(person, message: str) -> None:
+    if person.groups.filter(name__in=APPOINTED_ROLES).exists():
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def person_deactivate(*, person, by, reason: str = "") -> None:
+    """The person can no longer sign in; what they wrote stays, with their name on it."""
+    _require_manager(by)
+    if person.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    _refuse_appointed(
+        person, _("The director and the site administrator are replaced by the head of the school (clause 1.2).")
+    )
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    responsibilities = SectionResponsibility.objects.filter(person=person).select_related("section")
+    for responsibility in responsibilities:
+        # Clause 5.4: a section must be in active hands; the completeness report shows who is missing.
+        current = set(get_user_model().objects.filter(responsibilities__section=responsibility.section))
+        responsibility_set(section=responsibility.section, people=current - {person}, by=by)
+    log(instance=person, action="workflows.person_deactivate", user=by, data={"reason": " ".join(reason.split())})
+
+
+@transaction.atomic
+def person_reactivate(*, person, by) -> None:
+    _require_manager(by)
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    log(instance=person, action="workflows.person_reactivate", user=by)
+
+
+@transaction.atomic
+def person_access_reset(*, person, by) -> Invitation:
+    """Forget the password and the second factor; e-mail a new link to set them again."""
+    _require_manager(by)
+    if not person.is_active:
+        raise ValidationError(_("Reactivate the account before resetting its access."))
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    TOTPDevice.objects.filter(user=person).delete()
+    log(instance=person, action="workflows.person_access_reset", user=by)
+    roles = tuple(Role(name) for name in person.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    invitation = Invitation(
+        email=person.email,
+        full_name=person.get_full_name() or person.email,
+        roles=roles,
+        url=invitation_url(user=person, hostname=active_school_hostname()),
+    )
+    _send_later(invitation)
+    return invitation

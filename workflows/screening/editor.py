@@ -1,0 +1,119 @@
+"""Screening in the school's editor (clause 3.3): findings shown to the reviewer, publication refused, override."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Page
+
+from tenants.models import RegionalScreeningRule
+from workflows.publication import ArchivedPagePublication, publication_check
+from workflows.screening.services import (
+    ScreeningBlocked,
+    revision_screen,
+    screening_override,
+    user_may_override,
+)
+
+
+def clause_label(code: str) -> str:
+    try:
+        return RegionalScreeningRule.Clause(code).label
+    except ValueError:
+        return code
+
+
+def _findings_button(page: Page):
+    return messages.button(reverse("workflows_screening_findings", args=[page.pk]), _("See the findings"))
+
+
+def findings_message(request, page: Page, report) -> None:
+    """Tell the person in the editor what screening found in the latest revision."""
+    if not report.findings:
+        return
+    clauses = ", ".join(report.clauses)
+    if report.blocks_publication:
+        text = _(
+            "Screening found %(count)d possible breaches of the regulation (clauses %(clauses)s). "
+            "This version cannot be published until the text is fixed or the administrator overrides with a reason."
+        )
+    else:
+        text = _(
+            "Screening found %(count)d possible breaches (clauses %(clauses)s); "
+            "the administrator allowed publication with a written reason."
+        )
+    level = messages.error if report.blocks_publication else messages.info
+    level(request, text % {"count": len(report.findings), "clauses": clauses}, buttons=[_findings_button(page)])
+
+
+def refuse_blocked_publication(request, page: Page):
+    """``before_publish_page``: publishing from the editor re-screens the revision and stops if it is blocked."""
+    try:
+        publication_check(page=page, revision=page.get_latest_revision())
+    except ScreeningBlocked as blocked:
+        findings_message(request, page, blocked.report)
+    except ArchivedPagePublication as refused:
+        messages.error(request, str(refused))
+    else:
+        return None
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def show_findings_on_edit(request, page: Page):
+    """``before_edit_page``: on opening the editor, show what screening found in the latest revision."""
+    if request.method != "GET":
+        return None
+    revision = page.get_latest_revision()
+    if revision is not None:
+        findings_message(request, page, revision_screen(revision=revision))
+    return None
+
+
+class OverrideForm(forms.Form):
+    justification = forms.CharField(
+        label=gettext_lazy("Why may this text be published as it is?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Recorded in the audit trail with your name."),
+    )
+
+
+def screening_findings_view(request, page_id: int):
+    """The findings of the page's latest revision: clause, field, words in context; the override form."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    may_override = user_may_override(request.user)
+    if not (may_override or page.permissions_for_user(request.user).can_edit()):
+        raise PermissionDenied
+    revision = page.get_latest_revision()
+    report = revision_screen(revision=revision) if revision else None
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and report is not None and form.is_valid():
+        if not may_override:
+            raise PermissionDenied
+        try:
+            screening_override(report=report, user=request.user, justification=form.cleaned_data["justification"])
+        except ValidationError as error:
+            form.add_error("justification", error.message_dict.get("justification", error.messages))
+        else:
+            messages.success(request, _("Your decision is recorded; this version can now be published."))
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    findings = (
+        [{**finding, "clause_label": clause_label(finding["clause"])} for finding in report.findings] if report else []
+    )
+    return TemplateResponse(
+        request,
+        "workflows/admin/screening_findings.html",
+        {
+            "page": page,
+            "page_title": _("Screening: %(title)s") % {"title": page.get_admin_display_title()},
+            "report": report,
+            "findings": findings,
+            "form": form,
+            "may_override": may_override,
+        },
+    )
