@@ -88,3 +88,17 @@ def _english():
 
 
 from tests.browser import browser, page, server  # noqa: E402, F401 (shared browser fixtures)
+
+_SCREENING_REPORTS: list[str] = []
+
+
+@pytest.fixture
+def screening_report():
+    """Lines for the end of the test run: the screening corpus measurement (clause 3.3)."""
+    return _SCREENING_REPORTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    for report in _SCREENING_REPORTS:
+        terminalreporter.write_sep("-", "screening corpus")
+        terminalreporter.write_line(report)

@@ -66,7 +66,7 @@ def audit_csv(entries) -> str:
         writer.writerow(
             [
                 entry.timestamp.isoformat(timespec="seconds"),
-                entry.user_display_name,
+                (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
                 str(log_registry.get_action_label(entry.action)),
                 entry.content_type.name if entry.content_type_id else "",
                 entry.label,

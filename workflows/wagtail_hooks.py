@@ -16,7 +16,7 @@ from workflows.audit_views import AuditTrailView, user_reads_audit_trail
 from workflows.people import user_manages_people
 from workflows.people_views import people_view, person_action_view
 from workflows.roles import Role
-from workflows.screening.editor import screening_findings_view
+from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
 from workflows.two_factor import second_factor_view
 
 
@@ -124,3 +124,7 @@ def workflow_log_actions(actions):
         ),
     ):
         register_reasoned_action(actions, action, label, message)
+
+
+hooks.register("before_publish_page", refuse_blocked_publication)
+hooks.register("before_edit_page", show_findings_on_edit)

@@ -37,10 +37,11 @@ def _stream_parts(value, label: str, documents: set[int]) -> Iterator[tuple[str,
     Document = get_document_model()
     if isinstance(value, StreamValue):
         for child in value:
-            yield from _stream_parts(child.value, f"{label} › {capfirst(child.block.label)}", documents)
+            yield from _stream_parts(child.value, f"{label} › {capfirst(str(child.block.label))}", documents)
     elif isinstance(value, StructValue):
         for name, child in value.items():
-            yield from _stream_parts(child, f"{label} › {capfirst(value.block.child_blocks[name].label)}", documents)
+            child_label = capfirst(str(value.block.child_blocks[name].label))
+            yield from _stream_parts(child, f"{label} › {child_label}", documents)
     elif isinstance(value, (ListValue, list, tuple)):
         for child in value:
             yield from _stream_parts(child, label, documents)
@@ -64,7 +65,7 @@ def page_texts(page: Page) -> list[tuple[str, str]]:
             continue
         if not field.editable or field.is_relation:
             continue
-        label = capfirst(field.verbose_name)
+        label = capfirst(str(field.verbose_name))
         value = getattr(page, field.attname)
         if isinstance(field, StreamField):
             parts.extend(_stream_parts(value, label, documents))

@@ -36,18 +36,19 @@ def _snippet_after(text: str, end: int) -> str:
 
 
 def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[Finding]:
-    """Every place in ``text`` a rule matches; one finding per clause and place."""
+    """Every place in ``text`` a rule matches; overlapping matches of one clause count once."""
     if not text:
         return []
     folded = fold(text)
     findings = []
-    seen = set()
+    spans: dict[str, list[tuple[int, int]]] = {}
     for rule in rules:
         for match in rule.pattern.finditer(folded):
             start, end = match.span()
-            if start == end or (rule.clause, start) in seen:
+            taken = spans.setdefault(rule.clause, [])
+            if start == end or any(start < other_end and other_start < end for other_start, other_end in taken):
                 continue
-            seen.add((rule.clause, start))
+            taken.append((start, end))
             findings.append(
                 Finding(
                     clause=rule.clause,

@@ -49,6 +49,7 @@ def revision_screen(*, revision: Revision, fresh: bool = False) -> ScreeningRepo
     findings = revision_findings(revision)
     if report is None:
         report = ScreeningReport(revision=revision, page_id=revision.object_id)
+        _override_carry(report, findings)
         if findings:
             log(
                 instance=revision.content_object,
@@ -62,6 +63,23 @@ def revision_screen(*, revision: Revision, fresh: bool = False) -> ScreeningRepo
     report.screened_at = timezone.now()
     report.save()
     return report
+
+
+def _override_carry(report: ScreeningReport, findings: list[dict]) -> None:
+    """A decision covers the findings it was made on: a new revision (the editor saves one on every
+    publish) that finds nothing beyond them keeps it; anything new needs a new decision."""
+    if not findings:
+        return
+    decided = (
+        ScreeningReport.objects.filter(page_id=report.page_id)
+        .exclude(override_justification="")
+        .order_by("-overridden_at")
+        .first()
+    )
+    if decided is not None and all(finding in decided.findings for finding in findings):
+        report.override_justification = decided.override_justification
+        report.overridden_by_id = decided.overridden_by_id
+        report.overridden_at = decided.overridden_at
 
 
 def publication_screen(*, revision: Revision) -> ScreeningReport:

@@ -1,0 +1,74 @@
+"""Clause 3.3: the screening rules and their matcher, measured on a corpus (no database needed)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples, corpus_measure
+from workflows.screening.matcher import text_findings
+from workflows.screening.normalise import fold
+from workflows.screening.rules import CLAUSES, LANGUAGES, Rule, built_in_rules, rule_pattern
+
+
+def _rules(*texts, clause="3.3.1"):
+    return [Rule(clause=clause, language="ru", text=text, pattern=rule_pattern(text)) for text in texts]
+
+
+def test_folding_keeps_offsets_and_ignores_case_kazakh_letters_and_look_alikes():
+    for text in ("Өлтіріңдер!", "КyПИТЕ", "drug dеalers", "нарк0тики", "3А сынып"):
+        assert len(fold(text)) == len(text)
+    assert fold("Өлтіріңдер") == fold("олтириндер") == fold("ӨЛТІРІҢДЕР")
+    assert fold("кyпитe") == fold("купите")  # Latin y and e inside a Russian word
+    assert fold("drug dеalers") == "drug dealers"  # a Cyrillic е inside an English word
+    assert fold("нарк0тики") == "наркотики"
+    assert fold("3А сынып") == "3а сынып"  # a class name keeps its digit
+
+
+def test_a_phrase_matches_other_endings_but_not_longer_words_when_exact():
+    rules = _rules("убива всех", "sex$")
+    assert [f.matched for f in text_findings("Надо УБИВАТЬ всех!", rules)] == ["УБИВАТЬ всех"]
+    assert [f.matched for f in text_findings("Sexton and sex.", rules)] == ["sex"]
+    assert text_findings("Мы не убиваем время зря", rules) == []
+
+
+def test_two_dots_allow_a_few_words_between():
+    rules = _rules("купите .. скидк", clause="3.3.5")
+    assert text_findings("Купите у нас со скидкой", rules)[0].matched == "Купите у нас со скидкой"
+    assert text_findings("Купите один два три четыре пять скидка", rules) == []
+
+
+def test_a_finding_says_clause_field_and_context():
+    (finding,) = text_findings("Begin. Надо УБИВАТЬ всех! End.", _rules("убива всех"), field="Body")
+    assert (finding.clause, finding.field, finding.matched) == ("3.3.1", "Body", "УБИВАТЬ всех")
+    assert finding.before == "Begin. Надо " and finding.after == "! End."
+
+
+@pytest.mark.parametrize("text", ["", "   ", ".. word", "word ..", "re:(unclosed"])
+def test_a_malformed_rule_is_refused_with_a_message(text):
+    with pytest.raises(ValidationError) as error:
+        rule_pattern(text)
+    assert error.value.messages[0]
+
+
+def test_every_clause_has_rules_in_every_language():
+    present = {(rule.clause, rule.language) for rule in built_in_rules()}
+    assert present == {(clause, language) for clause in CLAUSES for language in LANGUAGES}
+
+
+@pytest.mark.parametrize("clause", CLAUSES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_clause_fires_on_every_prohibited_example_in_each_language(clause, language):
+    examples = corpus_examples(DEFAULT_CORPUS / "prohibited" / f"{clause}.{language}.txt")
+    assert len(examples) >= 8
+    missed = [
+        example
+        for example in examples
+        if not any(finding.clause == clause for finding in text_findings(example, built_in_rules()))
+    ]
+    assert missed == []
+
+
+def test_the_clean_corpus_passes_and_the_false_positive_rate_is_reported(screening_report):
+    measurement = corpus_measure()
+    screening_report.append(measurement.report())
+    assert measurement.clean_examples >= 120
+    assert measurement.false_positives == []
