@@ -77,6 +77,11 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
+        allowed, _details = self.device.verify_is_allowed()
+        if not allowed:  # django-otp doubles the wait after each wrong code
+            raise forms.ValidationError(
+                _("Too many wrong codes in a row; wait a few seconds, then enter the current one.")
+            )
         if not token.isdigit() or not self.device.verify_token(token):
             raise forms.ValidationError(_("This code is not right or has expired; enter the current one."))
         return token

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
@@ -92,7 +93,10 @@ def archive_page_button(page, user, *args, **kwargs):
     mandatory = isinstance(code, str) and code in MANDATORY_CODES
     if page.depth > 2 and not mandatory and user_may_archive(user):
         yield Button(
-            _("Archive"), reverse("workflows_archive_page", args=[page.pk]), icon_name="folder-inverse", priority=55
+            pgettext_lazy("verb", "Archive"),
+            reverse("workflows_archive_page", args=[page.pk]),
+            icon_name="folder-inverse",
+            priority=55,
         )
 
 

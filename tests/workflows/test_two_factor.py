@@ -8,8 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import totp_code
 
+PASSWORD = "Pass-word-2026"
 
-def _sign_in(client, user, password="Pass-word-2026"):
+
+def _sign_in(client, user, password=PASSWORD):
     user.set_password(password)
     user.save()
     assert client.login(username=user.username, password=password)
