@@ -9,6 +9,7 @@ app_name = "console"
 urlpatterns = [
     path("", console.school_list_view, name="school_list"),
     path("schools/new/", console.school_create_view, name="school_create"),
+    path("schools/<int:school_id>/administrator/", regional.school_administrator_view, name="school_administrator"),
     path("schools/<int:school_id>/archive/", regional.school_archive_view, name="school_archive"),
     path("schools/<int:school_id>/audit.csv", regional.school_audit_csv_view, name="school_audit_csv"),
     path("screening-rules/", regional.screening_rules_view, name="screening_rules"),

@@ -22,7 +22,7 @@ from tenants.hosts import active_school_hostname
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from workflows.models import SectionResponsibility
 from workflows.roles import Role
-from workflows.services import responsibility_set
+from workflows.services import responsibility_set, site_administrator_replace
 
 logger = logging.getLogger(__name__)
 
@@ -149,4 +149,42 @@ def person_access_reset(*, person, by) -> Invitation:
         url=invitation_url(user=person, hostname=active_school_hostname()),
     )
     _send_later(invitation)
+    return invitation
+
+
+@transaction.atomic
+def site_administrator_step_in(*, email: str, full_name: str, reason: str, officer: str) -> Invitation | None:
+    """Clause 1.2: when the school cannot, the regional office appoints its site administrator.
+
+    Call it in the school's schema. The person is found by e-mail or gets an account and an
+    invitation (returned); the previous administrator loses the role at once. The officer's name
+    and the reason go into the school's audit trail.
+    """
+    email = (email or "").strip().lower()
+    full_name = " ".join((full_name or "").split())
+    reason = " ".join((reason or "").split())
+    errors = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    if not reason:
+        errors["reason"] = _("Write why the regional office steps in; it is kept in the school's audit trail.")
+    User = get_user_model()
+    person = User.objects.filter(email__iexact=email).first() if "email" not in errors else None
+    if person is None and not full_name:
+        errors["full_name"] = _("Enter the person's name: there is no account with this e-mail address yet.")
+    if person is not None and not person.is_active:
+        errors["email"] = _("This account is deactivated; the school's administrator can reactivate it.")
+    if errors:
+        raise ValidationError(errors)
+    invitation = None
+    if person is None:
+        person = User(username=email, email=email, first_name=full_name)
+        person.set_unusable_password()
+        person.save()
+        link = invitation_url(user=person, hostname=active_school_hostname())
+        invitation = Invitation(email=email, full_name=full_name, roles=(Role.SITE_ADMINISTRATOR,), url=link)
+        _send_later(invitation)
+    site_administrator_replace(new_administrator=person, by=None, reason=reason, officer=officer)
     return invitation

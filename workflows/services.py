@@ -59,10 +59,12 @@ def responsibility_set(*, section: Page, people, by=None) -> None:
 
 
 @transaction.atomic
-def site_administrator_replace(*, new_administrator, by, reason: str = "") -> list:
+def site_administrator_replace(*, new_administrator, by, reason: str = "", officer: str = "") -> list:
     """Clause 1.2: the head appoints the site administrator; the previous one loses the role at once.
 
-    Returns the people who held the role before. Logged in the audit trail with who and why.
+    ``officer`` names the regional officer when the office steps in (``by`` is then None: the
+    officer has no account in the school). Returns the people who held the role before.
+    Logged in the audit trail with who and why.
     """
     group = Group.objects.get(name=Role.SITE_ADMINISTRATOR.value)
     previous = list(group.user_set.exclude(pk=new_administrator.pk))
@@ -72,6 +74,10 @@ def site_administrator_replace(*, new_administrator, by, reason: str = "") -> li
         instance=new_administrator,
         action="workflows.administrator_replace",
         user=by,
-        data={"previous": [person.get_username() for person in previous], "reason": reason},
+        data={
+            "previous": [person.get_username() for person in previous],
+            "reason": reason,
+            **({"by": officer} if officer else {}),
+        },
     )
     return previous

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,8 @@ from tenants.views.console import regional_staff_required
 from workflows.archive import archival_delete
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival
+from workflows.people import site_administrator_step_in
+from workflows.roles import Role
 
 
 class RegionalRuleForm(forms.ModelForm):
@@ -94,3 +97,44 @@ def school_audit_csv_view(request, school_id: int):
     filename = f"audit-{school.schema_name}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class StepInForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address of the new site administrator"))
+    full_name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Needed only if the person has no account on the school's site yet."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Why the regional office steps in"), max_length=1000)
+
+
+@regional_staff_required
+@require_http_methods(["GET", "POST"])
+def school_administrator_view(request, school_id: int):
+    """Clause 1.2: the head appoints the administrator; the office steps in when the school cannot."""
+    school = get_object_or_404(School, pk=school_id)
+    form = StepInForm(request.POST or None)
+    with schema_context(school.schema_name):
+        if request.method == "POST" and form.is_valid():
+            try:
+                invitation = site_administrator_step_in(
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    reason=form.cleaned_data["reason"],
+                    officer=request.user.get_username(),
+                )
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, field_errors)
+            else:
+                message = _("The site administrator of %(school)s is appointed.") % {"school": school.name}
+                if invitation is not None:
+                    message += " " + _("An invitation is sent to %(email)s.") % {"email": invitation.email}
+                messages.success(request, message)
+                return redirect("console:school_administrator", school.pk)
+        current = list(get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value))
+        return render(
+            request, "tenants/console/school_administrator.html", {"school": school, "form": form, "current": current}
+        )

@@ -78,3 +78,36 @@ def test_the_head_replaces_the_administrator_who_loses_publishing_at_once(school
     assert entry.user_id == director.pk
     assert entry.data["reason"] == "Moved to another school"
     assert entry.data["previous"] == [old.get_username()]
+
+
+def test_the_regional_office_steps_in_with_a_reason_and_the_old_administrator_loses_publishing(
+    make_school, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from wagtail.models import ModelLogEntry
+
+    provisioned = make_school(subdomain="stepin")
+    with schema_context("public"):
+        office = get_user_model().objects.create_user("office-stepin", password="x", is_staff=True)
+    console = client_for("edu.test")
+    console.force_login(office)
+    url = f"/schools/{provisioned.school.pk}/administrator/"
+
+    refused = console.post(url, {"email": "new-admin@stepin.kz", "full_name": "New Admin", "reason": ""})
+    assert "This field is required" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = console.post(
+            url, {"email": "new-admin@stepin.kz", "full_name": "New Admin", "reason": "The head is on long leave"}
+        )
+    assert done.status_code == 302
+
+    with schema_context(provisioned.school.schema_name):
+        User = get_user_model()
+        new = User.objects.get(email="new-admin@stepin.kz")
+        old = User.objects.get(email=provisioned.invitations[-1].email)
+        contacts = ContactsPage.objects.get()
+        assert contacts.permissions_for_user(new).can_publish()
+        assert not contacts.permissions_for_user(User.objects.get(pk=old.pk)).can_publish()
+        entry = ModelLogEntry.objects.get(action="workflows.administrator_replace")
+        assert entry.data["by"] == "office-stepin" and entry.data["reason"] == "The head is on long leave"
+    assert mail.outbox[-1].to == ["new-admin@stepin.kz"] and "http://stepin.edu.test/invite/" in mail.outbox[-1].body
