@@ -1,19 +1,20 @@
-"""Reads of the workflows app: the archive (clause 1.2)."""
+"""Reads of the workflows app: the archive (clause 1.2) and the school's people."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents import get_document_model
 
-from workflows.models import Archival
+from workflows.models import Archival, SectionResponsibility
+from workflows.roles import Role
 
 
 def archive_search(query: str = "") -> QuerySet[Archival]:
     """Archived pages and documents, newest first, optionally those whose title or reason has ``query``."""
     items = Archival.objects.select_related("archived_by", "content_type")
     if query:
-        from django.db.models import Q
-
         items = items.filter(Q(title__icontains=query) | Q(reason__icontains=query))
     return items
 
@@ -24,15 +25,8 @@ def documents_not_archived() -> QuerySet:
     return Document.objects.exclude(pk__in=archived_ids).order_by("title")
 
 
-def people_with_roles() -> list:
-    """Everybody with an account, with their roles and sections, in two queries."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Prefetch
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from workflows.models import SectionResponsibility
-    from workflows.roles import Role
-
+def people_with_roles() -> list[dict]:
+    """Everybody with an account, with their roles, sections and second factor, in four queries."""
     people = (
         get_user_model()
         .objects.order_by("-is_active", "first_name", "email")
@@ -46,14 +40,12 @@ def people_with_roles() -> list:
     )
     with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     labels = dict(Role.choices)
-    rows = []
-    for person in people:
-        rows.append(
-            {
-                "person": person,
-                "roles": [labels[group.name] for group in person.groups.all() if group.name in labels],
-                "sections": [responsibility.section for responsibility in person.responsibilities.all()],
-                "second_factor": person.pk in with_device,
-            }
-        )
-    return rows
+    return [
+        {
+            "person": person,
+            "roles": [labels[group.name] for group in person.groups.all() if group.name in labels],
+            "sections": [responsibility.section for responsibility in person.responsibilities.all()],
+            "second_factor": person.pk in with_device,
+        }
+        for person in people
+    ]

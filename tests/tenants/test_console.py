@@ -132,3 +132,20 @@ def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(of
     response = office_client.post("/schools/new/", _form(subdomain="raced"))
     assert response.status_code == 200
     assert "already taken" in response.context["form"].errors["subdomain"][0]
+
+
+def test_the_office_adds_a_screening_rule_for_every_school(office_client):
+    from tenants.models import RegionalScreeningRule
+
+    bad = office_client.post("/screening-rules/", {"clause": "3.3.5", "language": "ru", "text": "re:(oops"})
+    assert "This regular expression is not valid" in bad.content.decode()
+    assert not RegionalScreeningRule.objects.exists()
+    good = office_client.post(
+        "/screening-rules/", {"clause": "3.3.5", "language": "ru", "text": "курсы вождения", "reason": "Complaints"}
+    )
+    assert good.status_code == 302
+    rule = RegionalScreeningRule.objects.get()
+    assert (rule.created_by, rule.active) == ("inspector", True)
+    office_client.post(f"/screening-rules/{rule.pk}/toggle/")
+    rule.refresh_from_db()
+    assert not rule.active
