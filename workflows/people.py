@@ -21,13 +21,12 @@ from wagtail.log_actions import log
 from tenants.hosts import active_school_hostname
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
+from workflows.roles import APPOINTED_ROLES, Role
 from workflows.services import responsibility_set, site_administrator_replace
 
 logger = logging.getLogger(__name__)
 
 INVITABLE_ROLES = (Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.CHIEF_EDITOR, Role.EDITORIAL_MEMBER)
-APPOINTED_ROLES = (Role.DIRECTOR.value, Role.SITE_ADMINISTRATOR.value)
 
 
 def user_manages_people(user) -> bool:

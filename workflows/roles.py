@@ -22,3 +22,7 @@ class Role(models.TextChoices):
     CHIEF_EDITOR = "Chief editor", _("Chief editor")
     # Clause 5.1: drafts in the sections assigned to them only, never publishes.
     EDITORIAL_MEMBER = "Editorial group member", _("Editorial group member (teacher, pupil or parent)")
+
+
+# Clause 1.2: the head (or, stepping in, the regional office) appoints these; nobody invites or removes them.
+APPOINTED_ROLES = (Role.DIRECTOR.value, Role.SITE_ADMINISTRATOR.value)

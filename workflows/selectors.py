@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents import get_document_model
 
 from workflows.models import Archival, SectionResponsibility
-from workflows.roles import Role
+from workflows.roles import APPOINTED_ROLES, Role
 
 
 def archive_search(query: str = "") -> QuerySet[Archival]:
@@ -46,6 +46,7 @@ def people_with_roles() -> list[dict]:
             "roles": [labels[group.name] for group in person.groups.all() if group.name in labels],
             "sections": [responsibility.section for responsibility in person.responsibilities.all()],
             "second_factor": person.pk in with_device,
+            "appointed": any(group.name in APPOINTED_ROLES for group in person.groups.all()),
         }
         for person in people
     ]

@@ -26,6 +26,14 @@ from workflows.roles import Role
 
 ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR.value, Role.DIRECTOR.value)
 DEVICE_NAME = "authenticator"
+# What the second-factor page itself needs (its icons' sprite, translations), and the way out.
+PATHS_BEFORE_SECOND_FACTOR = (
+    "/admin/second-factor/",
+    "/admin/logout/",
+    "/admin/login/",
+    "/admin/sprite/",
+    "/admin/jsi18n/",
+)
 
 
 def second_factor_required(user) -> bool:
@@ -56,7 +64,7 @@ class SecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and request.path.startswith("/admin/")
-            and not request.path.startswith(("/admin/second-factor/", "/admin/logout/", "/admin/login/"))
+            and not request.path.startswith(PATHS_BEFORE_SECOND_FACTOR)
             and not user.is_verified()
             and second_factor_required(user)
         ):

@@ -16,6 +16,7 @@ from tenants.models import RegionalScreeningRule
 from workflows.publication import ArchivedPagePublication, publication_check
 from workflows.screening.services import (
     ScreeningBlocked,
+    revision_findings,
     revision_screen,
     screening_override,
     user_may_override,
@@ -102,9 +103,10 @@ def screening_findings_view(request, page_id: int):
         else:
             messages.success(request, _("Your decision is recorded; this version can now be published."))
             return redirect("wagtailadmin_pages:edit", page.pk)
-    findings = (
-        [{**finding, "clause_label": clause_label(finding["clause"])} for finding in report.findings] if report else []
-    )
+    # The revision never changes, so screening it again gives the same findings with the field
+    # labels in the reader's language (the report keeps them in the language of whoever screened it).
+    shown = revision_findings(revision) if report is not None and report.findings else []
+    findings = [{**finding, "clause_label": clause_label(finding["clause"])} for finding in shown]
     return TemplateResponse(
         request,
         "workflows/admin/screening_findings.html",
