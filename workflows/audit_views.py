@@ -21,6 +21,7 @@ class AuditTrailView(LogEntriesView):
     """Wagtail's site history with every entry (not only those of pages the reader may edit) and the reason."""
 
     page_title = _("Audit trail")
+    results_template_name = "workflows/admin/audit_results.html"
     index_url_name = "workflows_audit"
     index_results_url_name = "workflows_audit_results"
     export_headings = {**LogEntriesView.export_headings, "reason": _("Why")}
@@ -49,4 +50,5 @@ class AuditTrailView(LogEntriesView):
         entries = super().decorate_paginated_queryset(queryset)
         for entry in entries:
             entry.reason = audit_reason(entry)
+            entry.reason_officer = (entry.data or {}).get("by", "")  # a regional officer has no account here
         return entries
