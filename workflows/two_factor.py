@@ -61,9 +61,9 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            request.path.startswith("/admin/")  # first: public pages never load the user for this
+            and user is not None
             and user.is_authenticated
-            and request.path.startswith("/admin/")
             and not request.path.startswith(PATHS_BEFORE_SECOND_FACTOR)
             and not user.is_verified()
             and second_factor_required(user)
