@@ -121,3 +121,27 @@ class ScreenedApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = _("screened group approval")
         verbose_name_plural = _("screened group approvals")
+
+
+class SectionFreshness(models.Model):
+    """How often a section must be updated in this school, and when someone last confirmed it (clause 5.7).
+
+    ``period_days`` tightens the catalogue's period (it can only be shorter, and no longer
+    than the regional office allows); "reviewed, still accurate" restarts the clock without
+    an edit.
+    """
+
+    section = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="freshness", verbose_name=_("section")
+    )
+    period_days = models.PositiveIntegerField(_("update period (days)"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed, still accurate"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("section update period")
+
+    def __str__(self) -> str:
+        return f"{self.section_id}: {self.period_days or '-'} d"

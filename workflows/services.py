@@ -81,3 +81,33 @@ def site_administrator_replace(*, new_administrator, by, reason: str = "", offic
         },
     )
     return previous
+
+
+def section_reviewed(*, section: Page, by) -> None:
+    """Clause 5.7: "reviewed, still accurate" restarts the section's clock without an edit; logged."""
+    from django.utils import timezone
+
+    from workflows.models import SectionFreshness
+
+    SectionFreshness.objects.update_or_create(
+        section=section, defaults={"reviewed_at": timezone.now(), "reviewed_by": by}
+    )
+    log(instance=section, action="workflows.section_reviewed", user=by)
+
+
+def section_period_set(*, section: Page, days: int | None, longest: int, by) -> None:
+    """The school tightens a section's update period (never beyond ``longest``, the catalogue's or region's)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from workflows.models import SectionFreshness
+
+    if days is not None and not 1 <= days <= longest:
+        raise ValidationError(
+            {
+                "period_days": _("Choose between 1 and %(longest)d days: a school may only shorten the period.")
+                % {"longest": longest}
+            }
+        )
+    SectionFreshness.objects.update_or_create(section=section, defaults={"period_days": days})
+    log(instance=section, action="workflows.section_period", user=by, data={"days": days})

@@ -1,19 +1,26 @@
 """Editor integration of responsibility, screening and the archive: screens, hooks, audit trail actions."""
 
+from django.db import connection
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+from compliance.models import LedgerEntry
+from school_sections import catalogue
+from school_sections.admin_views import user_manages_site
 from school_sections.catalogue import MANDATORY
 from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived, user_may_archive
 from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
 from workflows.audit import register_reasoned_action
 from workflows.audit_views import AuditTrailView, user_reads_audit_trail
+from workflows.freshness_views import section_freshness_view
+from workflows.models import SectionResponsibility
 from workflows.people import user_manages_people
 from workflows.people_views import people_view, person_action_view
 from workflows.roles import Role
@@ -28,6 +35,7 @@ def responsibility_urls():
             "sections/<int:page_id>/responsible/", section_responsibility_view, name="workflows_section_responsibility"
         ),
         path("site-administrator/", site_administrator_view, name="workflows_site_administrator"),
+        path("sections/<int:page_id>/freshness/", section_freshness_view, name="workflows_section_freshness"),
         path("screening/<int:page_id>/", screening_findings_view, name="workflows_screening_findings"),
         path("archive/", archive_index_view, name="workflows_archive"),
         path("people/", people_view, name="workflows_people"),
@@ -63,6 +71,33 @@ class ArchiveMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def archive_menu_item():
     return ArchiveMenuItem(_("Archive"), reverse("workflows_archive"), icon_name="folder-inverse", order=900)
+
+
+class StalePanel(Component):
+    """Clause 5.7 in the editor: the sections the signed-in person should update, from the last scan."""
+
+    name = "stale_sections"
+    order = 40
+    template_name = "workflows/admin/stale_panel.html"
+
+    def __init__(self, stale):
+        self.stale = stale
+
+    def get_context_data(self, parent_context):
+        return {"stale": self.stale}
+
+
+@hooks.register("construct_homepage_panels")
+def add_stale_panel(request, panels):
+    entries = LedgerEntry.objects.filter(
+        school_id=connection.tenant.pk, stale_since__isnull=False, page_id__isnull=False
+    )
+    if not (user_manages_site(request.user) or request.user.groups.filter(name=Role.DIRECTOR.value).exists()):
+        mine = SectionResponsibility.objects.filter(person=request.user).values_list("section_id", flat=True)
+        entries = entries.filter(page_id__in=list(mine))
+    stale = [(entry, catalogue.section(entry.section_code)) for entry in entries.order_by("stale_since")]
+    if stale:
+        panels.append(StalePanel(stale))
 
 
 class AuditTrailMenuItem(MenuItem):
@@ -114,6 +149,8 @@ def workflow_log_actions(actions):
         ("workflows.responsibility_unassign", _("Remove responsibility"), _("Responsible person removed")),
         ("workflows.administrator_replace", _("Appoint the site administrator"), _("Site administrator appointed")),
         ("workflows.archive", _("Archive"), _("Archived")),
+        ("workflows.section_reviewed", _("Reviewed, still accurate"), _("Section reviewed: still accurate")),
+        ("workflows.section_period", _("Update period"), _("Update period changed")),
         ("workflows.restore", _("Restore from the archive"), _("Restored from the archive")),
         ("workflows.delete", _("Delete for good"), _("Deleted for good by the regional office")),
         ("workflows.person_invite", _("Invite a person"), _("Person invited")),

@@ -7,6 +7,7 @@ README, "Configuration"). Topic modules hold what would crowd this file.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,7 @@ ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("ALLOWED_HOST
 SHARED_APPS = [
     "tenants",
     "django_tenants",
+    "compliance",  # the region's ledger of every school's sections, reminders, job runs
     "django.contrib.contenttypes",
     "django.contrib.auth",  # regional staff live in the public schema
     "django.contrib.sessions",
@@ -131,13 +133,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "regional_platform.cache.ForgivingRedisCache",  # Redis down is a miss, not an error
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "cache",
         # Wagtail caches site root paths under fixed keys: without the schema in
         # every key, school B's links pointed at school A's host (design.md).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # A Redis that hangs must not hang the sites: give up quickly and answer as a miss.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
@@ -199,7 +203,24 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_BEAT_SCHEDULE: dict = {
+    # Each dispatcher sends one task per active school (compliance.tasks).
+    "daily-compliance-scan": {"task": "compliance.tasks.scan_dispatch", "schedule": crontab(hour=2, minute=0)},
+    "regional-digest": {"task": "compliance.tasks.regional_digest_task", "schedule": crontab(hour=7, minute=0)},
+    "weekly-digest": {
+        "task": "compliance.tasks.weekly_digest_dispatch",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    },
+    "scheduled-publishing": {"task": "compliance.tasks.scheduled_publishing_dispatch", "schedule": 300.0},
+}
+
+# --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------
+# Who is reminded how many days after a section went stale; "region" goes into the office's digest.
+COMPLIANCE_ESCALATION = [("responsible", 0), ("administrator", 7), ("director", 14), ("region", 30)]
+COMPLIANCE_SCAN_SPREAD_SECONDS = env_int("COMPLIANCE_SCAN_SPREAD_SECONDS", 1800)  # the daily fan-out
+SCHEDULED_PUBLISHING_SPREAD_SECONDS = 60
+COMPLIANCE_REMINDER_LEASE_SECONDS = 600  # a claimed, unsent reminder is taken over after this
 
 from .cms import *  # noqa: E402, F403
 

@@ -1,0 +1,31 @@
+"""The last run of each background job per school, for the operations command (``jobs_status``)."""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+
+from django.utils import timezone
+
+from compliance.models import JobRun
+
+
+@contextlib.contextmanager
+def job_run(job: str, school=None):
+    """Record that ``job`` ran for ``school`` (or for the region): start, end, and any failure."""
+    run, _ = JobRun.objects.update_or_create(
+        job=job, school=school, defaults={"started_at": timezone.now(), "finished_at": None, "status": "running"}
+    )
+    try:
+        yield run
+    except Exception:
+        JobRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            status=JobRun.Status.FAILED,
+            error=traceback.format_exc(limit=5)[-4000:],
+            failures=run.failures + 1,
+        )
+        raise
+    JobRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), status=JobRun.Status.DONE, error="", failures=0
+    )

@@ -1,0 +1,103 @@
+"""The region's view of every school's sections (public schema): the compliance ledger, the reminders
+sent while a section is stale, and the last run of each background job.
+
+Per-school jobs write here so that a question about all schools is one query, never a loop over
+schemas (clauses 2.2.3, 5.7: regular updates; 1.2: outdated information removed; 5.4: every section
+in someone's hands).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerEntry(models.Model):
+    """One school's section as the last scan saw it."""
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="ledger_entries")
+    section_code = models.CharField(_("section"), max_length=16)
+    mandatory = models.BooleanField(_("mandatory"))
+    complete = models.BooleanField(_("complete"))
+    missing_count = models.PositiveSmallIntegerField(_("items missing"), default=0)
+    last_updated = models.DateTimeField(_("last updated"), null=True, blank=True)
+    stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+    period_days = models.PositiveIntegerField(_("update period (days)"))
+    responsible_count = models.PositiveSmallIntegerField(_("responsible people"), default=0)
+    pending_reviews = models.PositiveIntegerField(_("submissions waiting for review"), default=0)
+    findings_waiting = models.PositiveIntegerField(_("screening findings waiting for a decision"), default=0)
+    page_id = models.PositiveIntegerField(null=True, blank=True)  # the section page in the school's schema
+    scanned_at = models.DateTimeField(_("scanned"))
+
+    class Meta:
+        verbose_name = _("compliance ledger entry")
+        verbose_name_plural = _("compliance ledger")
+        constraints = [models.UniqueConstraint(fields=["school", "section_code"], name="one_ledger_entry")]
+        indexes = [models.Index(fields=["stale_since"], condition=models.Q(stale_since__isnull=False), name="stale")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.section_code}"
+
+
+class Reminder(models.Model):
+    """A reminder step of one stale episode of a section: claimed once, then sent.
+
+    The unique constraint makes each (school, section, step, episode) happen once whatever runs
+    twice; ``sent_at`` stays empty while it is being sent (see compliance.escalation).
+    """
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="reminders")
+    section_code = models.CharField(max_length=16)
+    step = models.CharField(max_length=32)
+    episode = models.DateTimeField()  # the moment the section went stale
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "section_code", "step", "episode"], name="one_reminder_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.section_code} {self.step} {self.episode:%Y-%m-%d}"
+
+
+class RegionalUpdatePeriod(models.Model):
+    """The longest update period the regional office allows for a section; schools may only tighten it."""
+
+    section_code = models.CharField(_("section"), max_length=16, unique=True)
+    max_days = models.PositiveIntegerField(_("longest update period (days)"))
+
+    def __str__(self) -> str:
+        return f"{self.section_code} ≤ {self.max_days} d"
+
+
+class JobRun(models.Model):
+    """The last run of a background job for a school (or for the region, school empty)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(max_length=64)
+    school = models.ForeignKey("tenants.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    error = models.TextField(blank=True)
+    failures = models.PositiveIntegerField(default=0)  # in a row; reset by a successful run
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "school"], name="one_run_per_job_and_school"),
+            models.UniqueConstraint(
+                fields=["job"], condition=models.Q(school__isnull=True), name="one_run_per_regional_job"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.school_id}: {self.status}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

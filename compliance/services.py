@@ -1,0 +1,76 @@
+"""Writes of the compliance jobs: a school's scan into the ledger, scheduled publishing, digests."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from compliance.escalation import escalate
+from compliance.freshness import SectionFreshnessState, school_freshness
+from compliance.models import LedgerEntry
+from tenants.models import Domain, School
+
+LEDGER_FIELDS = (
+    "mandatory",
+    "complete",
+    "missing_count",
+    "last_updated",
+    "stale_since",
+    "period_days",
+    "responsible_count",
+    "pending_reviews",
+    "findings_waiting",
+    "page_id",
+    "scanned_at",
+)
+
+
+def active_school() -> School:
+    """The school whose schema is active (tasks and requests set it; ``schema_context`` sets only the name)."""
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, School):
+        return tenant
+    return School.objects.get(schema_name=connection.schema_name)
+
+
+def school_hostname(school) -> str:
+    return (
+        Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
+        or school.domain_url
+    )
+
+
+@transaction.atomic
+def ledger_write(*, school, states: list[SectionFreshnessState], now: datetime.datetime) -> None:
+    """Replace the school's rows of the ledger with what the scan saw (one upsert, one delete)."""
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                school=school,
+                section_code=state.code,
+                scanned_at=now,
+                **{name: getattr(state, name) for name in LEDGER_FIELDS if name != "scanned_at"},
+            )
+            for state in states
+        ],
+        update_conflicts=True,
+        unique_fields=["school", "section_code"],
+        update_fields=list(LEDGER_FIELDS),
+    )
+    LedgerEntry.objects.filter(school=school).exclude(section_code__in=[state.code for state in states]).delete()
+
+
+def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
+    """The daily scan of the active school: ledger rows, then the reminders that are due."""
+    school = active_school()
+    states = school_freshness(now=now)
+    ledger_write(school=school, states=states, now=now)
+    escalate(school=school, hostname=school_hostname(school), states=states, now=now)
+    return states
+
+
+def scheduled_publishing_run() -> None:
+    """Pages of the active school scheduled to go live or to expire do so now (Wagtail's own command)."""
+    call_command("publish_scheduled", verbosity=0)

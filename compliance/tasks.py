@@ -1,0 +1,83 @@
+"""Background jobs (thin: they call compliance.services). One beat entry per job starts a dispatcher
+in the public schema, which sends one task per active school; tenant-schemas-celery runs each of
+those inside its school's schema (the ``_schema_name`` header)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from compliance.digests import regional_digest_send, weekly_digest_send
+from compliance.jobs import job_run
+from compliance.services import active_school, scheduled_publishing_run, school_scan
+from tenants.models import School
+
+# A lost database or broker connection is retried with growing pauses; the work is idempotent.
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError, BrokerError, RedisConnectionError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 10,
+    "acks_late": True,  # a worker killed mid-task leaves the message to be delivered again
+}
+
+
+def schools_fan_out(task, *, spread_seconds: float) -> int:
+    """Send ``task`` once per active school, spread over ``spread_seconds`` (one query for the list)."""
+    schemas = list(
+        School.objects.filter(status=School.Status.ACTIVE)
+        .exclude(schema_name=get_public_schema_name())
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
+    step = spread_seconds / len(schemas) if schemas else 0
+    for index, schema in enumerate(schemas):
+        task.apply_async(headers={"_schema_name": schema}, countdown=round(index * step, 3))
+    return len(schemas)
+
+
+@shared_task(**RETRY)
+def school_scan_task():
+    with job_run("scan", active_school()):
+        school_scan(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def scan_dispatch():
+    with job_run("scan-dispatch"):
+        return schools_fan_out(school_scan_task, spread_seconds=settings.COMPLIANCE_SCAN_SPREAD_SECONDS)
+
+
+@shared_task(**RETRY)
+def scheduled_publishing_task():
+    with job_run("scheduled-publishing", active_school()):
+        scheduled_publishing_run()
+
+
+@shared_task(**RETRY)
+def scheduled_publishing_dispatch():
+    with job_run("scheduled-publishing-dispatch"):
+        return schools_fan_out(scheduled_publishing_task, spread_seconds=settings.SCHEDULED_PUBLISHING_SPREAD_SECONDS)
+
+
+@shared_task(**RETRY)
+def weekly_digest_task():
+    with job_run("weekly-digest", active_school()):
+        weekly_digest_send(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def weekly_digest_dispatch():
+    with job_run("weekly-digest-dispatch"):
+        return schools_fan_out(weekly_digest_task, spread_seconds=settings.COMPLIANCE_SCAN_SPREAD_SECONDS)
+
+
+@shared_task(**RETRY)
+def regional_digest_task():
+    with job_run("regional-digest"):
+        regional_digest_send(now=timezone.now())

@@ -1,0 +1,141 @@
+"""Clauses 1.2, 5.4, 5.7: a stale section's chase, step by step, each reminder exactly once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from compliance.digests import regional_digest_send, weekly_digest_send
+from compliance.models import LedgerEntry, Reminder
+from compliance.services import school_scan
+from school_sections.models import NewsIndexPage, NewsPage
+from workflows.models import SectionFreshness
+from workflows.roles import Role
+from workflows.services import responsibility_set, section_reviewed
+
+START = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
+PERIOD = 10  # days: the news section's update period in this school
+
+
+@pytest.fixture
+def stale_news(make_school):
+    """A school whose news section (period 10 days) was last published on START, with a teacher for it."""
+    provisioned = make_school(subdomain="chase")
+    with schema_context(provisioned.school.schema_name):
+        User = get_user_model()
+        teacher = User.objects.create_user("teacher@chase.kz", email="teacher@chase.kz")
+        teacher.groups.add(Group.objects.get(name=Role.EDITORIAL_MEMBER.value))
+        news = NewsIndexPage.objects.get()
+        responsibility_set(section=news, people=[teacher])
+        SectionFreshness.objects.create(section=news, period_days=PERIOD)
+        with time_machine.travel(START, tick=False):
+            news.save_revision().publish()
+            for page in NewsPage.objects.all():  # the provisioned site has no news yet; keep it so
+                page.unpublish()
+        yield provisioned, news
+
+
+def _scan_on(day: int):
+    mail.outbox.clear()
+    with time_machine.travel(START + datetime.timedelta(days=day, hours=1), tick=False):
+        school_scan(now=timezone.now())
+    return {address for message in mail.outbox for address in message.to}
+
+
+def _people(role):
+    return {user.email for user in get_user_model().objects.filter(groups__name=role.value)}
+
+
+def test_each_step_on_its_day_and_exactly_once(stale_news, make_school):
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        assert _scan_on(PERIOD - 1) == set()  # not stale yet
+        assert _scan_on(PERIOD) == {"teacher@chase.kz"}
+        assert _scan_on(PERIOD) == set()  # the same scan again: nothing twice
+        assert _scan_on(PERIOD + 6) == set()
+        assert _scan_on(PERIOD + 7) == _people(Role.SITE_ADMINISTRATOR)
+        assert _scan_on(PERIOD + 14) == _people(Role.DIRECTOR)
+        assert _scan_on(PERIOD + 29) == set()
+        assert _scan_on(PERIOD + 30) == set()  # the region's step waits for the office's digest
+        entry = LedgerEntry.objects.get(school=provisioned.school, section_code="news")
+        assert entry.stale_since == START + datetime.timedelta(days=PERIOD)
+        assert entry.responsible_count == 1
+
+    with schema_context("public"):
+        office = get_user_model().objects.create_user("office-digest", email="office@region.kz", is_staff=True)
+        mail.outbox.clear()
+        assert regional_digest_send(now=timezone.now()) == 1
+        (digest,) = mail.outbox
+        assert digest.to == [office.email] and "news" in digest.body.lower()
+        assert regional_digest_send(now=timezone.now()) == 0  # sent once
+    reminders = Reminder.objects.filter(school=provisioned.school)
+    assert {reminder.step for reminder in reminders} == {"responsible", "administrator", "director", "region"}
+    assert all(reminder.sent_at for reminder in reminders) and reminders.count() == 4
+
+
+def test_an_update_stops_the_chase_and_a_new_episode_starts_over(stale_news):
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        assert _scan_on(PERIOD) == {"teacher@chase.kz"}
+        with time_machine.travel(START + datetime.timedelta(days=PERIOD + 2), tick=False):
+            news.save_revision().publish()
+        assert _scan_on(PERIOD + 7) == set()  # no administrator's step: the section was updated
+        entry = LedgerEntry.objects.get(school=provisioned.school, section_code="news")
+        assert entry.stale_since is None
+        assert _scan_on(2 * PERIOD + 2) == {"teacher@chase.kz"}  # stale again: a new episode
+
+
+def test_reviewed_still_accurate_also_stops_it(stale_news):
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        _scan_on(PERIOD)
+        with time_machine.travel(START + datetime.timedelta(days=PERIOD + 1), tick=False):
+            section_reviewed(section=news, by=get_user_model().objects.get(email="teacher@chase.kz"))
+        assert _scan_on(PERIOD + 7) == set()
+
+
+def test_a_worker_killed_between_claim_and_send_is_taken_over_once(stale_news):
+    provisioned, _news = stale_news
+    stale_since = START + datetime.timedelta(days=PERIOD)
+    with schema_context(provisioned.school.schema_name):
+        # A run claimed the teacher's reminder a minute ago and is still sending: leave it.
+        Reminder.objects.create(
+            school=provisioned.school,
+            section_code="news",
+            step="responsible",
+            episode=stale_since,
+            claimed_at=START + datetime.timedelta(days=PERIOD, minutes=59),
+        )
+        assert _scan_on(PERIOD) == set()
+        # An hour later that run is gone (killed): the next scan sends it, and only once.
+        Reminder.objects.filter(step="responsible").update(claimed_at=stale_since - datetime.timedelta(hours=1))
+        assert _scan_on(PERIOD) == {"teacher@chase.kz"}
+        assert _scan_on(PERIOD) == set()
+        assert Reminder.objects.get(step="responsible").sent_at is not None
+
+
+def test_reminders_link_to_the_schools_host_in_the_recipients_language(stale_news):
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        teacher = get_user_model().objects.get(email="teacher@chase.kz")
+        from wagtail.users.models import UserProfile
+
+        UserProfile.get_for_user(teacher).__class__.objects.filter(user=teacher).update(preferred_language="ru")
+        _scan_on(PERIOD)
+        (message,) = mail.outbox
+        assert f"http://chase.edu.test/admin/sections/{news.pk}/freshness/" in message.body
+        assert "Раздел" in message.subject or "раздел" in message.subject.lower()
+
+
+def test_the_weekly_digest_tells_the_administrator_what_waits(stale_news):
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        with time_machine.travel(START + datetime.timedelta(days=PERIOD + 3), tick=False):
+            assert weekly_digest_send(now=timezone.now()) == len(_people(Role.SITE_ADMINISTRATOR))
+        body = mail.outbox[-1].body
+        assert "news" in body.lower() and "0 submissions wait for review" in body
