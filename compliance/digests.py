@@ -23,7 +23,7 @@ from workflows.roles import Role
 def weekly_digest_send(*, now: datetime.datetime) -> int:
     """To each site administrator of the active school: stale sections, submissions and findings waiting."""
     school = active_school()
-    states = school_freshness(now=now)
+    states = school_freshness(now=now, opened_at=school.created_at)
     stale = [state for state in states if state.stale_since]
     pending = sum(state.pending_reviews for state in states)
     findings = sum(state.findings_waiting for state in states)

@@ -51,8 +51,13 @@ def _by_section(rows) -> dict[str, object]:
     return {row["section_path"]: row["value"] for row in rows}
 
 
-def school_freshness(*, now: datetime.datetime) -> list[SectionFreshnessState]:
-    """Every section of the active school with its completeness, clock and waiting work (a dozen queries)."""
+def school_freshness(
+    *, now: datetime.datetime, opened_at: datetime.datetime | None = None
+) -> list[SectionFreshnessState]:
+    """Every section of the active school with its completeness, clock and waiting work (a dozen queries).
+
+    A section never published since the site opened counts from ``opened_at`` (the school's creation).
+    """
     completeness = school_completeness(today=now.date())
     sections = [state for state in completeness.sections if state.page is not None or state.section.mandatory]
     live = Page.objects.filter(depth__gte=3, live=True).annotate(section_path=Substr("path", 1, SECTION_PATH_LENGTH))
@@ -98,7 +103,7 @@ def school_freshness(*, now: datetime.datetime) -> list[SectionFreshnessState]:
         period = update_period_days(state.section, setting and setting.period_days, regional.get(state.section.code))
         last = max(
             [moment for moment in (last_published.get(path), setting and setting.reviewed_at) if moment],
-            default=None,
+            default=opened_at if page is not None else None,
         )
         stale_since = last + datetime.timedelta(days=period) if last else None
         states.append(

@@ -65,7 +65,7 @@ def ledger_write(*, school, states: list[SectionFreshnessState], now: datetime.d
 def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     """The daily scan of the active school: ledger rows, then the reminders that are due."""
     school = active_school()
-    states = school_freshness(now=now)
+    states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
     escalate(school=school, hostname=school_hostname(school), states=states, now=now)
     return states

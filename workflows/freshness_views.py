@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from compliance.freshness import school_freshness, update_period_days
 from compliance.models import RegionalUpdatePeriod
+from compliance.services import active_school
 from school_sections import catalogue
 from school_sections.admin_views import user_manages_site
 from workflows.roles import Role
@@ -62,7 +63,8 @@ def section_freshness_view(request, page_id: int):
             else:
                 messages.success(request, _("The update period is saved."))
                 return redirect("workflows_section_freshness", page_id)
-    state = next((state for state in school_freshness(now=timezone.now()) if state.page_id == section.pk), None)
+    states = school_freshness(now=timezone.now(), opened_at=active_school().created_at)
+    state = next((state for state in states if state.page_id == section.pk), None)
     return TemplateResponse(
         request,
         "workflows/admin/section_freshness.html",

@@ -1,0 +1,39 @@
+"""If Redis is down, the public sites still serve and editors still sign in (the cache answers as a miss)."""
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from regional_platform.settings.test import CACHES
+
+DEAD_REDIS = {
+    "default": {
+        **CACHES["default"],
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    }
+}
+
+
+@pytest.fixture
+def redis_down():
+    # override_settings makes Django drop its cache connections, so the dead location is used.
+    with override_settings(CACHES=DEAD_REDIS):
+        assert caches["default"].get("anything", "missed") == "missed"
+        yield
+
+
+def test_a_school_site_serves_while_redis_is_down(school, client_for, redis_down):
+    response = client_for(school.hostname).get("/")
+    assert response.status_code == 200
+    assert school.school.name_en in response.content.decode()
+
+
+def test_sign_in_still_works_while_redis_is_down(school, client_for, redis_down):
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    with schema_context(school.school.schema_name):
+        user = get_user_model().objects.create_user("editor@down.kz", email="editor@down.kz", password="Pass-1")
+    client = client_for(school.hostname)
+    response = client.post("/admin/login/", {"username": user.username, "password": "Pass-1"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"

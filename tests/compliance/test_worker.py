@@ -1,0 +1,110 @@
+"""The jobs with a real Redis broker and a real Celery worker (in a thread): the daily scan fans out to
+every school and each task runs in its own school's schema; scheduled pages go live and expire."""
+
+import datetime
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from compliance.models import JobRun, LedgerEntry, Reminder
+from compliance.tasks import scan_dispatch, scheduled_publishing_dispatch
+from regional_platform.celery import app
+from school_sections.models import NewsIndexPage, NewsPage
+from tenants.models import School
+from tests.factories import school_create
+from workflows.models import SectionFreshness
+from workflows.services import responsibility_set
+
+
+@pytest.fixture
+def two_schools(session_schools, django_db_blocker):
+    """Two committed schools (the worker has its own connection): A's news is stale, B's is fresh."""
+    with django_db_blocker.unblock():
+        stale, fresh = school_create(subdomain="worker-stale"), school_create(subdomain="worker-fresh")
+        with schema_context(stale.school.schema_name):
+            news = NewsIndexPage.objects.get()
+            SectionFreshness.objects.create(section=news, period_days=3)
+            five_days_ago = timezone.now() - datetime.timedelta(days=5)
+            NewsIndexPage.objects.filter(pk=news.pk).update(last_published_at=five_days_ago)
+            teacher = get_user_model().objects.create_user("teacher@stale.kz", email="teacher@stale.kz")
+            responsibility_set(section=news, people=[teacher])
+        connection.set_schema_to_public()
+    yield stale.school, fresh.school
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        for school in School.objects.filter(pk__in=[stale.school.pk, fresh.school.pk]):
+            school.delete(force_drop=True)
+
+
+def _wait_for(job: str, schools, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if JobRun.objects.filter(job=job, school__in=schools, status=JobRun.Status.DONE).count() == len(schools):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{job} did not finish for {schools}: {list(JobRun.objects.filter(job=job))}")
+
+
+@pytest.fixture
+def worker(django_db_blocker, settings):
+    settings.COMPLIANCE_SCAN_SPREAD_SECONDS = 0
+    settings.SCHEDULED_PUBLISHING_SPREAD_SECONDS = 0
+    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def test_the_daily_scan_reaches_every_school_and_each_reads_its_own_schema(two_schools, worker):
+    stale, fresh = two_schools
+    scan_dispatch.delay()
+    _wait_for("scan", [stale, fresh])
+
+    ledger = {(entry.school_id, entry.section_code): entry for entry in LedgerEntry.objects.all()}
+    assert ledger[(stale.pk, "news")].stale_since is not None
+    assert ledger[(fresh.pk, "news")].stale_since is None
+    assert ledger[(stale.pk, "news")].period_days == 3 and ledger[(fresh.pk, "news")].period_days == 30
+    assert JobRun.objects.get(job="scan-dispatch", school=None).status == JobRun.Status.DONE
+
+
+def test_the_same_scan_twice_sends_each_reminder_once(two_schools, worker):
+    stale, fresh = two_schools
+    scan_dispatch.delay()
+    scan_dispatch.delay()  # beat running twice
+    deadline = time.monotonic() + 60
+    while JobRun.objects.filter(job="scan-dispatch", finished_at__isnull=True).exists() or (
+        Reminder.objects.filter(school=stale, sent_at__isnull=True).exists() and time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    _wait_for("scan", [stale, fresh])
+    time.sleep(2)  # the second round of tasks
+    _wait_for("scan", [stale, fresh])
+    to_teacher = [message for message in mail.outbox if message.to == ["teacher@stale.kz"]]
+    assert len(to_teacher) == 1
+    assert Reminder.objects.get(school=stale, step="responsible").recipients == "teacher@stale.kz"
+
+
+def test_scheduled_pages_go_live_and_expire_on_time(two_schools, worker, django_db_blocker):
+    stale, fresh = two_schools
+    now = timezone.now()
+    with schema_context(stale.schema_name):
+        index = NewsIndexPage.objects.get()
+        going_live = index.add_child(instance=NewsPage(title="Goes live", live=False))
+        revision = going_live.save_revision()
+        revision.approved_go_live_at = now - datetime.timedelta(minutes=1)
+        revision.save()
+        expiring = index.add_child(instance=NewsPage(title="Expires"))
+        expiring.save_revision().publish()
+        NewsPage.objects.filter(pk=expiring.pk).update(expire_at=now - datetime.timedelta(minutes=1))
+    connection.set_schema_to_public()
+
+    scheduled_publishing_dispatch.delay()
+    _wait_for("scheduled-publishing", [stale, fresh])
+    with schema_context(stale.schema_name):
+        assert NewsPage.objects.get(pk=going_live.pk).live
+        expired = NewsPage.objects.get(pk=expiring.pk)
+        assert not expired.live and expired.expired
