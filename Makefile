@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test run check lint format bench bench-serve messages clean-data
+.PHONY: install demo test run check lint format bench bench-scan bench-serve messages clean-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -38,6 +38,9 @@ format: install
 
 bench: install  ## provisioning benchmark (N=50 schools by default)
 	$(LAUNCH) run -- $(PYTHON) bench/provision.py $(BENCH_ARGS)
+
+bench-scan: install  ## daily scan of 1,000 schools with one worker, and the region's ledger query
+	$(LAUNCH) run -- $(PYTHON) bench/scan.py $(BENCH_ARGS)
 
 bench-serve: install  ## serving benchmark: gunicorn against nginx (needs nginx and wrk)
 	$(LAUNCH) run -- $(PYTHON) bench/serve.py $(BENCH_ARGS)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from compliance.escalation import REGION_STEP, _language
+from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
 from compliance.services import active_school, school_hostname
@@ -34,7 +34,7 @@ def weekly_digest_send(*, now: datetime.datetime) -> int:
     )
     link = absolute_url(school_hostname(school), "/admin/")
     for person in administrators:
-        with translation.override(_language(person, school)):
+        with translation.override(recipient_language(person, school)):
             context = {
                 "person": person,
                 "school": school.name,

@@ -1,21 +1,26 @@
 """Reminders while a section is stale: its responsible people, then the administrator, the director,
 and the regional office's digest (clauses 1.2, 5.4, 5.7). Steps and days are settings.
 
-Each (school, section, step, stale episode) is claimed once through a unique row before anything
-is sent, so a retried task, beat running twice or two workers never send it twice. A worker killed
-between the claim and the send leaves the claim unsent; once its lease has passed, the next scan
-takes it over and sends it. (Only a kill after the mail server accepted the message and before the
-row is marked sent could repeat it: e-mail cannot be made exactly-once beyond that.)
+Each (school, section, step, stale episode) is a unique row, claimed by one run before anything is
+sent, so a retried task, beat running twice or two workers never send it twice. A run inserts the
+rows it needs (conflicts ignored) and takes the ones that carry its own claim token. A worker
+killed between claim and send leaves the rows unsent; once their lease has passed, the next scan
+takes them over. (Only a kill after the mail server accepted a message and before the rows are
+marked sent could repeat it: e-mail cannot be made exactly-once beyond that.) Each person gets one
+e-mail per scan, listing every section due for them.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,6 +29,7 @@ from compliance.freshness import SectionFreshnessState
 from compliance.models import Reminder
 from school_sections import catalogue
 from tenants.hosts import absolute_url
+from workflows.models import SectionResponsibility
 from workflows.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -38,73 +44,110 @@ def escalation_steps() -> list[tuple[str, int]]:
     return [(step, int(days)) for step, days in settings.COMPLIANCE_ESCALATION]
 
 
-def _claim(*, school, state: SectionFreshnessState, step: str, now: datetime.datetime) -> Reminder | None:
-    """This run's right to send the reminder, or None if it was sent or is being sent elsewhere."""
-    reminder, created = Reminder.objects.get_or_create(
-        school=school, section_code=state.code, step=step, episode=state.stale_since, defaults={"claimed_at": now}
-    )
-    if created:
-        return reminder
-    if reminder.sent_at is not None or step == REGION_STEP:
-        return None
-    lease = datetime.timedelta(seconds=settings.COMPLIANCE_REMINDER_LEASE_SECONDS)
-    if reminder.claimed_at > now - lease:
-        return None  # another run is sending it right now
-    taken = Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True, claimed_at=reminder.claimed_at).update(
-        claimed_at=now
-    )
-    return reminder if taken else None
-
-
-def _recipients(step: str, state: SectionFreshnessState):
-    people = get_user_model().objects.filter(is_active=True).exclude(email="")
-    if step == RESPONSIBLE_STEP:
-        return people.filter(responsibilities__section_id=state.page_id)
-    return people.filter(groups__name=STEP_ROLES[step])
-
-
-def _language(person, school) -> str:
-    profile = getattr(person, "wagtail_userprofile", None)
-    preferred = getattr(profile, "preferred_language", "") if profile else ""
-    return preferred if preferred in dict(settings.LANGUAGES) else school.default_language
-
-
-def _send(*, school, hostname: str, state: SectionFreshnessState, step: str, people) -> list[str]:
-    section = catalogue.section(state.code)
-    link = absolute_url(hostname, f"/admin/sections/{state.page_id}/freshness/")
-    sent = []
-    for person in people:
-        with translation.override(_language(person, school)):
-            context = {
-                "person": person,
-                "school": school.name,
-                "section": f"{section.code} {section.title}",
-                "state": state,
-                "step": step,
-                "link": link,
-            }
-            subject = _("The section “%(section)s” needs an update") % {"section": section.title}
-            send_mail(subject, render_to_string("email/stale_section.txt", context), None, [person.email])
-        sent.append(person.email)
-    return sent
-
-
-def escalate(*, school, hostname: str, states: list[SectionFreshnessState], now: datetime.datetime) -> int:
-    """Send the reminders due for the stale sections of the active school; returns how many were sent."""
-    sent = 0
+def _due(states: list[SectionFreshnessState], now: datetime.datetime) -> dict[tuple[str, str], SectionFreshnessState]:
+    due = {}
     for state in states:
         if state.stale_since is None or state.page_id is None:
             continue
         days_stale = (now - state.stale_since).days
         for step, after_days in escalation_steps():
-            if days_stale < after_days:
-                continue
-            reminder = _claim(school=school, state=state, step=step, now=now)
-            if reminder is None or step == REGION_STEP:
-                continue  # the regional digest sends the region's step (compliance.digests)
-            recipients = _send(
-                school=school, hostname=hostname, state=state, step=step, people=_recipients(step, state)
+            if days_stale >= after_days:
+                due[(state.code, step)] = state
+    return due
+
+
+def _claim(*, school, due: dict, now: datetime.datetime) -> list[Reminder]:
+    """Claim the due reminders nobody has sent or is sending; three queries whatever their number."""
+    token = uuid.uuid4()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                school=school, section_code=code, step=step, episode=state.stale_since, claimed_at=now, claim=token
             )
-            Reminder.objects.filter(pk=reminder.pk).update(sent_at=now, recipients=", ".join(recipients))
-            sent += 1
-    return sent
+            for (code, step), state in due.items()
+        ],
+        ignore_conflicts=True,
+    )
+    lease = datetime.timedelta(seconds=settings.COMPLIANCE_REMINDER_LEASE_SECONDS)
+    abandoned = Q(sent_at__isnull=True, claimed_at__lt=now - lease) & ~Q(step=REGION_STEP)
+    Reminder.objects.filter(abandoned, school=school).update(claim=token, claimed_at=now)
+    return [
+        reminder
+        for reminder in Reminder.objects.filter(school=school, claim=token, sent_at__isnull=True)
+        if (reminder.section_code, reminder.step) in due
+        and reminder.episode == due[(reminder.section_code, reminder.step)].stale_since
+    ]
+
+
+def recipient_language(person, school) -> str:
+    profile = getattr(person, "wagtail_userprofile", None)
+    preferred = getattr(profile, "preferred_language", "") if profile else ""
+    return preferred if preferred in dict(settings.LANGUAGES) else school.default_language
+
+
+def _recipients(reminders: list[Reminder], due: dict) -> dict:
+    """person -> [(step, state)] for every claimed reminder (two queries)."""
+    people = get_user_model().objects.filter(is_active=True).exclude(email="").select_related("wagtail_userprofile")
+    by_role = defaultdict(list)
+    for person in people.filter(groups__name__in=STEP_ROLES.values()).prefetch_related("groups"):
+        for group in person.groups.all():
+            by_role[group.name].append(person)
+    page_ids = {due[(reminder.section_code, reminder.step)].page_id for reminder in reminders}
+    responsible = defaultdict(list)
+    for row in SectionResponsibility.objects.filter(section_id__in=page_ids, person__in=people).select_related(
+        "person__wagtail_userprofile"
+    ):
+        responsible[row.section_id].append(row.person)
+    letters = defaultdict(list)
+    for reminder in reminders:
+        state = due[(reminder.section_code, reminder.step)]
+        if reminder.step == RESPONSIBLE_STEP:
+            people_for_step = responsible[state.page_id]
+        else:
+            people_for_step = by_role[STEP_ROLES[reminder.step]]
+        for person in people_for_step:
+            letters[person].append((reminder, state))
+    return letters
+
+
+def _letter(*, school, hostname: str, person, items) -> EmailMessage:
+    with translation.override(recipient_language(person, school)):
+        sections = [
+            {
+                "section": catalogue.section(state.code),
+                "state": state,
+                "step": reminder.step,
+                "link": absolute_url(hostname, f"/admin/sections/{state.page_id}/freshness/"),
+            }
+            for reminder, state in items
+        ]
+        context = {"person": person, "school": school.name, "sections": sections}
+        if len(sections) == 1:
+            subject = _("The section “%(section)s” needs an update") % {"section": sections[0]["section"].title}
+        else:
+            subject = _("%(count)d sections of the website need an update") % {"count": len(sections)}
+        return EmailMessage(subject, render_to_string("email/stale_section.txt", context), None, [person.email])
+
+
+def escalate(*, school, hostname: str, states: list[SectionFreshnessState], now: datetime.datetime) -> int:
+    """Send the reminders due for the stale sections of the active school; returns how many were sent."""
+    due = _due(states, now)
+    if not due:
+        return 0
+    claimed = _claim(school=school, due=due, now=now)
+    to_send = [reminder for reminder in claimed if reminder.step != REGION_STEP]  # the region's: its digest
+    if not to_send:
+        return 0
+    letters = _recipients(to_send, due)
+    messages = [
+        _letter(school=school, hostname=hostname, person=person, items=items) for person, items in letters.items()
+    ]
+    get_connection().send_messages(messages)
+    addresses = defaultdict(list)
+    for person, items in letters.items():
+        for reminder, _state in items:
+            addresses[reminder.pk].append(person.email)
+    for reminder in to_send:
+        reminder.sent_at, reminder.recipients = now, ", ".join(addresses[reminder.pk])
+    Reminder.objects.bulk_update(to_send, ["sent_at", "recipients"])
+    return len(to_send)

@@ -49,6 +49,7 @@ class Reminder(models.Model):
     step = models.CharField(max_length=32)
     episode = models.DateTimeField()  # the moment the section went stale
     claimed_at = models.DateTimeField()
+    claim = models.UUIDField(null=True)  # the run that holds it; a run finds its own claims by this
     sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.TextField(blank=True)
 

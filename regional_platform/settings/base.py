@@ -204,6 +204,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE: dict = {
     # Each dispatcher sends one task per active school (compliance.tasks).
     "daily-compliance-scan": {"task": "compliance.tasks.scan_dispatch", "schedule": crontab(hour=2, minute=0)},

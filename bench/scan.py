@@ -1,0 +1,199 @@
+"""Benchmark: the daily scan of every school with one worker, and the region's question from the ledger.
+
+    make bench-scan                               # 1,000 schools
+    make bench-scan BENCH_ARGS="--schools 200 --keep"
+
+Runs in its own database (<DATABASE_URL's name>_scan) and Redis queue. Provisions the schools on the
+fast path (a few minutes for 1,000), makes every section stale (the schools "opened" 400 days ago, so
+each scan also writes reminders and sends the director's and administrator's e-mails), then:
+
+* the scan as deployed: one beat dispatch, one task per school, ONE worker process (solo pool);
+  printed: total time, per-school median and p95 (from the job runs);
+* baseline, same run: the same per-school scan called in a loop in this process, no broker;
+* "stale sections across the region": the ledger query, against the baseline of asking every
+  school's schema (what the platform would do without the ledger).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.provision import _drop, _figures  # noqa: E402
+
+
+def _scratch_database_url(keep: bool) -> tuple[str, bool]:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Run through the launcher (make bench-scan), or set DATABASE_URL.")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_scan"
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and not keep:
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if not exists or not keep:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return urlunsplit(parts._replace(path=f"/{name}")), exists and keep
+
+
+def _provision(count: int) -> None:
+    from tenants.models import School
+    from tenants.services.provisioning import school_provision
+    from tests.factories import school_details
+
+    have = School.objects.exclude(schema_name="public").count()
+    started = time.perf_counter()
+    for number in range(have, count):
+        school_provision(details=school_details(subdomain=f"scan-{number}"), send_invitations=False)
+        if number and number % 100 == 0:
+            print(f"  provisioned {number} schools ({time.perf_counter() - started:.0f} s)", flush=True)
+    print(f"provisioned {count - have} schools in {time.perf_counter() - started:.0f} s ({count} in all)")
+
+
+def _worker(env: dict) -> subprocess.Popen:
+    command = [sys.executable, "-m", "celery", "-A", "regional_platform", "worker", "--pool", "solo", "-c", "1"]
+    command += ["-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env)
+
+
+def _wait_ready(app) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            return
+    sys.exit("the worker did not start")
+
+
+def _scan_with_worker(schools: list) -> None:
+    from compliance.models import JobRun, LedgerEntry, Reminder
+    from compliance.tasks import scan_dispatch
+    from regional_platform.celery import app
+
+    worker = _worker(dict(os.environ))
+    try:
+        _wait_ready(app)
+        started = time.perf_counter()
+        scan_dispatch.delay()
+        while JobRun.objects.filter(job="scan", status="done").count() < len(schools):
+            failed = JobRun.objects.filter(job="scan", status="failed").first()
+            if failed is not None:
+                sys.exit(failed.error)
+            time.sleep(0.25)
+        total = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    per_school = [run.duration.total_seconds() for run in JobRun.objects.filter(job="scan")]
+    print(f"scan, 1 worker: total {total:.1f} s for {len(schools)} schools")
+    print(_figures("  per school", per_school))
+    print(f"  reminders claimed: {Reminder.objects.count()}; ledger rows: {LedgerEntry.objects.count()}")
+
+
+def _scan_in_process(schools: list) -> None:
+    from django.db import connection
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from compliance.models import Reminder
+    from compliance.services import school_scan
+
+    Reminder.objects.all().delete()  # the baseline does the same work, reminders included
+    started = time.perf_counter()
+    seconds = []
+    for school in schools:
+        one = time.perf_counter()
+        with schema_context(school.schema_name):
+            connection.tenant = school
+            school_scan(now=timezone.now())
+        seconds.append(time.perf_counter() - one)
+    print(f"baseline, in-process loop, no broker: total {time.perf_counter() - started:.1f} s")
+    print(_figures("  per school", seconds))
+
+
+def _region_question(schools: list, opened) -> None:
+    from django.db import connection
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from compliance.freshness import school_freshness
+    from compliance.selectors import stale_sections_across_region
+
+    connection.set_schema_to_public()
+    list(stale_sections_across_region())  # warm: the first query of a connection pays for its set-up
+    timings = []
+    for _ in range(20):
+        one = time.perf_counter()
+        rows = list(stale_sections_across_region())
+        timings.append(time.perf_counter() - one)
+    print(f"stale sections across the region, from the ledger: {len(rows)} rows")
+    print(_figures("  query", timings))
+    sample = schools[: min(100, len(schools))]
+    started = time.perf_counter()
+    for school in sample:
+        with schema_context(school.schema_name):
+            [state for state in school_freshness(now=timezone.now(), opened_at=opened) if state.stale_since]
+    per = (time.perf_counter() - started) / len(sample)
+    print(f"  baseline, asking every schema: {per * 1000:.0f} ms per school, {per * len(schools):.1f} s in all")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schools", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the bench database")
+    args = parser.parse_args()
+
+    url, reused = _scratch_database_url(args.keep)
+    os.environ["DATABASE_URL"] = url
+    os.environ["CELERY_QUEUE"] = f"bench-scan-{os.getpid()}"
+    os.environ["COMPLIANCE_SCAN_SPREAD_SECONDS"] = "0"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from compliance.models import JobRun, Reminder
+    from tenants.models import School
+
+    try:
+        if not reused:
+            call_command("migrate_schemas", interactive=False, verbosity=0)
+        _provision(args.schools)
+        opened = timezone.now() - datetime.timedelta(days=400)
+        School.objects.update(created_at=opened)  # every section is stale: the scans also send reminders
+        Reminder.objects.all().delete()
+        JobRun.objects.all().delete()
+        schools = list(School.objects.exclude(schema_name="public").order_by("pk"))
+        print(f"machine: {os.cpu_count()} cores; {len(schools)} schools; PostgreSQL at {urlsplit(url).netloc}")
+        _scan_with_worker(schools)
+        _scan_in_process(schools)
+        _region_question(schools, opened)
+    finally:
+        connection.close()
+        if not args.keep:
+            _drop(url)
+
+
+if __name__ == "__main__":
+    main()
