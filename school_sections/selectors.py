@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +17,6 @@ from django.utils.translation import gettext_noop
 
 from school_sections import catalogue
 from school_sections.models import EventPage, NewsPage, SchoolHomePage
-
-ANNUAL_REPORT_MAX_AGE = datetime.timedelta(days=550)  # a school year and its reporting season
 
 
 @dataclass
@@ -140,6 +139,16 @@ def _administration(page, today) -> list[str]:
     return []
 
 
+def annual_report_required_since(today: datetime.date) -> datetime.date:
+    """The annual report is due each year by settings.ANNUAL_REPORT_DUE (month, day; 1 September by
+    default): once that day has passed, a report dated within the school year before it must be there."""
+    month, day = settings.ANNUAL_REPORT_DUE
+    last_due = datetime.date(today.year, month, day)
+    if last_due > today:
+        last_due = last_due.replace(year=today.year - 1)
+    return last_due.replace(year=last_due.year - 1)
+
+
 def _documents(page, today) -> list[str]:
     # A block whose file was deleted from the library has nothing to download.
     documents = [document for document in _blocks(page.documents) if document["document"] is not None]
@@ -155,7 +164,7 @@ def _documents(page, today) -> list[str]:
     reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
     if not reports:
         missing.append(_("annual report missing"))
-    elif today - max(reports) > ANNUAL_REPORT_MAX_AGE:
+    elif max(reports) < annual_report_required_since(today):
         missing.append(_("no annual report for the last school year"))
     return missing
 

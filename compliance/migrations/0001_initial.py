@@ -5,78 +5,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenants', '0003_regional_screening_rule'),
+        ("tenants", "0003_regional_screening_rule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegionalUpdatePeriod',
+            name="RegionalUpdatePeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_code', models.CharField(max_length=16, unique=True, verbose_name='section')),
-                ('max_days', models.PositiveIntegerField(verbose_name='longest update period (days)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("section_code", models.CharField(max_length=16, unique=True, verbose_name="section")),
+                ("max_days", models.PositiveIntegerField(verbose_name="longest update period (days)")),
             ],
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=64)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('running', 'running'), ('done', 'done'), ('failed', 'failed')], max_length=16)),
-                ('error', models.TextField(blank=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("job", models.CharField(max_length=64)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "running"), ("done", "done"), ("failed", "failed")], max_length=16
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('job', 'school'), name='one_run_per_job_and_school'), models.UniqueConstraint(condition=models.Q(('school__isnull', True)), fields=('job',), name='one_run_per_regional_job')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "school"), name="one_run_per_job_and_school"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("school__isnull", True)), fields=("job",), name="one_run_per_regional_job"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_code', models.CharField(max_length=16, verbose_name='section')),
-                ('mandatory', models.BooleanField(verbose_name='mandatory')),
-                ('complete', models.BooleanField(verbose_name='complete')),
-                ('missing_count', models.PositiveSmallIntegerField(default=0, verbose_name='items missing')),
-                ('last_updated', models.DateTimeField(blank=True, null=True, verbose_name='last updated')),
-                ('stale_since', models.DateTimeField(blank=True, null=True, verbose_name='stale since')),
-                ('period_days', models.PositiveIntegerField(verbose_name='update period (days)')),
-                ('responsible_count', models.PositiveSmallIntegerField(default=0, verbose_name='responsible people')),
-                ('pending_reviews', models.PositiveIntegerField(default=0, verbose_name='submissions waiting for review')),
-                ('findings_waiting', models.PositiveIntegerField(default=0, verbose_name='screening findings waiting for a decision')),
-                ('page_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('scanned_at', models.DateTimeField(verbose_name='scanned')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ledger_entries', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("section_code", models.CharField(max_length=16, verbose_name="section")),
+                ("mandatory", models.BooleanField(verbose_name="mandatory")),
+                ("complete", models.BooleanField(verbose_name="complete")),
+                ("missing_count", models.PositiveSmallIntegerField(default=0, verbose_name="items missing")),
+                ("last_updated", models.DateTimeField(blank=True, null=True, verbose_name="last updated")),
+                ("stale_since", models.DateTimeField(blank=True, null=True, verbose_name="stale since")),
+                ("period_days", models.PositiveIntegerField(verbose_name="update period (days)")),
+                ("responsible_count", models.PositiveSmallIntegerField(default=0, verbose_name="responsible people")),
+                (
+                    "pending_reviews",
+                    models.PositiveIntegerField(default=0, verbose_name="submissions waiting for review"),
+                ),
+                (
+                    "findings_waiting",
+                    models.PositiveIntegerField(default=0, verbose_name="screening findings waiting for a decision"),
+                ),
+                ("page_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("scanned_at", models.DateTimeField(verbose_name="scanned")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ledger_entries", to="tenants.school"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compliance ledger entry',
-                'verbose_name_plural': 'compliance ledger',
-                'indexes': [models.Index(condition=models.Q(('stale_since__isnull', False)), fields=['stale_since'], name='stale')],
-                'constraints': [models.UniqueConstraint(fields=('school', 'section_code'), name='one_ledger_entry')],
+                "verbose_name": "compliance ledger entry",
+                "verbose_name_plural": "compliance ledger",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("stale_since__isnull", False)), fields=["stale_since"], name="stale"
+                    )
+                ],
+                "constraints": [models.UniqueConstraint(fields=("school", "section_code"), name="one_ledger_entry")],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_code', models.CharField(max_length=16)),
-                ('step', models.CharField(max_length=32)),
-                ('episode', models.DateTimeField()),
-                ('claimed_at', models.DateTimeField()),
-                ('claim', models.UUIDField(null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipients', models.TextField(blank=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("section_code", models.CharField(max_length=16)),
+                ("step", models.CharField(max_length=32)),
+                ("episode", models.DateTimeField()),
+                ("claimed_at", models.DateTimeField()),
+                ("claim", models.UUIDField(null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("recipients", models.TextField(blank=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="tenants.school"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('school', 'section_code', 'step', 'episode'), name='one_reminder_per_step')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "section_code", "step", "episode"), name="one_reminder_per_step"
+                    )
+                ],
             },
         ),
     ]

@@ -222,6 +222,8 @@ COMPLIANCE_ESCALATION = [("responsible", 0), ("administrator", 7), ("director", 
 COMPLIANCE_SCAN_SPREAD_SECONDS = env_int("COMPLIANCE_SCAN_SPREAD_SECONDS", 1800)  # the daily fan-out
 SCHEDULED_PUBLISHING_SPREAD_SECONDS = 60
 COMPLIANCE_REMINDER_LEASE_SECONDS = 600  # a claimed, unsent reminder is taken over after this
+# (month, day): each school's annual report is due by this day every year (clause 3.1.3).
+ANNUAL_REPORT_DUE = (9, 1)
 
 from .cms import *  # noqa: E402, F403
 

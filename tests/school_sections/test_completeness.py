@@ -143,3 +143,13 @@ def test_a_section_with_nobody_responsible_is_incomplete(site):
     page = ContactsPage.objects.get()
     responsibility_set(section=page, people=[])
     assert "nobody is responsible for this section" in _missing("3.1.1")
+
+
+def test_the_annual_report_is_due_by_a_configurable_day(settings):
+    from school_sections.selectors import annual_report_required_since
+
+    settings.ANNUAL_REPORT_DUE = (9, 1)
+    assert annual_report_required_since(datetime.date(2026, 8, 31)) == datetime.date(2024, 9, 1)
+    assert annual_report_required_since(datetime.date(2026, 9, 1)) == datetime.date(2025, 9, 1)
+    settings.ANNUAL_REPORT_DUE = (6, 15)
+    assert annual_report_required_since(datetime.date(2026, 6, 20)) == datetime.date(2025, 6, 15)
