@@ -63,6 +63,7 @@ class Command(BaseCommand):
         password = _password()
         office.set_password(password)
         office.is_staff = True
+        office.email = office.email or f"{OFFICE_USERNAME}@{settings.PLATFORM_DOMAIN}"  # gets the regional digest
         office.save()
 
         lines: list[str] = []
