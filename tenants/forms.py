@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tenants.models import School
+from tenants.selectors import OverviewFilters
 from tenants.services.provisioning import SchoolDetails, school_details_clean
 
 
@@ -53,4 +55,53 @@ class SchoolProvisionForm(forms.Form):
 
 
 class SchoolSearchForm(forms.Form):
+    """The overview's search, filters and sorting (issue: regional console)."""
+
     q = forms.CharField(label=_("Search by name or BIN"), required=False, max_length=100)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *list(School.Status.choices)]
+    )
+    score_min = forms.FloatField(label=_("Score from (%)"), required=False, min_value=0, max_value=100)
+    score_max = forms.FloatField(label=_("Score to (%)"), required=False, min_value=0, max_value=100)
+    incomplete = forms.BooleanField(label=_("Mandatory items missing"), required=False)
+    stale = forms.BooleanField(label=_("Stale sections"), required=False)
+    waiting = forms.BooleanField(label=_("Submissions or findings waiting"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("created", _("Newest first")),
+            ("name", _("Name")),
+            ("score", _("Score, lowest first")),
+            ("-score", _("Score, highest first")),
+            ("stale", _("Most stale sections")),
+            ("pending", _("Most submissions waiting")),
+            ("district", _("District")),
+        ],
+    )
+
+    def __init__(self, *args, districts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("Any"))] + [(name, name) for name in districts]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("score_max", _("The upper bound is below the lower one."))
+        return data
+
+    def filters(self) -> OverviewFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return OverviewFilters(
+            search=data.get("q", ""),
+            district=data.get("district", ""),
+            status=data.get("status", ""),
+            score_min=data.get("score_min"),
+            score_max=data.get("score_max"),
+            incomplete_only=bool(data.get("incomplete")),
+            stale_only=bool(data.get("stale")),
+            waiting_only=bool(data.get("waiting")),
+            ordering=data.get("sort") or "created",
+        )

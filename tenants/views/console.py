@@ -6,13 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tenants.exports import overview_csv, overview_xlsx
 from tenants.forms import SchoolProvisionForm, SchoolSearchForm
 from tenants.hosts import absolute_url
-from tenants.selectors import school_list
+from tenants.selectors import districts, school_overview
 from tenants.services.provisioning import school_provision
 from tenants.sign_in import ThrottledAuthenticationForm
 
@@ -41,13 +44,32 @@ class ConsoleLoginView(auth_views.LoginView):
 
 @regional_staff_required
 def school_list_view(request):
-    search_form = SchoolSearchForm(request.GET)
-    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    page = Paginator(school_list(search=search), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    """The overview: every school's compliance from the ledger, searched, filtered and sorted."""
+    search_form = SchoolSearchForm(request.GET, districts=districts())
+    schools = school_overview(search_form.filters())
+    export = request.GET.get("export")
+    if export in EXPORTS:
+        content, content_type, extension = EXPORTS[export]
+        response = HttpResponse(content(schools), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="schools-{timezone.localdate():%Y-%m-%d}.{extension}"'
+        return response
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     for school in page.object_list:
         school.site_url = absolute_url(school.primary_host) if school.primary_host else ""
         school.editor_url = absolute_url(school.primary_host, "/admin/") if school.primary_host else ""
-    return render(request, "tenants/console/school_list.html", {"page": page, "search_form": search_form})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tenants/console/school_list.html",
+        {"page": page, "search_form": search_form, "query": query.urlencode()},
+    )
+
+
+EXPORTS = {
+    "csv": (overview_csv, "text/csv; charset=utf-8", "csv"),
+    "xlsx": (overview_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
 
 
 @regional_staff_required

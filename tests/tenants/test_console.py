@@ -149,3 +149,42 @@ def test_the_office_adds_a_screening_rule_for_every_school(office_client):
     office_client.post(f"/screening-rules/{rule.pk}/toggle/")
     rule.refresh_from_db()
     assert not rule.active
+
+
+def _scan(provisioned, days=0):
+    import datetime
+
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from compliance.services import school_scan
+
+    with schema_context(provisioned.school.schema_name):
+        school_scan(now=timezone.now() + datetime.timedelta(days=days))
+
+
+def test_the_overview_shows_each_schools_compliance_and_filters_it(office_client, school, other_school):
+    _scan(school)  # fresh but incomplete: the provisioned sections have no content yet
+    _scan(other_school, days=400)  # every section stale
+    body = office_client.get("/", {"sort": "name"}).content.decode()
+    assert "0%" in body and "not scanned yet" not in body.split("alpha.edu.test")[0][-2000:]
+    stale_only = office_client.get("/", {"stale": "on"}).content.decode()
+    assert "beta.edu.test" in stale_only and "alpha.edu.test" not in stale_only
+    bad = office_client.get("/", {"score_min": "80", "score_max": "20"}).content.decode()
+    assert "The upper bound is below the lower one." in bad
+
+
+def test_the_overview_exports_as_csv_and_xlsx(office_client, school, other_school):
+    import io
+
+    from openpyxl import load_workbook
+
+    _scan(school)
+    csv_text = office_client.get("/", {"export": "csv", "sort": "name"}).content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("School,BIN,District,Status,Score (%)")
+    assert any(school.school.bin in line for line in lines[1:])
+    xlsx = office_client.get("/", {"export": "xlsx", "q": other_school.school.bin})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "School" and len(rows) == 2 and rows[1][1] == other_school.school.bin
