@@ -110,16 +110,17 @@ def _recipients(reminders: list[Reminder], due: dict) -> dict:
     return letters
 
 
-def _letter(*, school, hostname: str, person, items) -> EmailMessage:
+def stale_letter(*, school, hostname: str, person, items) -> EmailMessage:
+    """One e-mail to ``person`` about the sections in ``items``: (step, state) pairs, in their language."""
     with translation.override(recipient_language(person, school)):
         sections = [
             {
                 "section": catalogue.section(state.code),
                 "state": state,
-                "step": reminder.step,
+                "step": step,
                 "link": absolute_url(hostname, f"/admin/sections/{state.page_id}/freshness/"),
             }
-            for reminder, state in items
+            for step, state in items
         ]
         context = {"person": person, "school": school.name, "sections": sections}
         if len(sections) == 1:
@@ -140,7 +141,13 @@ def escalate(*, school, hostname: str, states: list[SectionFreshnessState], now:
         return 0
     letters = _recipients(to_send, due)
     messages = [
-        _letter(school=school, hostname=hostname, person=person, items=items) for person, items in letters.items()
+        stale_letter(
+            school=school,
+            hostname=hostname,
+            person=person,
+            items=[(reminder.step, state) for reminder, state in items],
+        )
+        for person, items in letters.items()
     ]
     get_connection().send_messages(messages)
     addresses = defaultdict(list)

@@ -61,6 +61,21 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.school_id} {self.section_code} {self.step} {self.episode:%Y-%m-%d}"
 
+    STEP_LABELS = {
+        "responsible": _("the responsible people"),
+        "administrator": _("the site administrator"),
+        "director": _("the director"),
+        "region": _("the regional office"),
+    }
+
+    @property
+    def recipient_count(self) -> int:
+        return len([address for address in self.recipients.split(",") if address.strip()])
+
+    @property
+    def step_label(self) -> str:
+        return str(self.STEP_LABELS.get(self.step, self.step))
+
 
 class RegionalUpdatePeriod(models.Model):
     """The longest update period the regional office allows for a section; schools may only tighten it."""

@@ -14,6 +14,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.jobs import job_run
+from compliance.remind import remind_now
 from compliance.services import active_school, scheduled_publishing_run, school_scan
 from tenants.models import School
 
@@ -81,3 +82,9 @@ def weekly_digest_dispatch():
 def regional_digest_task():
     with job_run("regional-digest"):
         regional_digest_send(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def remind_now_task():
+    with job_run("remind-now", active_school()):
+        remind_now(now=timezone.now())

@@ -72,7 +72,7 @@ class SchoolSearchForm(forms.Form):
         required=False,
         choices=[
             ("created", _("Newest first")),
-            ("name", _("Name")),
+            ("name", _("School name")),
             ("score", _("Score, lowest first")),
             ("-score", _("Score, highest first")),
             ("stale", _("Most stale sections")),

@@ -113,3 +113,31 @@ class RegionalScreeningRule(models.Model):
             rule_pattern(self.text)
         except ValidationError as error:
             raise ValidationError({"text": error.messages}) from error
+
+
+class RegionalAction(models.Model):
+    """What the regional office did, by whom and why (public schema): suspensions, step-ins, reminders."""
+
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="regional_actions"
+    )
+    actor = models.CharField(_("by"), max_length=254)
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("suspended the site")
+        RESTORE = "restore", _("put the site back online")
+        REMIND = "remind", _("reminded the responsible people")
+        ADMINISTRATOR = "administrator", _("appointed the site administrator")
+        DELETE = "delete", _("deleted an archived item for good")
+
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regional action")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
-from tenants.models import RegionalScreeningRule, School
+from tenants.models import RegionalAction, RegionalScreeningRule, School
 from tenants.views.console import regional_staff_required
 from workflows.archive import archival_delete
 from workflows.audit import audit_csv, audit_entries
@@ -78,6 +78,13 @@ def school_archive_view(request, school_id: int):
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                 else:
+                    RegionalAction.objects.create(
+                        school=school,
+                        actor=request.user.get_username(),
+                        action=RegionalAction.Action.DELETE,
+                        reason=form.cleaned_data["reason"],
+                        data={"title": archival.title},
+                    )
                     messages.success(request, _("“%(title)s” is deleted for good.") % {"title": archival.title})
                 return redirect("console:school_archive", school.pk)
             messages.error(request, _("Write why it is deleted for good."))
@@ -129,6 +136,13 @@ def school_administrator_view(request, school_id: int):
                 for field, field_errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, field_errors)
             else:
+                RegionalAction.objects.create(
+                    school=school,
+                    actor=request.user.get_username(),
+                    action=RegionalAction.Action.ADMINISTRATOR,
+                    reason=form.cleaned_data["reason"],
+                    data={"email": form.cleaned_data["email"]},
+                )
                 message = _("The site administrator of %(school)s is appointed.") % {"school": school.name}
                 if invitation is not None:
                     message += " " + _("An invitation is sent to %(email)s.") % {"email": invitation.email}

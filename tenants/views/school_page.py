@@ -1,0 +1,94 @@
+"""A school's page in the regional console: its sections' state, who answers for them, the chase so far,
+and what the office can do (remind now, suspend and restore), each action with its reason."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tenants.utils import schema_context
+
+from compliance.models import Reminder
+from compliance.selectors import school_ledger
+from compliance.tasks import remind_now_task
+from school_sections import catalogue
+from tenants.hosts import absolute_url
+from tenants.models import Domain, RegionalAction, School
+from tenants.services.schools import school_restore, school_suspend
+from tenants.views.console import regional_staff_required
+from workflows.models import SectionResponsibility
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000)
+
+
+def _responsible_names(school: School) -> dict[int, list[str]]:
+    """Names only (clause 5.4): the office needs who answers for a section, not their private data."""
+    names = defaultdict(list)
+    with schema_context(school.schema_name):
+        for row in SectionResponsibility.objects.filter(person__is_active=True).select_related("person"):
+            names[row.section_id].append(row.person.get_full_name() or row.person.get_username())
+    return names
+
+
+@regional_staff_required
+def school_page_view(request, school_id: int):
+    school = get_object_or_404(School, pk=school_id)
+    host = Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
+    names = _responsible_names(school)
+    sections = [
+        {"entry": entry, "section": catalogue.section(entry.section_code), "people": names.get(entry.page_id, [])}
+        for entry in school_ledger(school)
+    ]
+    return render(
+        request,
+        "tenants/console/school_page.html",
+        {
+            "school": school,
+            "site_url": absolute_url(host) if host else "",
+            "editor_url": absolute_url(host, "/admin/") if host else "",
+            "sections": sections,
+            "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
+            "actions": RegionalAction.objects.filter(school=school)[:50],
+            "form": ReasonForm(),
+        },
+    )
+
+
+@regional_staff_required
+@require_POST
+def school_remind_view(request, school_id: int):
+    school = get_object_or_404(School, pk=school_id)
+    remind_now_task.apply_async(headers={"_schema_name": school.schema_name})
+    RegionalAction.objects.create(
+        school=school, actor=request.user.get_username(), action=RegionalAction.Action.REMIND
+    )
+    messages.success(request, _("The responsible people of every stale section are being reminded."))
+    return redirect("console:school_page", school.pk)
+
+
+@regional_staff_required
+@require_http_methods(["POST"])
+def school_status_view(request, school_id: int, action: str):
+    school = get_object_or_404(School, pk=school_id)
+    service = {"suspend": school_suspend, "restore": school_restore}.get(action)
+    form = ReasonForm(request.POST)
+    if service is None:
+        return redirect("console:school_page", school.pk)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": _("Write the reason; it is kept with the action.")})
+        service(school=school, actor=request.user.get_username(), reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = _("The site is suspended.") if action == "suspend" else _("The site is back online.")
+        messages.success(request, done)
+    return redirect("console:school_page", school.pk)

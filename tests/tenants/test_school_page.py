@@ -1,0 +1,62 @@
+"""A school's page in the console: sections and who answers for them, remind now, suspend and restore."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from compliance.remind import remind_now
+from compliance.services import school_scan
+from school_sections.models import NewsIndexPage
+from tenants.models import RegionalAction
+from workflows.services import responsibility_set
+
+
+@pytest.fixture
+def office(db, client_for):
+    user = get_user_model().objects.create_user("inspector-page", password="irrelevant", is_staff=True)
+    client = client_for("edu.test")
+    client.force_login(user)
+    return client
+
+
+def test_the_page_shows_sections_and_the_names_of_the_responsible(office, make_school):
+    provisioned = make_school(subdomain="page")
+    with schema_context(provisioned.school.schema_name):
+        teacher = get_user_model().objects.create_user("t@page.kz", email="t@page.kz", first_name="Aigul Serik")
+        responsibility_set(section=NewsIndexPage.objects.get(), people=[teacher])
+        school_scan(now=timezone.now() + datetime.timedelta(days=400))
+    body = office.get(f"/schools/{provisioned.school.pk}/").content.decode()
+    assert "Aigul Serik" in body and "t@page.kz" not in body  # names only
+    assert "3.1.1" in body and "nobody" in body
+
+
+def test_remind_now_writes_to_the_responsible_of_stale_sections(office, make_school):
+    provisioned = make_school(subdomain="remind")
+    with schema_context(provisioned.school.schema_name):
+        teacher = get_user_model().objects.create_user("t@remind.kz", email="t@remind.kz")
+        responsibility_set(section=NewsIndexPage.objects.get(), people=[teacher])
+        addresses = remind_now(now=timezone.now() + datetime.timedelta(days=400))
+    assert "t@remind.kz" in addresses
+    assert any(message.to == ["t@remind.kz"] for message in mail.outbox)
+    response = office.post(f"/schools/{provisioned.school.pk}/remind/")
+    assert response.status_code == 302
+    assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="inspector-page").exists()
+
+
+def test_suspend_and_restore_need_a_reason_and_are_recorded(office, make_school, client_for):
+    provisioned = make_school(subdomain="suspendme")
+    url = f"/schools/{provisioned.school.pk}"
+    office.post(f"{url}/suspend/", {"reason": ""})
+    assert client_for(provisioned.hostname).get("/").status_code == 200
+    office.post(f"{url}/suspend/", {"reason": "Licence withdrawn by the ministry"})
+    assert client_for(provisioned.hostname).get("/").status_code == 503
+    office.post(f"{url}/restore/", {"reason": "Licence renewed"})
+    assert client_for(provisioned.hostname).get("/").status_code == 200
+    recorded = list(RegionalAction.objects.filter(school=provisioned.school).values_list("action", "reason"))
+    assert recorded == [("restore", "Licence renewed"), ("suspend", "Licence withdrawn by the ministry")]
+    page = office.get(f"{url}/").content.decode()
+    assert "suspended the site" in page and "Licence renewed" in page
