@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
-from compliance.services import active_school, school_hostname
+from compliance.services import active_school
 from school_sections import catalogue
-from tenants.hosts import absolute_url
+from tenants.hosts import absolute_url, active_school_hostname
 from tenants.services.invitations import INVITATION_LANGUAGES
 from workflows.roles import Role
 
@@ -32,7 +32,7 @@ def weekly_digest_send(*, now: datetime.datetime) -> int:
     administrators = (
         get_user_model().objects.filter(is_active=True, groups__name=Role.SITE_ADMINISTRATOR.value).exclude(email="")
     )
-    link = absolute_url(school_hostname(school), "/admin/")
+    link = absolute_url(active_school_hostname(), "/admin/")
     for person in administrators:
         with translation.override(recipient_language(person, school)):
             context = {

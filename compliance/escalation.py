@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from compliance.freshness import SectionFreshnessState
 from compliance.models import Reminder
 from school_sections import catalogue
-from tenants.hosts import absolute_url
+from tenants.hosts import absolute_url, active_school_hostname
 from workflows.models import SectionResponsibility
 from workflows.roles import Role
 
@@ -130,7 +130,7 @@ def stale_letter(*, school, hostname: str, person, items) -> EmailMessage:
         return EmailMessage(subject, render_to_string("email/stale_section.txt", context), None, [person.email])
 
 
-def escalate(*, school, hostname: str, states: list[SectionFreshnessState], now: datetime.datetime) -> int:
+def escalate(*, school, states: list[SectionFreshnessState], now: datetime.datetime) -> int:
     """Send the reminders due for the stale sections of the active school; returns how many were sent."""
     due = _due(states, now)
     if not due:
@@ -140,6 +140,7 @@ def escalate(*, school, hostname: str, states: list[SectionFreshnessState], now:
     if not to_send:
         return 0
     letters = _recipients(to_send, due)
+    hostname = active_school_hostname()
     messages = [
         stale_letter(
             school=school,

@@ -51,6 +51,27 @@ def _by_section(rows) -> dict[str, object]:
     return {row["section_path"]: row["value"] for row in rows}
 
 
+def _waiting_work(in_review: list[int]) -> tuple[dict, dict]:
+    """Per section: submissions waiting for review, and those whose findings wait for a decision (3.3)."""
+    reviewed_pages = Page.objects.filter(pk__in=in_review).annotate(
+        section_path=Substr("path", 1, SECTION_PATH_LENGTH)
+    )
+    pending = _by_section(reviewed_pages.values("section_path").annotate(value=Count("pk")))
+    latest = dict(reviewed_pages.values_list("pk", "latest_revision_id"))
+    blocked = list(
+        ScreeningReport.objects.filter(revision_id__in=latest.values(), override_justification="")
+        .exclude(findings=[])
+        .values_list("page_id", flat=True)
+    )
+    findings = _by_section(
+        Page.objects.filter(pk__in=blocked)
+        .annotate(section_path=Substr("path", 1, SECTION_PATH_LENGTH))
+        .values("section_path")
+        .annotate(value=Count("pk"))
+    )
+    return pending, findings
+
+
 def school_freshness(
     *, now: datetime.datetime, opened_at: datetime.datetime | None = None
 ) -> list[SectionFreshnessState]:
@@ -68,24 +89,7 @@ def school_freshness(
             "object_id", flat=True
         )
     ]
-    reviewed_pages = Page.objects.filter(pk__in=in_review).annotate(
-        section_path=Substr("path", 1, SECTION_PATH_LENGTH)
-    )
-    pending = _by_section(reviewed_pages.values("section_path").annotate(value=Count("pk")))
-    # Clause 3.3: a submission whose latest version screening blocks waits for the administrator's decision.
-    latest = dict(reviewed_pages.values_list("pk", "latest_revision_id"))
-    blocked = [
-        report.page_id
-        for report in ScreeningReport.objects.filter(revision_id__in=latest.values(), override_justification="")
-        .exclude(findings=[])
-        .only("page_id")
-    ]
-    findings = _by_section(
-        Page.objects.filter(pk__in=blocked)
-        .annotate(section_path=Substr("path", 1, SECTION_PATH_LENGTH))
-        .values("section_path")
-        .annotate(value=Count("pk"))
-    )
+    pending, findings = ({}, {}) if not in_review else _waiting_work(in_review)
     people = dict(
         SectionResponsibility.objects.filter(person__is_active=True)
         .values("section_id")

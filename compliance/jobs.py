@@ -13,9 +13,13 @@ from compliance.models import JobRun
 @contextlib.contextmanager
 def job_run(job: str, school=None):
     """Record that ``job`` ran for ``school`` (or for the region): start, end, and any failure."""
-    run, _ = JobRun.objects.update_or_create(
-        job=job, school=school, defaults={"started_at": timezone.now(), "finished_at": None, "status": "running"}
-    )
+    run = JobRun.objects.filter(job=job, school=school).first()
+    if run is None:
+        run, _ = JobRun.objects.get_or_create(
+            job=job, school=school, defaults={"started_at": timezone.now(), "status": JobRun.Status.RUNNING}
+        )
+    else:
+        JobRun.objects.filter(pk=run.pk).update(started_at=timezone.now(), finished_at=None, status="running")
     try:
         yield run
     except Exception:

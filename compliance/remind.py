@@ -11,7 +11,8 @@ from django.core.mail import get_connection
 
 from compliance.escalation import RESPONSIBLE_STEP, stale_letter
 from compliance.freshness import school_freshness
-from compliance.services import active_school, school_hostname
+from compliance.services import active_school
+from tenants.hosts import active_school_hostname
 from workflows.models import SectionResponsibility
 from workflows.roles import Role
 
@@ -34,7 +35,7 @@ def remind_now(*, now: datetime.datetime) -> list[str]:
     for state in stale:
         for person in responsible[state.page_id] or administrators:
             letters[person].append((RESPONSIBLE_STEP, state))
-    hostname = school_hostname(school)
+    hostname = active_school_hostname()
     messages = [
         stale_letter(school=school, hostname=hostname, person=person, items=items) for person, items in letters.items()
     ]

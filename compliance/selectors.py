@@ -7,12 +7,20 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from compliance.models import JobRun, LedgerEntry
 
 
-def stale_sections_across_region() -> QuerySet[LedgerEntry]:
-    """Every stale section of every school, the longest stale first."""
+def stale_sections_across_region() -> QuerySet:
+    """Every stale section of every school, the longest stale first: one query, plain rows."""
     return (
         LedgerEntry.objects.filter(stale_since__isnull=False)
-        .select_related("school")
         .order_by("stale_since", "school__name_kk", "section_code")
+        .values(
+            "school_id",
+            "school__schema_name",
+            "school__name_kk",
+            "school__district",
+            "section_code",
+            "stale_since",
+            "responsible_count",
+        )
     )
 
 

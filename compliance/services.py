@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
 from compliance.models import LedgerEntry
-from tenants.models import Domain, School
+from tenants.models import School
 
 LEDGER_FIELDS = (
     "mandatory",
@@ -33,13 +33,6 @@ def active_school() -> School:
     if isinstance(tenant, School):
         return tenant
     return School.objects.get(schema_name=connection.schema_name)
-
-
-def school_hostname(school) -> str:
-    return (
-        Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
-        or school.domain_url
-    )
 
 
 @transaction.atomic
@@ -67,7 +60,7 @@ def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     school = active_school()
     states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
-    escalate(school=school, hostname=school_hostname(school), states=states, now=now)
+    escalate(school=school, states=states, now=now)
     return states
 
 
