@@ -27,19 +27,26 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 
-def _bench_database_url() -> str:
+def bench_database_url(suffix: str = "_bench", *, reuse: bool = False) -> tuple[str, bool]:
+    """A scratch database beside DATABASE_URL's, made fresh (or reused if ``reuse`` and it exists).
+
+    Returns its URL and whether an existing one is reused.
+    """
     url = os.environ.get("DATABASE_URL")
     if not url:
-        sys.exit("Run through the launcher (make bench), or set DATABASE_URL.")
+        sys.exit("Run through the launcher (make bench, make bench-scan), or set DATABASE_URL.")
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
+    name = parts.path.lstrip("/") + suffix
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        reused = reuse and cursor.fetchone() is not None
+        if not reused:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return urlunsplit(parts._replace(path=f"/{name}")), reused
 
 
 def _drop(url: str) -> None:
@@ -109,7 +116,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    url = _bench_database_url()
+    url, _ = bench_database_url()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"

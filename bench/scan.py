@@ -24,33 +24,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg2
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.provision import _drop, _figures  # noqa: E402
-
-
-def _scratch_database_url(keep: bool) -> tuple[str, bool]:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("Run through the launcher (make bench-scan), or set DATABASE_URL.")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_scan"
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if exists and not keep:
-            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not exists or not keep:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return urlunsplit(parts._replace(path=f"/{name}")), exists and keep
+from bench.provision import _drop, _figures, bench_database_url  # noqa: E402
 
 
 def _provision(count: int) -> None:
@@ -159,7 +138,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the bench database")
     args = parser.parse_args()
 
-    url, reused = _scratch_database_url(args.keep)
+    url, reused = bench_database_url("_scan", reuse=args.keep)
     os.environ["DATABASE_URL"] = url
     os.environ["CELERY_QUEUE"] = f"bench-scan-{os.getpid()}"
     os.environ["COMPLIANCE_SCAN_SPREAD_SECONDS"] = "0"
