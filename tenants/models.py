@@ -128,6 +128,7 @@ class RegionalAction(models.Model):
         RESTORE = "restore", _("put the site back online")
         REMIND = "remind", _("reminded the responsible people")
         ADMINISTRATOR = "administrator", _("appointed the site administrator")
+        ANNOUNCE = "announce", _("published an announcement")
         DELETE = "delete", _("deleted an archived item for good")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
@@ -141,3 +142,27 @@ class RegionalAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class Announcement(models.Model):
+    """A notice of the regional office shown as a banner on every school site, or on chosen districts'."""
+
+    text_kk = models.CharField(_("text in Kazakh"), max_length=500)
+    text_ru = models.CharField(_("text in Russian"), max_length=500)
+    text_en = models.CharField(_("text in English"), max_length=500, blank=True)
+    districts = models.JSONField(_("districts"), default=list, blank=True)  # empty: the whole region
+    starts_at = models.DateTimeField(_("shown from"))
+    ends_at = models.DateTimeField(_("shown until"))
+    created_by = models.CharField(_("by"), max_length=254)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["ends_at"])]
+
+    def __str__(self) -> str:
+        return self.text_kk[:60]
+
+    def text(self, language: str) -> str:
+        return getattr(self, f"text_{language}", "") or self.text_kk

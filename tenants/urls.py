@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants.views import console, regional, school_page
+from tenants.views import announcements, console, regional, school_page
 
 app_name = "console"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("schools/<int:school_id>/administrator/", regional.school_administrator_view, name="school_administrator"),
     path("schools/<int:school_id>/archive/", regional.school_archive_view, name="school_archive"),
     path("schools/<int:school_id>/audit.csv", regional.school_audit_csv_view, name="school_audit_csv"),
+    path("announcements/", announcements.announcements_view, name="announcements"),
+    path("announcements/<int:announcement_id>/end/", announcements.announcement_end_view, name="announcement_end"),
     path("screening-rules/", regional.screening_rules_view, name="screening_rules"),
     path("screening-rules/<int:rule_id>/toggle/", regional.screening_rule_toggle_view, name="screening_rule_toggle"),
     path("login/", console.ConsoleLoginView.as_view(), name="login"),

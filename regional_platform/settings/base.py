@@ -142,7 +142,14 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         # A Redis that hangs must not hang the sites: give up quickly and answer as a miss.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
+    },
+    # Region-wide data that every school reads the same (announcements): keys without a schema.
+    "region": {
+        "BACKEND": "regional_platform.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "region",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
 }
 
 # --- Files ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # names but other rows, and must not answer from the cache.
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
 CACHES["default"]["TIMEOUT"] = 600
+CACHES["region"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "-region"
 SHOW_INVITATION_LINKS = True
 # Tasks of a test run go to a queue of their own: a demo's worker on the same Redis must not take them.
 CELERY_TASK_DEFAULT_QUEUE = f"test-{uuid.uuid4().hex[:12]}"

@@ -6,12 +6,8 @@ from django.test import override_settings
 
 from regional_platform.settings.test import CACHES
 
-DEAD_REDIS = {
-    "default": {
-        **CACHES["default"],
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-    }
-}
+DEAD_REDIS = {alias: {**settings, "LOCATION": "redis://127.0.0.1:1/0"} for alias, settings in CACHES.items()}
+# (nothing listens on port 1)
 
 
 @pytest.fixture

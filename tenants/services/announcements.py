@@ -1,0 +1,75 @@
+"""Region-wide announcements (issue: regional console): a banner on every school site, or on chosen districts'."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.models import Announcement, RegionalAction
+
+ACTIVE_CACHE_KEY = "announcements:active"
+ACTIVE_CACHE_SECONDS = 60
+
+
+@transaction.atomic
+def announcement_publish(
+    *,
+    text_kk: str,
+    text_ru: str,
+    text_en: str = "",
+    districts: list[str],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    actor: str,
+) -> Announcement:
+    announcement = Announcement(
+        text_kk=text_kk.strip(),
+        text_ru=text_ru.strip(),
+        text_en=text_en.strip(),
+        districts=sorted(set(districts)),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor,
+    )
+    announcement.full_clean()
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must come after the start.")})
+    announcement.save()
+    RegionalAction.objects.create(
+        actor=actor,
+        action=RegionalAction.Action.ANNOUNCE,
+        reason=announcement.text_kk,
+        data={"districts": announcement.districts},
+    )
+    transaction.on_commit(lambda: caches["region"].delete(ACTIVE_CACHE_KEY))
+    return announcement
+
+
+@transaction.atomic
+def announcement_end(*, announcement: Announcement, actor: str) -> None:
+    """Take the banner down now."""
+    announcement.ends_at = min(announcement.ends_at, timezone.now())
+    announcement.save(update_fields=["ends_at"])
+    transaction.on_commit(lambda: caches["region"].delete(ACTIVE_CACHE_KEY))
+
+
+def active_announcements(*, district: str, now: datetime.datetime | None = None) -> list[Announcement]:
+    """The announcements a school of ``district`` shows now: one cached list for the whole region."""
+    now = now or timezone.now()
+    current = caches["region"].get(ACTIVE_CACHE_KEY)
+    if current is None:
+        # Cached a little ahead so that one that starts within the minute is not missed.
+        horizon = now + datetime.timedelta(seconds=ACTIVE_CACHE_SECONDS)
+        current = list(Announcement.objects.filter(starts_at__lte=horizon, ends_at__gt=now))
+        caches["region"].set(ACTIVE_CACHE_KEY, current, ACTIVE_CACHE_SECONDS)
+    return [
+        announcement
+        for announcement in current
+        if announcement.starts_at <= now < announcement.ends_at
+        and (not announcement.districts or district in announcement.districts)
+    ]

@@ -1,0 +1,76 @@
+"""Region-wide announcements: a banner on the schools of the chosen districts, in the visitor's language,
+from its start to its end."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from tenants.models import Announcement, RegionalAction
+from tenants.services.announcements import announcement_end, announcement_publish
+
+
+@pytest.fixture
+def office(db, client_for):
+    user = get_user_model().objects.create_user("office-news", password="irrelevant", is_staff=True)
+    client = client_for("edu.test")
+    client.force_login(user)
+    return client
+
+
+def _publish(districts, starts=-1, ends=24):
+    now = timezone.now()
+    return announcement_publish(
+        text_kk="Бүгін сабақ жоқ: аяз.",
+        text_ru="Сегодня занятий нет: мороз.",
+        text_en="No classes today: frost.",
+        districts=districts,
+        starts_at=now + datetime.timedelta(hours=starts),
+        ends_at=now + datetime.timedelta(hours=ends),
+        actor="office-news",
+    )
+
+
+def test_the_banner_shows_on_the_chosen_districts_in_the_visitors_language(
+    school, other_school, make_school, client_for, django_capture_on_commit_callbacks
+):
+    elsewhere = make_school(subdomain="elsewhere", district="Ayagoz")
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(["Semey"])
+    assert "No classes today: frost." in client_for(school.hostname).get("/").content.decode()
+    assert "Сегодня занятий нет" in client_for(other_school.hostname, language="ru").get("/").content.decode()
+    assert "frost" not in client_for(elsewhere.hostname).get("/").content.decode()
+    assert RegionalAction.objects.filter(action="announce", actor="office-news").exists()
+
+
+def test_the_banner_keeps_to_its_time(school, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        future = _publish([], starts=2, ends=5)
+    assert "frost" not in client_for(school.hostname).get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_end(announcement=future, actor="office-news")
+        current = _publish([])
+    assert "frost" in client_for(school.hostname).get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_end(announcement=current, actor="office-news")
+    assert "frost" not in client_for(school.hostname).get("/").content.decode()
+
+
+def test_the_console_refuses_an_end_before_the_start(office):
+    response = office.post(
+        "/announcements/",
+        {
+            "text_kk": "Мәтін",
+            "text_ru": "Текст",
+            "starts_at": "2026-12-01T10:00",
+            "ends_at": "2026-12-01T09:00",
+        },
+    )
+    assert "The end must come after the start." in response.content.decode()
+    assert not Announcement.objects.exists()
+    ok = office.post(
+        "/announcements/",
+        {"text_kk": "Мәтін", "text_ru": "Текст", "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-02T10:00"},
+    )
+    assert ok.status_code == 302 and Announcement.objects.get().districts == []
