@@ -5,45 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0003_regional_screening_rule'),
+        ("tenants", "0003_regional_screening_rule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_kk', models.CharField(max_length=500, verbose_name='text in Kazakh')),
-                ('text_ru', models.CharField(max_length=500, verbose_name='text in Russian')),
-                ('text_en', models.CharField(blank=True, max_length=500, verbose_name='text in English')),
-                ('districts', models.JSONField(blank=True, default=list, verbose_name='districts')),
-                ('starts_at', models.DateTimeField(verbose_name='shown from')),
-                ('ends_at', models.DateTimeField(verbose_name='shown until')),
-                ('created_by', models.CharField(max_length=254, verbose_name='by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text_kk", models.CharField(max_length=500, verbose_name="text in Kazakh")),
+                ("text_ru", models.CharField(max_length=500, verbose_name="text in Russian")),
+                ("text_en", models.CharField(blank=True, max_length=500, verbose_name="text in English")),
+                ("districts", models.JSONField(blank=True, default=list, verbose_name="districts")),
+                ("starts_at", models.DateTimeField(verbose_name="shown from")),
+                ("ends_at", models.DateTimeField(verbose_name="shown until")),
+                ("created_by", models.CharField(max_length=254, verbose_name="by")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'announcement',
-                'ordering': ['-starts_at'],
-                'indexes': [models.Index(fields=['ends_at'], name='tenants_ann_ends_at_26500c_idx')],
+                "verbose_name": "announcement",
+                "ordering": ["-starts_at"],
+                "indexes": [models.Index(fields=["ends_at"], name="tenants_ann_ends_at_26500c_idx")],
             },
         ),
         migrations.CreateModel(
-            name='RegionalAction',
+            name="RegionalAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(max_length=254, verbose_name='by')),
-                ('action', models.CharField(choices=[('suspend', 'suspended the site'), ('restore', 'put the site back online'), ('remind', 'reminded the responsible people'), ('administrator', 'appointed the site administrator'), ('announce', 'published an announcement'), ('delete', 'deleted an archived item for good')], max_length=64, verbose_name='action')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='regional_actions', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor", models.CharField(max_length=254, verbose_name="by")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("suspend", "suspended the site"),
+                            ("restore", "put the site back online"),
+                            ("remind", "reminded the responsible people"),
+                            ("administrator", "appointed the site administrator"),
+                            ("announce", "published an announcement"),
+                            ("delete", "deleted an archived item for good"),
+                        ],
+                        max_length=64,
+                        verbose_name="action",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="regional_actions",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'regional action',
-                'ordering': ['-at'],
+                "verbose_name": "regional action",
+                "ordering": ["-at"],
             },
         ),
     ]

@@ -219,6 +219,7 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -
                 invitations = _accounts_create(school=school, details=details, hostname=hostname)
             if send_invitations:
                 transaction.on_commit(lambda: _invitations_send(school, invitations))
+            transaction.on_commit(lambda: _first_scan_queue(school))
     except (DatabaseError, ValidationError):
         # Someone provisioned the same BIN or subdomain since we checked (caught by a
         # unique constraint, or by django-tenants' own schema-name check): say which
@@ -265,6 +266,16 @@ def _accounts_create(*, school: School, details: SchoolDetails, hostname: str) -
             )
         )
     return invitations
+
+
+def _first_scan_queue(school: School) -> None:
+    """The region's overview shows a new school the same day, not after the next nightly scan."""
+    from compliance.tasks import school_scan_task
+
+    try:
+        school_scan_task.apply_async(headers={"_schema_name": school.schema_name})
+    except Exception:  # the broker being down must not undo the school; the nightly scan catches up
+        logger.warning("Could not queue the first scan of %s", school.schema_name, exc_info=True)
 
 
 def _invitations_send(school: School, invitations: list[Invitation]) -> None:
