@@ -3,7 +3,7 @@
 Rule syntax (the same for built-in and regional rules):
 
 * a phrase: words separated by spaces (or hyphens); each word is a stem that matches any word
-  starting with it ("убива" matches "убивайте"), or, ending in ``$``, exactly that
+  starting with it ("kill" matches "killing"), or, ending in ``$``, exactly that
   word; consecutive words are adjacent, except that ``..`` allows up to three other
   words between them;
 * ``re:`` followed by a regular expression, matched as it is.
@@ -61,7 +61,7 @@ def rule_pattern(text: str) -> re.Pattern:
             raise ValidationError(_("This regular expression is not valid: %(error)s") % {"error": error}) from error
     parts = []
     previous_was_word = False
-    # A hyphen inside a rule word separates words, so "ұрып-соғыңдар" also matches a space or a dash.
+    # A hyphen inside a rule word separates words, so a hyphenated Kazakh verb pair also matches a space or a dash.
     for token in text.replace("-", " ").split():
         if token == _GAP_TOKEN:
             if not previous_was_word:
