@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import traceback
 
+from django.db.models import F
 from django.utils import timezone
 
 from compliance.models import JobRun
@@ -19,7 +20,9 @@ def job_run(job: str, school=None):
             job=job, school=school, defaults={"started_at": timezone.now(), "status": JobRun.Status.RUNNING}
         )
     else:
-        JobRun.objects.filter(pk=run.pk).update(started_at=timezone.now(), finished_at=None, status="running")
+        JobRun.objects.filter(pk=run.pk).update(
+            started_at=timezone.now(), finished_at=None, status=JobRun.Status.RUNNING
+        )
     try:
         yield run
     except Exception:
@@ -27,7 +30,7 @@ def job_run(job: str, school=None):
             finished_at=timezone.now(),
             status=JobRun.Status.FAILED,
             error=traceback.format_exc(limit=5)[-4000:],
-            failures=run.failures + 1,
+            failures=F("failures") + 1,
         )
         raise
     JobRun.objects.filter(pk=run.pk).update(
