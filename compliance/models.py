@@ -117,3 +117,16 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class SchoolSummary(models.Model):
+    """What the region needs to know of a school's people, from its last scan: who administers the site
+    and whether they have signed in (names only; the accounts stay in the school's schema)."""
+
+    school = models.OneToOneField("tenants.School", on_delete=models.CASCADE, related_name="summary")
+    administrators = models.CharField(_("site administrator"), max_length=500, blank=True)
+    administrator_last_login = models.DateTimeField(_("administrator's last sign-in"), null=True, blank=True)
+    scanned_at = models.DateTimeField(_("scanned"))
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.administrators}"

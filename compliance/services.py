@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
-from compliance.models import LedgerEntry
+from compliance.models import LedgerEntry, SchoolSummary
 from tenants.models import School
+from workflows.roles import Role
 
 LEDGER_FIELDS = (
     "mandatory",
@@ -55,11 +57,30 @@ def ledger_write(*, school, states: list[SectionFreshnessState], now: datetime.d
     LedgerEntry.objects.filter(school=school).exclude(section_code__in=[state.code for state in states]).delete()
 
 
+def summary_write(*, school, now: datetime.datetime) -> None:
+    """The school's site administrators by name, and their latest sign-in (one read, one upsert)."""
+    administrators = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SITE_ADMINISTRATOR.value)
+        .order_by("first_name", "email")
+        .values_list("first_name", "last_name", "email", "last_login")
+    )
+    names = ", ".join(
+        " ".join(part for part in (first, last) if part) or email for first, last, email, _ in administrators
+    )
+    last_login = max((login for *_, login in administrators if login), default=None)
+    SchoolSummary.objects.update_or_create(
+        school=school,
+        defaults={"administrators": names[:500], "administrator_last_login": last_login, "scanned_at": now},
+    )
+
+
 def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
-    """The daily scan of the active school: ledger rows, then the reminders that are due."""
+    """The daily scan of the active school: ledger rows, the people summary, then the reminders that are due."""
     school = active_school()
     states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
+    summary_write(school=school, now=now)
     escalate(school=school, states=states, now=now)
     return states
 

@@ -22,8 +22,19 @@ def overview_headings() -> list[str]:
         _("Submissions waiting for review"),
         _("Screening findings waiting"),
         _("Last update"),
+        _("Site administrator"),
+        _("Administrator's last sign-in"),
         _("Site"),
     ]
+
+
+def _administrator(school) -> tuple[str, str]:
+    """Who administers the site and when they last signed in, from the school's last scan."""
+    summary = getattr(school, "summary", None)
+    if summary is None:
+        return "", ""
+    login = summary.administrator_last_login
+    return summary.administrators, login.date().isoformat() if login else ""
 
 
 def overview_rows(schools) -> list[list]:
@@ -40,6 +51,7 @@ def overview_rows(schools) -> list[list]:
             school.pending_reviews,
             school.findings_waiting,
             school.last_update.date().isoformat() if school.last_update else "",
+            *_administrator(school),
             school.primary_host or "",
         ]
         for school in schools

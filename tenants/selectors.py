@@ -41,22 +41,26 @@ class OverviewFilters:
 def school_overview(filters: OverviewFilters) -> QuerySet[School]:
     """Every school with its compliance figures from the ledger (compliance.LedgerEntry), filtered and sorted."""
     primary_host = Domain.objects.filter(tenant=OuterRef("pk"), is_primary=True).values("domain")[:1]
-    schools = School.objects.annotate(
-        primary_host=Subquery(primary_host),
-        mandatory_total=Count("ledger_entries", filter=_MANDATORY),
-        mandatory_ok=Count("ledger_entries", filter=_MANDATORY_OK),
-        missing_items=Coalesce(Sum("ledger_entries__missing_count", filter=_MANDATORY), 0),
-        stale_sections=Count("ledger_entries", filter=Q(ledger_entries__stale_since__isnull=False)),
-        stale_since=Min("ledger_entries__stale_since"),
-        pending_reviews=Coalesce(Sum("ledger_entries__pending_reviews"), 0),
-        findings_waiting=Coalesce(Sum("ledger_entries__findings_waiting"), 0),
-        last_update=Max("ledger_entries__last_updated"),
-        scanned_at=Max("ledger_entries__scanned_at"),
-    ).annotate(
-        score=Case(
-            When(mandatory_total=0, then=Value(None, output_field=FloatField())),
-            default=100.0 * F("mandatory_ok") / F("mandatory_total"),
-            output_field=FloatField(),
+    schools = (
+        School.objects.select_related("summary")
+        .annotate(
+            primary_host=Subquery(primary_host),
+            mandatory_total=Count("ledger_entries", filter=_MANDATORY),
+            mandatory_ok=Count("ledger_entries", filter=_MANDATORY_OK),
+            missing_items=Coalesce(Sum("ledger_entries__missing_count", filter=_MANDATORY), 0),
+            stale_sections=Count("ledger_entries", filter=Q(ledger_entries__stale_since__isnull=False)),
+            stale_since=Min("ledger_entries__stale_since"),
+            pending_reviews=Coalesce(Sum("ledger_entries__pending_reviews"), 0),
+            findings_waiting=Coalesce(Sum("ledger_entries__findings_waiting"), 0),
+            last_update=Max("ledger_entries__last_updated"),
+            scanned_at=Max("ledger_entries__scanned_at"),
+        )
+        .annotate(
+            score=Case(
+                When(mandatory_total=0, then=Value(None, output_field=FloatField())),
+                default=100.0 * F("mandatory_ok") / F("mandatory_total"),
+                output_field=FloatField(),
+            )
         )
     )
     search = filters.search.strip()

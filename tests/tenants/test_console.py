@@ -188,3 +188,20 @@ def test_the_overview_exports_as_csv_and_xlsx(office_client, school, other_schoo
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "School" and len(rows) == 2 and rows[1][1] == other_school.school.bin
+
+
+def test_the_overview_names_the_administrator_and_whether_they_signed_in(office_client, school):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    _scan(school)
+    body = office_client.get("/", {"q": school.school.bin}).content.decode()
+    assert "never signed in" in body
+    with schema_context(school.school.schema_name):
+        get_user_model().objects.filter(groups__name="Site administrator").update(last_login=timezone.now())
+    _scan(school)
+    body = office_client.get("/", {"q": school.school.bin}).content.decode()
+    assert "signed in " in body and "never signed in" not in body
+    csv_text = office_client.get("/", {"export": "csv", "q": school.school.bin}).content.decode("utf-8-sig")
+    assert "Site administrator" in csv_text.splitlines()[0]
