@@ -14,25 +14,19 @@ from compliance.models import JobRun
 @contextlib.contextmanager
 def job_run(job: str, school=None):
     """Record that ``job`` ran for ``school`` (or for the region): start, end, and any failure."""
-    run = JobRun.objects.filter(job=job, school=school).first()
-    if run is None:
-        run, _ = JobRun.objects.get_or_create(
+    runs = JobRun.objects.filter(job=job, school=school)
+    if not runs.update(started_at=timezone.now(), finished_at=None, status=JobRun.Status.RUNNING):
+        JobRun.objects.get_or_create(
             job=job, school=school, defaults={"started_at": timezone.now(), "status": JobRun.Status.RUNNING}
         )
-    else:
-        JobRun.objects.filter(pk=run.pk).update(
-            started_at=timezone.now(), finished_at=None, status=JobRun.Status.RUNNING
-        )
     try:
-        yield run
+        yield
     except Exception:
-        JobRun.objects.filter(pk=run.pk).update(
+        runs.update(
             finished_at=timezone.now(),
             status=JobRun.Status.FAILED,
             error=traceback.format_exc(limit=5)[-4000:],
             failures=F("failures") + 1,
         )
         raise
-    JobRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), status=JobRun.Status.DONE, error="", failures=0
-    )
+    runs.update(finished_at=timezone.now(), status=JobRun.Status.DONE, error="", failures=0)

@@ -69,9 +69,15 @@ def summary_write(*, school, now: datetime.datetime) -> None:
         " ".join(part for part in (first, last) if part) or email for first, last, email, _ in administrators
     )
     last_login = max((login for *_, login in administrators if login), default=None)
-    SchoolSummary.objects.update_or_create(
-        school=school,
-        defaults={"administrators": names[:500], "administrator_last_login": last_login, "scanned_at": now},
+    SchoolSummary.objects.bulk_create(
+        [
+            SchoolSummary(
+                school=school, administrators=names[:500], administrator_last_login=last_login, scanned_at=now
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["school"],
+        update_fields=["administrators", "administrator_last_login", "scanned_at"],
     )
 
 
