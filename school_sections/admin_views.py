@@ -16,12 +16,12 @@ from school_sections import catalogue
 from school_sections.models import SchoolHomePage
 from school_sections.services import section_disable, section_enable
 from tenants.services.schools import school_default_language_set
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 
 
 def user_manages_site(user) -> bool:
     """The site administrator (clauses 1.2, 5.5) decides the site's structure."""
-    return user.is_active and (user.is_superuser or user.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists())
+    return user_has_role(user, Role.SITE_ADMINISTRATOR)
 
 
 @require_http_methods(["GET", "POST"])

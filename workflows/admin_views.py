@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from school_sections.admin_views import user_manages_site
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 from workflows.services import responsibility_set, site_administrator_replace
 
 
@@ -77,7 +77,7 @@ class AdministratorForm(forms.Form):
 
 def site_administrator_view(request):
     """Clause 1.2: the head of the school appoints and replaces the site administrator."""
-    if not (request.user.is_superuser or request.user.groups.filter(name=Role.DIRECTOR.value).exists()):
+    if not user_has_role(request.user, Role.DIRECTOR):
         raise PermissionDenied
     current = get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value).first()
     form = AdministratorForm(request.POST or None, initial={"administrator": current})

@@ -17,12 +17,12 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from workflows.models import Archival
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 
 
 def user_may_archive(user) -> bool:
     """Clause 1.2: the site administrator removes outdated information."""
-    return user.is_superuser or user.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists()
+    return user_has_role(user, Role.SITE_ADMINISTRATOR)
 
 
 def _reason_required(reason: str) -> str:

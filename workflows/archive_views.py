@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from workflows.archive import archival_restore, document_archive, page_archive, user_may_archive
 from workflows.models import Archival
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 from workflows.selectors import archive_search, documents_not_archived
 
 
@@ -32,7 +32,7 @@ class DocumentArchiveForm(ReasonForm):
 
 
 def _may_read_archive(user) -> bool:
-    return user_may_archive(user) or user.groups.filter(name=Role.DIRECTOR.value).exists()
+    return user_has_role(user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
 
 
 def _form_errors(form, error: ValidationError) -> None:

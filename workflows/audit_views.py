@@ -9,12 +9,12 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.log_actions import registry as log_registry
 
 from workflows.audit import audit_reason
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 
 
 def user_reads_audit_trail(user) -> bool:
     """Clause 4.1: the head answers for the site and reads everything that happened on it."""
-    return user.is_superuser or user.groups.filter(name=Role.DIRECTOR.value).exists()
+    return user_has_role(user, Role.DIRECTOR)
 
 
 class AuditTrailView(LogEntriesView):

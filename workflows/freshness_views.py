@@ -17,7 +17,7 @@ from compliance.models import RegionalUpdatePeriod
 from compliance.services import active_school
 from school_sections import catalogue
 from school_sections.admin_views import user_manages_site
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 from workflows.services import section_period_set, section_reviewed
 
 
@@ -32,8 +32,7 @@ class PeriodForm(forms.Form):
 
 def _may_confirm(user, section) -> bool:
     return (
-        user_manages_site(user)
-        or user.groups.filter(name=Role.DIRECTOR.value).exists()
+        user_has_role(user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
         or section.responsibilities.filter(person=user).exists()
     )
 

@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 from tenants.hosts import active_school_hostname
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from workflows.models import SectionResponsibility
-from workflows.roles import APPOINTED_ROLES, Role
+from workflows.roles import APPOINTED_ROLES, Role, user_has_role
 from workflows.services import responsibility_set, site_administrator_replace
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ INVITABLE_ROLES = (Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.CHIEF_
 
 
 def user_manages_people(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=Role.SITE_ADMINISTRATOR.value).exists()
+    return user_has_role(user, Role.SITE_ADMINISTRATOR)
 
 
 def _require_manager(user) -> None:

@@ -26,3 +26,10 @@ class Role(models.TextChoices):
 
 # Clause 1.2: the head (or, stepping in, the regional office) appoints these; nobody invites or removes them.
 APPOINTED_ROLES = (Role.DIRECTOR.value, Role.SITE_ADMINISTRATOR.value)
+
+
+def user_has_role(user, *roles: Role) -> bool:
+    """Whether ``user`` holds one of ``roles`` (a superuser holds them all); one query."""
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name__in=[role.value for role in roles]).exists()
+    )

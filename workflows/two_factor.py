@@ -22,9 +22,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 
-ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR.value, Role.DIRECTOR.value)
+ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
 DEVICE_NAME = "authenticator"
 # What the second-factor page itself needs (its icons' sprite, translations), and the way out.
 PATHS_BEFORE_SECOND_FACTOR = (
@@ -37,9 +37,7 @@ PATHS_BEFORE_SECOND_FACTOR = (
 
 
 def second_factor_required(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name__in=ROLES_WITH_SECOND_FACTOR).exists()
-    )
+    return user.is_authenticated and user_has_role(user, *ROLES_WITH_SECOND_FACTOR)
 
 
 def _confirmed_device(user) -> TOTPDevice | None:

@@ -12,7 +12,6 @@ from wagtail.admin.widgets import Button
 
 from compliance.models import LedgerEntry
 from school_sections import catalogue
-from school_sections.admin_views import user_manages_site
 from school_sections.catalogue import MANDATORY
 from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived, user_may_archive
@@ -23,7 +22,7 @@ from workflows.freshness_views import section_freshness_view
 from workflows.models import SectionResponsibility
 from workflows.people import user_manages_people
 from workflows.people_views import people_view, person_action_view
-from workflows.roles import Role
+from workflows.roles import Role, user_has_role
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
 from workflows.two_factor import second_factor_view
 
@@ -50,7 +49,7 @@ def responsibility_urls():
 
 class DirectorMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.groups.filter(name=Role.DIRECTOR.value).exists()
+        return user_has_role(request.user, Role.DIRECTOR)
 
 
 @hooks.register("register_settings_menu_item")
@@ -65,7 +64,7 @@ MANDATORY_CODES = {section.code for section in MANDATORY}
 
 class ArchiveMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_may_archive(request.user) or request.user.groups.filter(name=Role.DIRECTOR.value).exists()
+        return user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
 
 
 @hooks.register("register_admin_menu_item")
@@ -92,7 +91,7 @@ def add_stale_panel(request, panels):
     entries = LedgerEntry.objects.filter(
         school_id=connection.tenant.pk, stale_since__isnull=False, page_id__isnull=False
     )
-    if not (user_manages_site(request.user) or request.user.groups.filter(name=Role.DIRECTOR.value).exists()):
+    if not user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR):
         mine = SectionResponsibility.objects.filter(person=request.user).values_list("section_id", flat=True)
         entries = entries.filter(page_id__in=list(mine))
     stale = [(entry, catalogue.section(entry.section_code)) for entry in entries.order_by("stale_since")]
