@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test run check lint format bench bench-scan bench-serve messages clean-data
+.PHONY: install demo test run check lint format bench bench-scan bench-serve bench-console messages clean-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-scan: install  ## daily scan of 1,000 schools with one worker, and the reg
 
 bench-serve: install  ## serving benchmark: gunicorn against nginx (needs nginx and wrk)
 	$(LAUNCH) run -- $(PYTHON) bench/serve.py $(BENCH_ARGS)
+
+bench-console: install  ## regional console: overview and CSV/XLSX exports with 1,000 schools in the ledger
+	$(LAUNCH) run -- $(PYTHON) bench/console.py $(BENCH_ARGS)
 
 messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
 	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"

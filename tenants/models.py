@@ -116,7 +116,8 @@ class RegionalScreeningRule(models.Model):
 
 
 class RegionalAction(models.Model):
-    """What the regional office did, by whom and why (public schema): suspensions, step-ins, reminders."""
+    """What the regional office did, by whom and why (public schema): every change made from the console,
+    and every export of the region's data."""
 
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.SET_NULL, related_name="regional_actions"
@@ -129,7 +130,15 @@ class RegionalAction(models.Model):
         REMIND = "remind", _("reminded the responsible people")
         ADMINISTRATOR = "administrator", _("appointed the site administrator")
         ANNOUNCE = "announce", _("published an announcement")
+        ANNOUNCE_END = "announce_end", _("ended an announcement")
         DELETE = "delete", _("deleted an archived item for good")
+        OPEN = "open", _("opened a school site")
+        IMPORT = "import", _("imported schools from a file")
+        HEAD = "head", _("appointed the head of the school")
+        RULE = "rule", _("changed a screening rule")
+        PERIOD = "period", _("set the longest update period of a section")
+        STAFF = "staff", _("changed a regional staff account")
+        EXPORT = "export", _("exported data")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     reason = models.TextField(_("reason"), blank=True)
@@ -166,3 +175,46 @@ class Announcement(models.Model):
 
     def text(self, language: str) -> str:
         return getattr(self, f"text_{language}", "") or self.text_kk
+
+
+class SchoolImport(models.Model):
+    """A CSV of schools uploaded in the console: checked first (``preview``), then run in the background.
+
+    The file's text is kept so that the background job reads exactly what was previewed; ``processed``
+    moves as each row is done, for the progress bar; ``results`` says what became of every row.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not started")
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.TextField()
+    uploaded_by = models.CharField(_("by"), max_length=254)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list)  # [{"line", "subdomain", "bin", "name", "outcome", "problems"}]
+    results = models.JSONField(default=list)  # the same, after the run, with "invitations"
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("school import")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

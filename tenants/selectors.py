@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from tenants.models import Domain, School
+from tenants.models import Domain, RegionalAction, School
 
 # Clause 3.1 sections that are complete and not stale, as a share of the mandatory ones.
 _MANDATORY = Q(ledger_entries__mandatory=True)
@@ -91,3 +91,18 @@ def school_overview(filters: OverviewFilters) -> QuerySet[School]:
 
 def districts() -> list[str]:
     return list(School.objects.order_by("district").values_list("district", flat=True).distinct())
+
+
+def regional_actions(*, action: str = "", actor: str = "", school: str = "") -> QuerySet[RegionalAction]:
+    """The office's audit trail, newest first, with each action's school in the same query."""
+    actions = RegionalAction.objects.select_related("school").order_by("-at", "-pk")
+    if action:
+        actions = actions.filter(action=action)
+    if actor.strip():
+        actions = actions.filter(actor__icontains=actor.strip())
+    if school.strip():
+        term = school.strip()
+        actions = actions.filter(
+            Q(school__name_kk__icontains=term) | Q(school__name_ru__icontains=term) | Q(school__bin__startswith=term)
+        )
+    return actions

@@ -63,3 +63,29 @@ def login_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def regional_staff(username: str, *, role: str = "administrator", **fields):
+    """A regional console account (public schema) with its role: "administrator" or "inspector"."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from tenants.staff.roles import RegionalRole
+
+    fields.setdefault("password", "irrelevant")
+    user = get_user_model().objects.create_user(username, is_staff=True, **fields)
+    name = RegionalRole.ADMINISTRATOR if role == "administrator" else RegionalRole.INSPECTOR
+    user.groups.add(Group.objects.get_or_create(name=name.value)[0])
+    return user
+
+
+def console_client(client_for, username: str = "office", *, role: str = "administrator", **fields):
+    """A client of the console signed in as a new regional account; administrators past the second factor."""
+    client = client_for("edu.test")
+    user = regional_staff(username, role=role, **fields)
+    if role == "administrator":
+        login_verified(client, user)
+    else:
+        client.force_login(user)
+    client.user = user
+    return client

@@ -22,7 +22,7 @@ from tenants.hosts import active_school_hostname
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from workflows.models import SectionResponsibility
 from workflows.roles import APPOINTED_ROLES, Role, user_has_role
-from workflows.services import responsibility_set, site_administrator_replace
+from workflows.services import appointed_role_replace, responsibility_set
 
 logger = logging.getLogger(__name__)
 
@@ -152,13 +152,15 @@ def person_access_reset(*, person, by) -> Invitation:
 
 
 @transaction.atomic
-def site_administrator_step_in(*, email: str, full_name: str, reason: str, officer: str) -> Invitation | None:
-    """Clause 1.2: when the school cannot, the regional office appoints its site administrator.
+def appointed_role_step_in(*, role: Role, email: str, full_name: str, reason: str, officer: str) -> Invitation | None:
+    """Clause 1.2: when the school cannot, the regional office appoints its head or site administrator.
 
     Call it in the school's schema. The person is found by e-mail or gets an account and an
-    invitation (returned); the previous administrator loses the role at once. The officer's name
+    invitation (returned); the previous holder loses the role at once. The officer's name
     and the reason go into the school's audit trail.
     """
+    if role not in APPOINTED_ROLES:
+        raise ValueError(f"{role} is not appointed by the regional office")
     email = (email or "").strip().lower()
     full_name = " ".join((full_name or "").split())
     reason = " ".join((reason or "").split())
@@ -183,7 +185,7 @@ def site_administrator_step_in(*, email: str, full_name: str, reason: str, offic
         person.set_unusable_password()
         person.save()
         link = invitation_url(user=person, hostname=active_school_hostname())
-        invitation = Invitation(email=email, full_name=full_name, roles=(Role.SITE_ADMINISTRATOR,), url=link)
+        invitation = Invitation(email=email, full_name=full_name, roles=(role,), url=link)
         _send_later(invitation)
-    site_administrator_replace(new_administrator=person, by=None, reason=reason, officer=officer)
+    appointed_role_replace(role=role, new_holder=person, by=None, reason=reason, officer=officer)
     return invitation

@@ -58,21 +58,28 @@ def responsibility_set(*, section: Page, people, by=None) -> None:
         )
 
 
+REPLACE_LOG_ACTIONS = {
+    Role.SITE_ADMINISTRATOR: "workflows.administrator_replace",
+    Role.DIRECTOR: "workflows.director_replace",
+}
+
+
 @transaction.atomic
-def site_administrator_replace(*, new_administrator, by, reason: str = "", officer: str = "") -> list:
-    """Clause 1.2: the head appoints the site administrator; the previous one loses the role at once.
+def appointed_role_replace(*, role: Role, new_holder, by, reason: str = "", officer: str = "") -> list:
+    """Clause 1.2: the head appoints the site administrator, the regional office the head; the previous
+    holder loses the role at once.
 
     ``officer`` names the regional officer when the office steps in (``by`` is then None: the
     officer has no account in the school). Returns the people who held the role before.
     Logged in the audit trail with who and why.
     """
-    group = Group.objects.get(name=Role.SITE_ADMINISTRATOR.value)
-    previous = list(group.user_set.exclude(pk=new_administrator.pk))
+    group = Group.objects.get(name=role.value)
+    previous = list(group.user_set.exclude(pk=new_holder.pk))
     group.user_set.remove(*previous)
-    group.user_set.add(new_administrator)
+    group.user_set.add(new_holder)
     log(
-        instance=new_administrator,
-        action="workflows.administrator_replace",
+        instance=new_holder,
+        action=REPLACE_LOG_ACTIONS[role],
         user=by,
         data={
             "previous": [person.get_username() for person in previous],
@@ -81,6 +88,12 @@ def site_administrator_replace(*, new_administrator, by, reason: str = "", offic
         },
     )
     return previous
+
+
+def site_administrator_replace(*, new_administrator, by, reason: str = "", officer: str = "") -> list:
+    return appointed_role_replace(
+        role=Role.SITE_ADMINISTRATOR, new_holder=new_administrator, by=by, reason=reason, officer=officer
+    )
 
 
 def section_reviewed(*, section: Page, by) -> None:

@@ -40,11 +40,11 @@ def second_factor_required(user) -> bool:
     return user.is_authenticated and user_has_role(user, *ROLES_WITH_SECOND_FACTOR)
 
 
-def _confirmed_device(user) -> TOTPDevice | None:
+def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _enrolment_device(user) -> TOTPDevice:
+def enrolment_device(user) -> TOTPDevice:
     """The unconfirmed device being enrolled (its key survives reloads until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -93,7 +93,7 @@ class TokenForm(forms.Form):
         return token
 
 
-def _qr_code_data_uri(device: TOTPDevice) -> str:
+def qr_code_data_uri(device: TOTPDevice) -> str:
     out = io.BytesIO()
     write_qrcode_image(device.config_url, out)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
@@ -106,10 +106,10 @@ def second_factor_view(request):
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("wagtailadmin_home")
-    device = _confirmed_device(request.user)
+    device = confirmed_device(request.user)
     enrolling = device is None
     if enrolling:
-        device = _enrolment_device(request.user)
+        device = enrolment_device(request.user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         if enrolling:
@@ -122,6 +122,6 @@ def second_factor_view(request):
         return redirect(next_url)
     context = {"form": form, "enrolling": enrolling, "page_title": _("Second factor")}
     if enrolling:
-        context["qr_code"] = _qr_code_data_uri(device)
+        context["qr_code"] = qr_code_data_uri(device)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return TemplateResponse(request, "workflows/admin/second_factor.html", context)

@@ -147,6 +147,7 @@ def workflow_log_actions(actions):
         ("workflows.responsibility_assign", _("Assign responsibility"), _("Responsible person assigned")),
         ("workflows.responsibility_unassign", _("Remove responsibility"), _("Responsible person removed")),
         ("workflows.administrator_replace", _("Appoint the site administrator"), _("Site administrator appointed")),
+        ("workflows.director_replace", _("Appoint the head of the school"), _("Head of the school appointed")),
         ("workflows.archive", _("Archive"), _("Archived")),
         ("workflows.section_reviewed", _("Reviewed, still accurate"), _("Section reviewed: still accurate")),
         ("workflows.section_period", _("Update period"), _("Update period changed")),

@@ -40,6 +40,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",  # needed by Wagtail's admin; has no tables
     "django.contrib.sitemaps",  # templates for sitemap.xml; no tables
+    "django_otp",  # second factor of the office administrators (tenants.staff)
+    "django_otp.plugins.otp_totp",
 ]
 # Every table here is multiplied by the number of schools: install only what the
 # product uses (design.md, "Every table is multiplied").

@@ -55,6 +55,7 @@ def announcement_end(*, announcement: Announcement, actor: str) -> None:
     """Take the banner down now."""
     announcement.ends_at = min(announcement.ends_at, timezone.now())
     announcement.save(update_fields=["ends_at"])
+    RegionalAction.objects.create(actor=actor, action=RegionalAction.Action.ANNOUNCE_END, reason=announcement.text_kk)
     transaction.on_commit(lambda: caches["region"].delete(ACTIVE_CACHE_KEY))
 
 

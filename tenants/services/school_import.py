@@ -1,6 +1,6 @@
 """Onboard many schools from one CSV file: read and check every row, then provision the good ones.
 
-Used by ``manage.py import_schools`` (and by the console's bulk upload later).
+Used by ``manage.py import_schools`` and by the console's bulk upload (``tenants.services.bulk_onboarding``).
 A row whose school already exists with the same BIN and subdomain is reported
 as already there, so importing the same file twice changes nothing.
 """
@@ -23,6 +23,7 @@ from tenants.models import Domain
 from tenants.services.provisioning import (
     ProvisionedSchool,
     SchoolDetails,
+    school_details_clean,
     school_details_normalised,
     school_provision,
     validation_messages,
@@ -116,6 +117,20 @@ def _duplicates_within_file(rows: list[ImportRow]) -> None:
                 row.problems.append(
                     _("The same %(what)s as line %(line)d of this file.") % {"what": label, "line": earlier}
                 )
+
+
+def school_rows_check(rows: list[ImportRow]) -> None:
+    """Decide every row without writing anything: already there, refused with its problems, or
+    left undecided (``outcome`` None), which the import would create."""
+    school_rows_mark_existing(rows)
+    _duplicates_within_file(rows)
+    for row in rows:
+        if row.outcome is None:
+            try:
+                school_details_clean(row.details)
+            except ValidationError as exc:
+                row.outcome = RowOutcome.REFUSED
+                row.problems.extend(validation_messages(exc))
 
 
 def school_rows_import(

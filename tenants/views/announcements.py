@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.models import Announcement
 from tenants.selectors import districts
 from tenants.services.announcements import announcement_end, announcement_publish
-from tenants.views.console import regional_staff_required
+from tenants.views.access import regional_administrator_required, regional_staff_required
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _TEXT = forms.Textarea(attrs={"rows": 2})
@@ -61,7 +61,7 @@ def announcements_view(request):
     return render(request, "tenants/console/announcements.html", {"form": form, "current": current, "past": past})
 
 
-@regional_staff_required
+@regional_administrator_required
 @require_POST
 def announcement_end_view(request, announcement_id: int):
     announcement_end(

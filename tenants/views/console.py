@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import user_passes_test
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -15,25 +14,14 @@ from django.views.decorators.http import require_http_methods
 from tenants.exports import overview_csv, overview_xlsx
 from tenants.forms import SchoolProvisionForm, SchoolSearchForm
 from tenants.hosts import absolute_url
+from tenants.models import RegionalAction
 from tenants.selectors import districts, school_overview
+from tenants.services.audit import regional_action_record
 from tenants.services.provisioning import school_provision
 from tenants.sign_in import ThrottledAuthenticationForm
+from tenants.views.access import regional_administrator_required, regional_staff_required
 
 SCHOOLS_PER_PAGE = 50
-
-
-def regional_staff_required(view):
-    """Regional staff only: others are sent to sign in, or refused if they are signed in already.
-
-    (Sending a signed-in non-staff user to the sign-in page would loop: it redirects them back.)
-    """
-
-    def is_regional_staff(user) -> bool:
-        if user.is_authenticated and not (user.is_active and user.is_staff):
-            raise PermissionDenied
-        return user.is_authenticated
-
-    return user_passes_test(is_regional_staff, login_url="console:login")(view)
 
 
 class ConsoleLoginView(auth_views.LoginView):
@@ -50,6 +38,10 @@ def school_list_view(request):
     export = request.GET.get("export")
     if export in EXPORTS:
         content, content_type, extension = EXPORTS[export]
+        regional_action_record(
+            actor=request.user, action=RegionalAction.Action.EXPORT, what="overview", format=extension,
+            filters=request.GET.urlencode(),
+        )  # fmt: skip
         response = HttpResponse(content(schools), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="schools-{timezone.localdate():%Y-%m-%d}.{extension}"'
         return response
@@ -72,13 +64,17 @@ EXPORTS = {
 }
 
 
-@regional_staff_required
+@regional_administrator_required
 @require_http_methods(["GET", "POST"])
 def school_create_view(request):
     form = SchoolProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             provisioned = school_provision(details=form.details)
+            regional_action_record(
+                actor=request.user, action=RegionalAction.Action.OPEN, school=provisioned.school,
+                host=provisioned.hostname,
+            )  # fmt: skip
         except ValidationError as exc:  # someone opened the same school since the form was checked
             form.add_service_errors(exc)
             return render(request, "tenants/console/school_form.html", {"form": form})

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
 from tenants.models import RegionalAction, RegionalScreeningRule, School
-from tenants.views.console import regional_staff_required
+from tenants.services.audit import regional_action_record
+from tenants.views.access import regional_administrator_required, regional_staff_required
 from workflows.archive import archival_delete
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival
-from workflows.people import site_administrator_step_in
+from workflows.people import appointed_role_step_in
 from workflows.roles import Role
 
 
@@ -42,6 +43,10 @@ def screening_rules_view(request):
         rule = form.save(commit=False)
         rule.created_by = request.user.get_username()
         rule.save()
+        regional_action_record(
+            actor=request.user, action=RegionalAction.Action.RULE, reason=rule.reason, change="add",
+            clause=rule.clause, language=rule.language, rule=rule.text,
+        )  # fmt: skip
         messages.success(request, _("The rule applies to every school from now on."))
         return redirect("console:screening_rules")
     rules = RegionalScreeningRule.objects.all()
@@ -54,6 +59,10 @@ def screening_rule_toggle_view(request, rule_id: int):
     rule = get_object_or_404(RegionalScreeningRule, pk=rule_id)
     rule.active = not rule.active
     rule.save(update_fields=["active"])
+    regional_action_record(
+        actor=request.user, action=RegionalAction.Action.RULE, change="on" if rule.active else "off",
+        clause=rule.clause, language=rule.language, rule=rule.text,
+    )  # fmt: skip
     return redirect("console:screening_rules")
 
 
@@ -100,6 +109,7 @@ def school_audit_csv_view(request, school_id: int):
     school = get_object_or_404(School, pk=school_id)
     with schema_context(school.schema_name):
         content = audit_csv(audit_entries())
+    regional_action_record(actor=request.user, action=RegionalAction.Action.EXPORT, school=school, what="audit trail")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = f"audit-{school.schema_name}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -107,7 +117,7 @@ def school_audit_csv_view(request, school_id: int):
 
 
 class StepInForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail address of the new site administrator"))
+    email = forms.EmailField(label=gettext_lazy("E-mail address of the person appointed"))
     full_name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=150,
@@ -117,16 +127,26 @@ class StepInForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why the regional office steps in"), max_length=1000)
 
 
-@regional_staff_required
+# The roles the office may fill when the school cannot (clause 1.2), by the URL's word.
+APPOINTMENTS = {
+    "administrator": (Role.SITE_ADMINISTRATOR, RegionalAction.Action.ADMINISTRATOR),
+    "head": (Role.DIRECTOR, RegionalAction.Action.HEAD),
+}
+
+
+@regional_administrator_required
 @require_http_methods(["GET", "POST"])
-def school_administrator_view(request, school_id: int):
-    """Clause 1.2: the head appoints the administrator; the office steps in when the school cannot."""
+def school_appointment_view(request, school_id: int, appointment: str):
+    """Clause 1.2: the head appoints the administrator, the office the head; the office steps in for
+    either when the school cannot, with a recorded reason, and the previous holder loses the role at once."""
     school = get_object_or_404(School, pk=school_id)
+    role, action = APPOINTMENTS[appointment]
     form = StepInForm(request.POST or None)
     with schema_context(school.schema_name):
         if request.method == "POST" and form.is_valid():
             try:
-                invitation = site_administrator_step_in(
+                invitation = appointed_role_step_in(
+                    role=role,
                     email=form.cleaned_data["email"],
                     full_name=form.cleaned_data["full_name"],
                     reason=form.cleaned_data["reason"],
@@ -136,19 +156,15 @@ def school_administrator_view(request, school_id: int):
                 for field, field_errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, field_errors)
             else:
-                RegionalAction.objects.create(
-                    school=school,
-                    actor=request.user.get_username(),
-                    action=RegionalAction.Action.ADMINISTRATOR,
-                    reason=form.cleaned_data["reason"],
-                    data={"email": form.cleaned_data["email"]},
-                )
-                message = _("The site administrator of %(school)s is appointed.") % {"school": school.name}
+                regional_action_record(
+                    actor=request.user, action=action, school=school, reason=form.cleaned_data["reason"],
+                    email=form.cleaned_data["email"],
+                )  # fmt: skip
+                message = _("%(school)s: the new %(role)s is appointed.") % {"role": role.label, "school": school.name}
                 if invitation is not None:
                     message += " " + _("An invitation is sent to %(email)s.") % {"email": invitation.email}
                 messages.success(request, message)
-                return redirect("console:school_administrator", school.pk)
-        current = list(get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value))
-        return render(
-            request, "tenants/console/school_administrator.html", {"school": school, "form": form, "current": current}
-        )
+                return redirect("console:school_page", school.pk)
+        current = list(get_user_model().objects.filter(groups__name=role.value))
+        context = {"school": school, "form": form, "current": current, "role": role, "appointment": appointment}
+        return render(request, "tenants/console/school_appointment.html", context)

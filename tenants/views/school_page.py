@@ -21,7 +21,7 @@ from school_sections import catalogue
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School
 from tenants.services.schools import school_restore, school_suspend
-from tenants.views.console import regional_staff_required
+from tenants.views.access import regional_administrator_required, regional_staff_required
 from workflows.models import SectionResponsibility
 
 
@@ -62,7 +62,7 @@ def school_page_view(request, school_id: int):
     )
 
 
-@regional_staff_required
+@regional_administrator_required
 @require_POST
 def school_remind_view(request, school_id: int):
     school = get_object_or_404(School, pk=school_id)
@@ -74,7 +74,7 @@ def school_remind_view(request, school_id: int):
     return redirect("console:school_page", school.pk)
 
 
-@regional_staff_required
+@regional_administrator_required
 @require_http_methods(["POST"])
 def school_status_view(request, school_id: int, action: str):
     school = get_object_or_404(School, pk=school_id)

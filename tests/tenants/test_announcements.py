@@ -4,19 +4,16 @@ from its start to its end."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tenants.models import Announcement, RegionalAction
 from tenants.services.announcements import announcement_end, announcement_publish
+from tests.factories import console_client
 
 
 @pytest.fixture
 def office(db, client_for):
-    user = get_user_model().objects.create_user("office-news", password="irrelevant", is_staff=True)
-    client = client_for("edu.test")
-    client.force_login(user)
-    return client
+    return console_client(client_for, "office-news")
 
 
 def _publish(districts, starts=-1, ends=24):

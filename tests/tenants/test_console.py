@@ -5,17 +5,14 @@ from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_exists
 
 from tenants.models import School
-from tests.factories import valid_bin
+from tests.factories import console_client, regional_staff, valid_bin
 
 CONSOLE = "edu.test"
 
 
 @pytest.fixture
 def office_client(db, client_for):
-    user = get_user_model().objects.create_user("inspector", password="irrelevant", is_staff=True)
-    client = client_for(CONSOLE)
-    client.force_login(user)
-    return client
+    return console_client(client_for, "office-console")
 
 
 def _form(**overrides):
@@ -50,7 +47,7 @@ def test_console_requires_regional_staff(db, client_for):
 
 
 def test_sign_in_with_password(db, client_for):
-    get_user_model().objects.create_user("office", password="Regional-pass-1", is_staff=True)
+    regional_staff("office", role="inspector", password="Regional-pass-1")
     client = client_for(CONSOLE)
     response = client.post("/login/", {"username": "office", "password": "Regional-pass-1"})
     assert response.status_code == 302
@@ -145,7 +142,7 @@ def test_the_office_adds_a_screening_rule_for_every_school(office_client):
     )
     assert good.status_code == 302
     rule = RegionalScreeningRule.objects.get()
-    assert (rule.created_by, rule.active) == ("inspector", True)
+    assert (rule.created_by, rule.active) == ("office-console", True)
     office_client.post(f"/screening-rules/{rule.pk}/toggle/")
     rule.refresh_from_db()
     assert not rule.active

@@ -12,15 +12,13 @@ from compliance.remind import remind_now
 from compliance.services import school_scan
 from school_sections.models import NewsIndexPage
 from tenants.models import RegionalAction
+from tests.factories import console_client
 from workflows.services import responsibility_set
 
 
 @pytest.fixture
 def office(db, client_for):
-    user = get_user_model().objects.create_user("inspector-page", password="irrelevant", is_staff=True)
-    client = client_for("edu.test")
-    client.force_login(user)
-    return client
+    return console_client(client_for, "office-page")
 
 
 def test_the_page_shows_sections_and_the_names_of_the_responsible(office, make_school):
@@ -44,7 +42,7 @@ def test_remind_now_writes_to_the_responsible_of_stale_sections(office, make_sch
     assert any(message.to == ["t@remind.kz"] for message in mail.outbox)
     response = office.post(f"/schools/{provisioned.school.pk}/remind/")
     assert response.status_code == 302
-    assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="inspector-page").exists()
+    assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="office-page").exists()
 
 
 def test_suspend_and_restore_need_a_reason_and_are_recorded(office, make_school, client_for):

@@ -10,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from school_sections.models import ContactsPage, NewsPage
-from tests.factories import login_verified
+from tests.factories import console_client, login_verified
 from tests.workflows.conftest import news_draft
 from workflows.archive import archival_delete, archival_restore, archived, document_archive, page_archive
 from workflows.models import Archival
@@ -99,9 +99,7 @@ def test_only_the_regional_office_deletes_for_good_with_a_reason(school_site, pe
     school_id = school_site.school.pk
 
     with schema_context("public"):
-        office = get_user_model().objects.create_user("office-archivist", password="x", is_staff=True)
-        console = client_for("edu.test")
-        console.force_login(office)
+        console = console_client(client_for, "office-archivist")
         listing = console.get(f"/schools/{school_id}/archive/").content.decode()
         assert "Old licence" in listing
         console.post(f"/schools/{school_id}/archive/", {"archival": archival.pk, "reason": ""})

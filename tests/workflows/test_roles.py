@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 
 from school_sections.models import ContactsPage, NewsIndexPage
-from tests.factories import login_verified
+from tests.factories import console_client, login_verified
 from workflows.roles import Role
 
 # role: (edits any section, publishes, adds news)
@@ -88,9 +88,7 @@ def test_the_regional_office_steps_in_with_a_reason_and_the_old_administrator_lo
 
     provisioned = make_school(subdomain="stepin")
     with schema_context("public"):
-        office = get_user_model().objects.create_user("office-stepin", password="x", is_staff=True)
-    console = client_for("edu.test")
-    console.force_login(office)
+        console = console_client(client_for, "office-stepin")
     url = f"/schools/{provisioned.school.pk}/administrator/"
 
     refused = console.post(url, {"email": "new-admin@stepin.kz", "full_name": "New Admin", "reason": ""})

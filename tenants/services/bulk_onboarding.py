@@ -1,0 +1,114 @@
+"""Bulk onboarding from the console: check an uploaded CSV, then import it in the background.
+
+The same rows and rules as ``manage.py import_schools`` (``school_import``); the upload is
+kept as a ``SchoolImport`` so that the job runs exactly the file that was previewed and the
+page can show its progress. Running the same file again creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tenants.models import RegionalAction, SchoolImport
+from tenants.services.audit import regional_action_record
+from tenants.services.school_import import (
+    ImportRow,
+    RowOutcome,
+    school_rows_check,
+    school_rows_import,
+    school_rows_read,
+)
+
+logger = logging.getLogger(__name__)
+MAX_FILE_BYTES = 2 * 1024 * 1024  # some thousands of schools; a region has hundreds
+WILL_CREATE = "create"  # the preview's outcome for a row the import would create
+
+
+def _row_record(row: ImportRow, outcome: str) -> dict:
+    details = row.details
+    return {
+        "line": row.number,
+        "name": details.name_kk or details.name_ru,
+        "subdomain": details.subdomain,
+        "bin": details.bin,
+        "district": details.district,
+        "outcome": outcome,
+        "problems": list(row.problems),
+    }
+
+
+def school_import_check(*, file_name: str, content: bytes, by) -> SchoolImport:
+    """Read and check every row, write nothing but the upload itself; raises ``ImportFileError``."""
+    rows = school_rows_read(content)
+    school_rows_check(rows)
+    preview = [_row_record(row, str(row.outcome) if row.outcome else WILL_CREATE) for row in rows]
+    return SchoolImport.objects.create(
+        file_name=file_name[:255],
+        content=content.decode("utf-8-sig"),
+        uploaded_by=by.get_username(),
+        total=len(rows),
+        preview=preview,
+    )
+
+
+def school_import_start(*, school_import: SchoolImport, by) -> bool:
+    """Queue the checked import once (a second click, or another officer, does nothing); True if queued."""
+    from tenants.tasks import school_import_task
+
+    with transaction.atomic():
+        queued = SchoolImport.objects.filter(pk=school_import.pk, status=SchoolImport.Status.CHECKED).update(
+            status=SchoolImport.Status.QUEUED
+        )
+        if queued:
+            regional_action_record(
+                actor=by, action=RegionalAction.Action.IMPORT, file=school_import.file_name, rows=school_import.total
+            )
+            transaction.on_commit(lambda: school_import_task.delay(school_import.pk))
+    return bool(queued)
+
+
+def school_import_run(import_id: int) -> SchoolImport:
+    """The background job: provision the file's new schools, moving ``processed`` row by row.
+
+    Safe to run again after a crash: schools already made are reported as already there.
+    """
+    SchoolImport.objects.filter(pk=import_id).update(
+        status=SchoolImport.Status.RUNNING, processed=0, started_at=timezone.now()
+    )
+    school_import = SchoolImport.objects.get(pk=import_id)
+    rows = school_rows_read(school_import.content)
+
+    def advance(row: ImportRow) -> None:
+        SchoolImport.objects.filter(pk=import_id).update(processed=F("processed") + 1)
+
+    try:
+        school_rows_import(rows, progress=advance)
+    except Exception as exc:
+        logger.exception("School import %s failed", import_id)
+        SchoolImport.objects.filter(pk=import_id).update(
+            status=SchoolImport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    results = []
+    for row in rows:
+        record = _row_record(row, str(row.outcome))
+        if row.provisioned and settings.SHOW_INVITATION_LINKS:
+            record["invitations"] = [[invitation.email, invitation.url] for invitation in row.provisioned.invitations]
+        results.append(record)
+    SchoolImport.objects.filter(pk=import_id).update(
+        status=SchoolImport.Status.DONE, results=results, processed=len(rows), finished_at=timezone.now()
+    )
+    school_import.refresh_from_db()
+    return school_import
+
+
+def outcome_counts(rows: list[dict]) -> dict[str, int]:
+    counts = {WILL_CREATE: 0, **{str(outcome): 0 for outcome in RowOutcome}}
+    for row in rows:
+        counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
+    return counts
