@@ -182,11 +182,9 @@ def _inspector():
     """
     from django.contrib.auth import get_user_model
 
-    try:
-        from tenants.staff.roles import RegionalRole
-        from tenants.staff.services import staff_add
-    except ImportError:  # the console before its roles: is_staff alone let a signed-in user in
-        return get_user_model().objects.create_user("bench-inspector", is_staff=True)
+    from tenants.staff.roles import RegionalRole
+    from tenants.staff.services import staff_add
+
     invitation = staff_add(
         email="inspector@bench.test", full_name="Bench Inspector", role=RegionalRole.INSPECTOR, by="bench"
     )

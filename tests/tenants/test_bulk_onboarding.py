@@ -1,0 +1,95 @@
+"""Bulk onboarding in the console (issue 6, point 5): preview every row's problems, run in the
+background with progress, report what was created and refused; the same file twice creates nothing twice."""
+
+import io
+
+import pytest
+
+from tenants.models import RegionalAction, School, SchoolImport
+from tenants.services.bulk_onboarding import school_import_run
+from tests.factories import console_client, valid_bin
+
+HEADER = "name_kk,name_ru,short_name,bin,region,district,address,subdomain,head_full_name,head_email\n"
+
+
+def _line(number: int, *, bin_=None, subdomain=None) -> str:
+    bin_ = bin_ or valid_bin(7000 + number)
+    subdomain = subdomain or f"bulk-{number}"
+    return f"Мектеп {number},Школа {number},S{number},{bin_},Abai,Semey,Street {number},{subdomain},Head {number},h{number}@bulk.kz\n"
+
+
+def _upload(client, text: str, name: str = "schools.csv"):
+    upload = io.BytesIO(text.encode())
+    upload.name = name
+    return client.post("/schools/import/", {"file": upload}, follow=True)
+
+
+@pytest.fixture
+def office(db, client_for):
+    return console_client(client_for, "office-bulk")
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_the_reason_and_nothing_is_kept(office):
+    not_utf8 = io.BytesIO("name_kk;bin\n".encode("cp1251") + "Мектеп".encode("cp1251"))
+    not_utf8.name = "bad.csv"
+    response = office.post("/schools/import/", {"file": not_utf8})
+    assert "The file is not UTF-8 text" in response.content.decode()
+    missing_columns = _upload(office, "name_kk,bin\nA,1\n")
+    assert "The file lacks these columns: name_ru" in missing_columns.content.decode()
+    assert not SchoolImport.objects.exists()
+
+
+def test_the_preview_lists_every_rows_problems_before_anything_is_created(office, school):
+    text = (
+        HEADER
+        + _line(1)
+        + _line(2, bin_="123456789012")  # wrong check digit
+        + _line(3, subdomain="bulk-1")  # the same subdomain as line 2
+        + _line(4, subdomain="alpha")  # taken by a school already on the platform
+    )
+    schools_before = School.objects.count()
+    page = _upload(office, text).content.decode()
+    assert "Checked: 1 to create, 0 already there, 3 refused." in page
+    assert "The same subdomain as line 2 of this file." in page
+    assert "is already taken" in page
+    assert "Create 1 school" in page
+    assert School.objects.count() == schools_before
+    assert RegionalAction.objects.filter(action="import").count() == 0
+
+
+def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_nothing_twice(
+    office, django_capture_on_commit_callbacks
+):
+    text = HEADER + _line(11) + _line(12) + _line(13, bin_="123")
+    _upload(office, text)
+    school_import = SchoolImport.objects.get()
+    progress = office.get(f"/schools/import/{school_import.pk}/progress/").json()
+    assert progress == {
+        "status": "checked",
+        "status_label": "checked, not started",
+        "processed": 0,
+        "total": 3,
+        "percent": 0,
+        "finished": False,
+    }
+    with django_capture_on_commit_callbacks() as queued:
+        office.post(f"/schools/import/{school_import.pk}/start/")
+    assert len(queued) == 1  # the task is sent once the transaction commits
+    again = office.post(f"/schools/import/{school_import.pk}/start/", follow=True)
+    assert "already being imported" in again.content.decode()
+    running = office.get(f"/schools/import/{school_import.pk}/").content.decode()
+    assert 'id="import-bar"' in running and "waiting for a worker" in running
+
+    school_import_run(school_import.pk)  # what the worker runs (tests/test_browser.py runs a real one)
+    assert set(School.objects.filter(schema_name__startswith="school_bulk_").values_list("bin", flat=True)) == {
+        valid_bin(7011),
+        valid_bin(7012),
+    }
+    done = office.get(f"/schools/import/{school_import.pk}/").content.decode()
+    assert "Done: 2 created, 0 already there, 1 refused." in done
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["finished"] is True
+    assert RegionalAction.objects.get(action="import").data == {"file": "schools.csv", "rows": 3}
+
+    second = _upload(office, text).content.decode()
+    assert "Checked: 0 to create, 2 already there, 1 refused." in second
+    assert "Nothing to create" in second
