@@ -30,7 +30,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from provision import _bench_database_url, _drop  # noqa: E402
+from provision import _drop, bench_database_url  # noqa: E402
 
 HOST = "bench-school.bench.test"
 
@@ -143,7 +143,7 @@ def main() -> None:
     if missing:
         sys.exit(f"bench/serve.py needs {' and '.join(missing)}: apt-get install nginx-light wrk")
 
-    url = _bench_database_url()
+    url, _ = bench_database_url("_serve")
     os.environ.update(
         DATABASE_URL=url, PLATFORM_DOMAIN="bench.test", DJANGO_SETTINGS_MODULE="regional_platform.settings.dev"
     )

@@ -15,7 +15,8 @@ HEADER = "name_kk,name_ru,short_name,bin,region,district,address,subdomain,head_
 def _line(number: int, *, bin_=None, subdomain=None) -> str:
     bin_ = bin_ or valid_bin(7000 + number)
     subdomain = subdomain or f"bulk-{number}"
-    return f"Мектеп {number},Школа {number},S{number},{bin_},Abai,Semey,Street {number},{subdomain},Head {number},h{number}@bulk.kz\n"
+    names = f"Мектеп {number},Школа {number},S{number}"
+    return f"{names},{bin_},Abai,Semey,Street {number},{subdomain},Head {number},h{number}@bulk.kz\n"
 
 
 def _upload(client, text: str, name: str = "schools.csv"):
