@@ -16,7 +16,7 @@ from wagtail.models import Page, WorkflowState
 
 from compliance.models import RegionalUpdatePeriod
 from school_sections import catalogue
-from school_sections.selectors import school_completeness
+from school_sections.selectors import LICENCE_EXPIRED, school_completeness
 from workflows.models import ScreeningReport, SectionFreshness, SectionResponsibility
 
 SECTION_PATH_LENGTH = 3 * Page.steplen  # sections sit at depth 3: root, home, section
@@ -35,6 +35,7 @@ class SectionFreshnessState:
     responsible_count: int
     pending_reviews: int
     findings_waiting: int
+    licence_expired: bool = False  # clause 3.1.3: every licence on the site is past its end date
 
 
 def update_period_days(section: catalogue.Section, school_days: int | None, regional_max: int | None) -> int:
@@ -123,6 +124,7 @@ def school_freshness(
                 responsible_count=people.get(page.pk, 0) if page is not None else 0,
                 pending_reviews=pending.get(path, 0),
                 findings_waiting=findings.get(path, 0),
+                licence_expired=any(item is LICENCE_EXPIRED for item in state.missing),
             )
         )
     return states

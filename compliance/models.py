@@ -126,7 +126,29 @@ class SchoolSummary(models.Model):
     school = models.OneToOneField("tenants.School", on_delete=models.CASCADE, related_name="summary")
     administrators = models.CharField(_("site administrator"), max_length=500, blank=True)
     administrator_last_login = models.DateTimeField(_("administrator's last sign-in"), null=True, blank=True)
+    licence_expired = models.BooleanField(_("licence expired"), default=False)
     scanned_at = models.DateTimeField(_("scanned"))
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.administrators}"
+
+
+class ComplianceSnapshot(models.Model):
+    """The region's compliance on one day, for the whole region (district empty) and per district:
+    taken from the ledger after the daily scan, so that the console can draw it over time."""
+
+    date = models.DateField(_("date"))
+    district = models.CharField(_("district"), max_length=150, blank=True)  # empty: the whole region
+    schools = models.PositiveIntegerField(_("schools"))
+    average_score = models.FloatField(_("average score (%)"), null=True)  # None: no school scanned yet
+    complete_schools = models.PositiveIntegerField(_("schools with every mandatory section complete and fresh"))
+    stale_schools = models.PositiveIntegerField(_("schools with a stale section"))
+    expired_licences = models.PositiveIntegerField(_("schools whose licence has expired"), default=0)
+
+    class Meta:
+        verbose_name = _("compliance snapshot")
+        constraints = [models.UniqueConstraint(fields=["date", "district"], name="one_snapshot_per_day_and_district")]
+        ordering = ["date", "district"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.district or 'region'}: {self.average_score}"

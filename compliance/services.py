@@ -57,8 +57,9 @@ def ledger_write(*, school, states: list[SectionFreshnessState], now: datetime.d
     LedgerEntry.objects.filter(school=school).exclude(section_code__in=[state.code for state in states]).delete()
 
 
-def summary_write(*, school, now: datetime.datetime) -> None:
-    """The school's site administrators by name, and their latest sign-in (one read, one upsert)."""
+def summary_write(*, school, now: datetime.datetime, licence_expired: bool = False) -> None:
+    """The school's site administrators by name, their latest sign-in, whether its licence has expired
+    (one read, one upsert)."""
     administrators = list(
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.SITE_ADMINISTRATOR.value)
@@ -72,12 +73,16 @@ def summary_write(*, school, now: datetime.datetime) -> None:
     SchoolSummary.objects.bulk_create(
         [
             SchoolSummary(
-                school=school, administrators=names[:500], administrator_last_login=last_login, scanned_at=now
+                school=school,
+                administrators=names[:500],
+                administrator_last_login=last_login,
+                licence_expired=licence_expired,
+                scanned_at=now,
             )
         ],
         update_conflicts=True,
         unique_fields=["school"],
-        update_fields=["administrators", "administrator_last_login", "scanned_at"],
+        update_fields=["administrators", "administrator_last_login", "licence_expired", "scanned_at"],
     )
 
 
@@ -86,7 +91,7 @@ def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     school = active_school()
     states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
-    summary_write(school=school, now=now)
+    summary_write(school=school, now=now, licence_expired=any(state.licence_expired for state in states))
     escalate(school=school, states=states, now=now)
     return states
 

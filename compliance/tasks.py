@@ -16,6 +16,7 @@ from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.jobs import job_run
 from compliance.remind import remind_now
 from compliance.services import active_school, scheduled_publishing_run, school_scan
+from compliance.snapshots import region_snapshot_take
 from tenants.models import School
 
 # A lost database or broker connection is retried with growing pauses; the work is idempotent.
@@ -82,6 +83,13 @@ def weekly_digest_dispatch():
 def regional_digest_task():
     with job_run("regional-digest"):
         regional_digest_send(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def compliance_snapshot_task():
+    """After the daily scan's fan-out has run its course: the day's figures for the trends."""
+    with job_run("compliance-snapshot"):
+        return len(region_snapshot_take(on=timezone.localdate()))
 
 
 @shared_task(**RETRY)

@@ -159,6 +159,10 @@ def annual_report_required_since(today: datetime.date) -> datetime.date:
     return last_due.replace(year=last_due.year - 1)
 
 
+# Compared by identity by the daily scan, which tells the region which schools' licence has expired.
+LICENCE_EXPIRED = _("the licence has expired")
+
+
 def _documents(page, today) -> list[str]:
     # A block whose file was deleted from the library has nothing to download.
     documents = [document for document in _blocks(page.documents) if document["document"] is not None]
@@ -170,7 +174,7 @@ def _documents(page, today) -> list[str]:
     if not licences:
         missing.append(_("licence document missing"))
     elif all(document["valid_until"] and document["valid_until"] < today for document in licences):
-        missing.append(_("the licence has expired"))
+        missing.append(LICENCE_EXPIRED)
     reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
     if not reports:
         missing.append(_("annual report missing"))

@@ -8,6 +8,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def overview_headings() -> list[str]:
     return [
@@ -17,6 +19,7 @@ def overview_headings() -> list[str]:
         _("Status"),
         _("Score (%)"),
         _("Mandatory items missing"),
+        _("Licence expired"),
         _("Stale sections"),
         _("Stale since"),
         _("Submissions waiting for review"),
@@ -46,6 +49,7 @@ def overview_rows(schools) -> list[list]:
             school.get_status_display(),
             round(school.score) if school.score is not None else "",
             school.missing_items,
+            _("yes") if getattr(getattr(school, "summary", None), "licence_expired", False) else "",
             school.stale_sections,
             school.stale_since.date().isoformat() if school.stale_since else "",
             school.pending_reviews,
@@ -58,20 +62,66 @@ def overview_rows(schools) -> list[list]:
     ]
 
 
-def overview_csv(schools) -> bytes:
+def table_csv(headings: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(overview_headings())
-    writer.writerows(overview_rows(schools))
+    writer.writerow(headings)
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheet programs read UTF-8
 
 
-def overview_xlsx(schools) -> bytes:
+def table_xlsx(headings: list[str], rows: list[list], *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Schools"))
-    sheet.append(overview_headings())
-    for row in overview_rows(schools):
+    sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
+    sheet.append(headings)
+    for row in rows:
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def overview_csv(schools) -> bytes:
+    return table_csv(overview_headings(), overview_rows(schools))
+
+
+def overview_xlsx(schools) -> bytes:
+    return table_xlsx(overview_headings(), overview_rows(schools), title=_("Schools"))
+
+
+def school_state_headings() -> list[str]:
+    return [
+        _("Clause"),
+        _("Section"),
+        _("Mandatory"),
+        _("Complete"),
+        _("Items missing"),
+        _("Last update"),
+        _("Stale since"),
+        _("Update period (days)"),
+        _("Responsible people"),
+        _("Submissions waiting for review"),
+        _("Screening findings waiting"),
+    ]
+
+
+def school_state_rows(sections: list[dict]) -> list[list]:
+    """``sections``: the school page's rows (ledger entry, catalogue section, responsible people's names)."""
+    yes, no = _("yes"), _("no")
+    rows = []
+    for row in sections:
+        entry = row["entry"]
+        rows.append([
+            entry.section_code,
+            str(row["section"].title),
+            yes if entry.mandatory else no,
+            yes if entry.complete else no,
+            entry.missing_count,
+            entry.last_updated.date().isoformat() if entry.last_updated else "",
+            entry.stale_since.date().isoformat() if entry.stale_since else "",
+            entry.period_days,
+            ", ".join(row["people"]),
+            entry.pending_reviews,
+            entry.findings_waiting,
+        ])  # fmt: skip
+    return rows

@@ -67,6 +67,7 @@ class SchoolSearchForm(forms.Form):
     incomplete = forms.BooleanField(label=_("Mandatory items missing"), required=False)
     stale = forms.BooleanField(label=_("Stale sections"), required=False)
     waiting = forms.BooleanField(label=_("Submissions or findings waiting"), required=False)
+    expired_licence = forms.BooleanField(label=_("Licence expired"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -103,5 +104,6 @@ class SchoolSearchForm(forms.Form):
             incomplete_only=bool(data.get("incomplete")),
             stale_only=bool(data.get("stale")),
             waiting_only=bool(data.get("waiting")),
+            expired_licence_only=bool(data.get("expired_licence")),
             ordering=data.get("sort") or "created",
         )

@@ -35,6 +35,7 @@ class OverviewFilters:
     incomplete_only: bool = False
     stale_only: bool = False
     waiting_only: bool = False
+    expired_licence_only: bool = False
     ordering: str = "created"
 
 
@@ -84,6 +85,8 @@ def school_overview(filters: OverviewFilters) -> QuerySet[School]:
         schools = schools.filter(missing_items__gt=0)
     if filters.stale_only:
         schools = schools.filter(stale_sections__gt=0)
+    if filters.expired_licence_only:
+        schools = schools.filter(summary__licence_expired=True)
     if filters.waiting_only:
         schools = schools.filter(Q(pending_reviews__gt=0) | Q(findings_waiting__gt=0))
     return schools.order_by(*OVERVIEW_ORDERINGS.get(filters.ordering, OVERVIEW_ORDERINGS["created"]))

@@ -217,6 +217,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE: dict = {
     # Each dispatcher sends one task per active school (compliance.tasks).
     "daily-compliance-scan": {"task": "compliance.tasks.scan_dispatch", "schedule": crontab(hour=2, minute=0)},
+    # After the scan's spread (COMPLIANCE_SCAN_SPREAD_SECONDS) and its retries: the day's trend point.
+    "compliance-snapshot": {
+        "task": "compliance.tasks.compliance_snapshot_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "regional-digest": {"task": "compliance.tasks.regional_digest_task", "schedule": crontab(hour=7, minute=0)},
     "weekly-digest": {
         "task": "compliance.tasks.weekly_digest_dispatch",

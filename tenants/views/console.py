@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tenants.exports import overview_csv, overview_xlsx
+from tenants.exports import XLSX_CONTENT_TYPE, overview_csv, overview_xlsx
 from tenants.forms import SchoolProvisionForm, SchoolSearchForm
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
@@ -60,7 +60,7 @@ def school_list_view(request):
 
 EXPORTS = {
     "csv": (overview_csv, "text/csv; charset=utf-8", "csv"),
-    "xlsx": (overview_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "xlsx": (overview_xlsx, XLSX_CONTENT_TYPE, "xlsx"),
 }
 
 

@@ -8,7 +8,9 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,8 +20,10 @@ from compliance.models import Reminder
 from compliance.selectors import school_ledger
 from compliance.tasks import remind_now_task
 from school_sections import catalogue
+from tenants.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School
+from tenants.services.audit import regional_action_record
 from tenants.services.schools import school_restore, school_suspend
 from tenants.views.access import regional_administrator_required, regional_staff_required
 from workflows.models import SectionResponsibility
@@ -38,6 +42,20 @@ def _responsible_names(school: School) -> dict[int, list[str]]:
     return names
 
 
+def _school_state_export(request, school: School, sections: list[dict], extension: str) -> HttpResponse:
+    headings, rows = school_state_headings(), school_state_rows(sections)
+    if extension == "csv":
+        response = HttpResponse(table_csv(headings, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_xlsx(headings, rows, title=school.short_name), content_type=XLSX_CONTENT_TYPE)
+    filename = f"{school.schema_name}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    regional_action_record(
+        actor=request.user, action=RegionalAction.Action.EXPORT, school=school, what="school state", format=extension
+    )
+    return response
+
+
 @regional_staff_required
 def school_page_view(request, school_id: int):
     school = get_object_or_404(School, pk=school_id)
@@ -47,6 +65,9 @@ def school_page_view(request, school_id: int):
         {"entry": entry, "section": catalogue.section(entry.section_code), "people": names.get(entry.page_id, [])}
         for entry in school_ledger(school)
     ]
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _school_state_export(request, school, sections, export)
     return render(
         request,
         "tenants/console/school_page.html",

@@ -15,6 +15,7 @@ from compliance.digests import regional_digest_send
 from compliance.jobs import job_run
 from compliance.models import LedgerEntry
 from compliance.services import school_scan
+from compliance.snapshots import region_snapshot_take
 from tenants.hosts import schema_name_for
 from tenants.models import School
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 states = school_scan(now=now)
             stale = [state.code for state in states if state.stale_since]
             self.stdout.write(f"{each.schema_name}: {len(states)} sections, stale: {', '.join(stale) or '-'}")
+        region_snapshot_take(on=timezone.localdate(now))
         sent = regional_digest_send(now=now)
         stale_total = LedgerEntry.objects.filter(stale_since__isnull=False).count()
         self.stdout.write(f"Stale sections in the region: {stale_total}; regional digest items sent: {sent}")

@@ -11,23 +11,27 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from compliance.services import school_scan
+from compliance.snapshots import region_snapshot_take
 from school_sections.demo_content import DEMO_CONTENT, demo_content_fill
 from school_sections.models import ContactsPage
 from tenants.hosts import absolute_url
 from tenants.models import Domain
 from tenants.services.school_import import school_rows_import, school_rows_read
+from tenants.staff.roles import RegionalRole
 from workflows.demo import demo_workflow_fill
 from workflows.roles import Role
 from workflows.services import responsibility_set
 
 DEMO_FILE = Path(settings.BASE_DIR) / "examples" / "schools.csv"
 OFFICE_USERNAME = "office"
+INSPECTOR_USERNAME = "inspector"
 
 
 def _password() -> str:
@@ -61,19 +65,29 @@ class Command(BaseCommand):
                 self.stderr.write(f"{DEMO_FILE}:{row.number}: {problem}")
 
         User = get_user_model()
-        office, _ = User.objects.get_or_create(username=OFFICE_USERNAME, defaults={"is_staff": True})
-        password = _password()
-        office.set_password(password)
-        office.is_staff = True
-        office.email = office.email or f"{OFFICE_USERNAME}@{settings.PLATFORM_DOMAIN}"  # gets the regional digest
-        office.save()
+        passwords = {}
+        for username, role in (
+            (OFFICE_USERNAME, RegionalRole.ADMINISTRATOR),
+            (INSPECTOR_USERNAME, RegionalRole.INSPECTOR),
+        ):
+            account, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+            passwords[username] = _password()
+            account.set_password(passwords[username])
+            account.is_staff = True
+            account.email = account.email or f"{username}@{settings.PLATFORM_DOMAIN}"  # gets the regional digest
+            account.save()
+            account.groups.add(Group.objects.get_or_create(name=role.value)[0])
 
         lines: list[str] = []
         out = lines.append
         out("")
         out("Demo region ready.")
         out(f"Regional console: {absolute_url(settings.PLATFORM_DOMAIN)}")
-        out(f"    sign in as {OFFICE_USERNAME} / {password}")
+        out(
+            f"    office administrator: {OFFICE_USERNAME} / {passwords[OFFICE_USERNAME]}  (sets up an authenticator app)"
+        )
+        out(f"    inspector (read only): {INSPECTOR_USERNAME} / {passwords[INSPECTOR_USERNAME]}")
+        out(f"    bulk onboarding example: {DEMO_FILE.parent / 'ten-more-schools.csv'}")
         # The last school of the file is left incomplete, for the completeness report.
         row_numbers = {"".join(row.details.bin.split()): row.number for row in rows}
         domains = Domain.objects.filter(is_primary=True, tenant__bin__in=[row.details.bin for row in rows])
@@ -94,6 +108,7 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                     groups = ", ".join(user.groups.values_list("name", flat=True))
                     out(f"    {user.username} / {password}  ({groups})")
+        region_snapshot_take(on=timezone.localdate())  # today's point of the console's trends
         out("")
         out("Directors and site administrators set up an authenticator app (TOTP) at their first sign-in.")
         out("In schools 1 and 2 a teacher's news waits for review with a screening finding (clause 3.3),")
