@@ -83,9 +83,7 @@ class Command(BaseCommand):
         out("")
         out("Demo region ready.")
         out(f"Regional console: {absolute_url(settings.PLATFORM_DOMAIN)}")
-        out(
-            f"    office administrator: {OFFICE_USERNAME} / {passwords[OFFICE_USERNAME]}  (sets up an authenticator app)"
-        )
+        out(f"    office administrator: {OFFICE_USERNAME} / {passwords[OFFICE_USERNAME]}  (then an authenticator app)")
         out(f"    inspector (read only): {INSPECTOR_USERNAME} / {passwords[INSPECTOR_USERNAME]}")
         out(f"    bulk onboarding example: {DEMO_FILE.parent / 'ten-more-schools.csv'}")
         # The last school of the file is left incomplete, for the completeness report.
