@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from compliance.models import JobRun, LedgerEntry
+from compliance.models import ComplianceSnapshot, JobRun, LedgerEntry
 
 
 def stale_sections_across_region() -> QuerySet:
@@ -37,3 +37,29 @@ def job_runs(*, failed_only: bool = False) -> list[JobRun]:
     if failed_only:
         runs = runs.filter(status=JobRun.Status.FAILED)
     return list(runs.order_by("failed_first", "job", "school__schema_name"))
+
+
+def compliance_trend(*, districts: list[str], since) -> dict[str, list]:
+    """Snapshots since a date for the region ("") and the given districts: one query."""
+    rows = ComplianceSnapshot.objects.filter(date__gte=since, district__in=["", *districts]).order_by("date")
+    trend: dict[str, list] = {district: [] for district in ["", *districts]}
+    for row in rows:
+        trend[row.district].append(row)
+    return trend
+
+
+def mandatory_section_completion(*, district: str = "") -> list[dict]:
+    """Per mandatory section: how many active schools have it, complete, and complete and fresh (one query)."""
+    entries = LedgerEntry.objects.filter(mandatory=True, school__status="active")
+    if district:
+        entries = entries.filter(school__district=district)
+    return list(
+        entries.values("section_code")
+        .annotate(
+            schools=Count("pk"),
+            # Named apart from the ``complete`` field, which the filters read.
+            complete_count=Count("pk", filter=Q(complete=True)),
+            complete_fresh_count=Count("pk", filter=Q(complete=True, stale_since__isnull=True)),
+        )
+        .order_by("section_code")
+    )

@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants.views import announcements, bulk_onboarding, console, office, regional, school_page, second_factor, staff
+from tenants.views import (
+    announcements,
+    bulk_onboarding,
+    console,
+    office,
+    regional,
+    school_page,
+    second_factor,
+    staff,
+    trends,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -51,6 +61,8 @@ urlpatterns = [
     path("update-periods/", office.update_periods_view, name="update_periods"),
     path("update-periods/<str:section_code>/", office.update_period_set_view, name="update_period_set"),
     path("audit/", office.audit_view, name="audit"),
+    path("trends/", trends.trends_view, name="trends"),
+    path("report/", trends.report_view, name="report"),
     path("staff/", staff.staff_list_view, name="staff"),
     path("staff/<int:user_id>/<str:change>/", staff.staff_change_view, name="staff_change"),
     path("staff/welcome/<uidb64>/<token>/", staff.StaffWelcomeView.as_view(), name="staff_welcome"),
