@@ -59,3 +59,18 @@ def page(browser):
     context = browser.new_context(locale="en-US", accept_downloads=True)
     yield context.new_page()
     context.close()
+
+
+def console_sign_in(page, console_url: str, username: str, password: str) -> None:
+    """Sign in to the regional console; an office administrator enrols an authenticator app first."""
+    from tests.factories import totp_code
+
+    page.goto(f"{console_url}/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.form button[type=submit]")
+    if "/second-factor/" in page.url:
+        secret = page.locator("#second-factor-key").inner_text()
+        page.fill("#id_token", totp_code(secret))
+        page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{console_url}/")

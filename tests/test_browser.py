@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from tenants.models import School
-from tests.browser import skip_without_chromium
-from tests.factories import totp_code
+from tests.browser import console_sign_in, skip_without_chromium
+from tests.factories import regional_staff, totp_code
 
 pytestmark = [pytest.mark.browser, skip_without_chromium]
 
@@ -16,12 +16,12 @@ pytestmark = [pytest.mark.browser, skip_without_chromium]
 @pytest.fixture
 def office_account(server, django_db_blocker):
     with django_db_blocker.unblock():
-        user = get_user_model().objects.create_user("browser-office", password="Office-pass-42", is_staff=True)
+        user = regional_staff("browser-office", password="Office-pass-42")
     yield user
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        # Deactivated, not deleted: deleting a public-schema user makes Django's collector
-        # look for Wagtail's per-school tables in the public schema (see the closing note).
+        # Deactivated, not deleted, as the console does (tenants.staff.services): deleting a
+        # public-schema user makes Django's collector look for Wagtail's per-school tables.
         get_user_model().objects.filter(pk=user.pk).update(is_active=False, username="browser-office-done")
         for school in School.objects.filter(schema_name="school_browser_made"):
             school.domains.all().delete()
@@ -30,10 +30,7 @@ def office_account(server, django_db_blocker):
 
 def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account):
     console = f"http://edu.test:{server}"
-    page.goto(f"{console}/")
-    page.fill("#id_username", "browser-office")
-    page.fill("#id_password", "Office-pass-42")
-    page.click("form.form button[type=submit]")
+    console_sign_in(page, console, "browser-office", "Office-pass-42")  # with the second factor
     assert page.locator("h1").inner_text() == "Schools"
     assert page.locator("a[href='http://alpha.edu.test/admin/']").count() == 1
 

@@ -1,0 +1,130 @@
+"""In a real browser (issue 6, point 8): the office filters the overview, opens a school, exports,
+and onboards schools from a CSV file with a preview and a live progress bar fed by a real worker."""
+
+import csv
+import io
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from compliance.models import LedgerEntry, SchoolSummary
+from compliance.services import school_scan
+from regional_platform.celery import app
+from tenants.models import School, SchoolImport
+from tests.browser import console_sign_in, skip_without_chromium
+from tests.factories import regional_staff, valid_bin
+
+pytestmark = [pytest.mark.browser, skip_without_chromium]
+HEADER = [
+    "name_kk",
+    "name_ru",
+    "short_name",
+    "bin",
+    "region",
+    "district",
+    "address",
+    "subdomain",
+    "head_full_name",
+    "head_email",
+]
+
+
+@pytest.fixture
+def office(server, session_schools, django_db_blocker):
+    """A committed office administrator, and the session's schools scanned: alpha incomplete."""
+    from django.utils import timezone
+
+    with django_db_blocker.unblock():
+        user = regional_staff("browser-console", password="Console-pass-42")
+        for provisioned in session_schools.values():
+            with schema_context(provisioned.school.schema_name):
+                school_scan(now=timezone.now())
+        connection.set_schema_to_public()
+        LedgerEntry.objects.filter(school=session_schools["beta"].school, mandatory=True).update(
+            complete=True, missing_count=0
+        )
+    yield user
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        type(user).objects.filter(pk=user.pk).update(is_active=False, username="browser-console-done")
+        LedgerEntry.objects.filter(school__in=[p.school for p in session_schools.values()]).delete()
+        SchoolSummary.objects.filter(school__in=[p.school for p in session_schools.values()]).delete()
+        for school in School.objects.filter(schema_name__startswith="school_bulk_browser_"):
+            school.domains.all().delete()
+            school.delete(force_drop=True)
+        SchoolImport.objects.all().delete()
+
+
+@pytest.fixture
+def worker(django_db_blocker):
+    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def _csv_file(tmp_path, count: int):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for number in range(1, count + 1):
+        writer.writerow([
+            f"Мектеп {number}", f"Школа {number}", f"B{number}", valid_bin(8800 + number), "Abai", "Semey",
+            f"Street {number}", f"bulk-browser-{number}", f"Head {number}", f"head{number}@bulk-browser.kz",
+        ])  # fmt: skip
+    writer.writerow([*["x"] * 3, "123", "Abai", "Semey", "Street", "bulk-browser-bad", "Head", "not-an-email"])
+    path = tmp_path / "ten-schools.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("worker")
+def test_the_office_finds_an_incomplete_school_exports_and_onboards_ten_more(
+    server, page, office, session_schools, tmp_path
+):
+    console = f"http://edu.test:{server}"
+    console_sign_in(page, console, "browser-console", "Console-pass-42")
+    alpha, beta = session_schools["alpha"].school, session_schools["beta"].school
+
+    # Two schools with different scores; the filter finds the incomplete one.
+    rows = page.locator("table.schools tbody tr")
+    assert rows.count() == 2
+    page.check("#id_incomplete")
+    page.click("form.filters button[type=submit]")
+    assert rows.count() == 1 and alpha.name_en in rows.first.inner_text()
+    page.fill("#id_q", beta.bin)
+    page.click("form.filters button[type=submit]")
+    assert "No schools match." in page.content()
+    page.fill("#id_q", "")
+    page.click("form.filters button[type=submit]")
+
+    with page.expect_download() as download:
+        page.click("text=CSV >> nth=0")
+    exported = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert len(exported) == 2 and alpha.bin in exported[1]  # the filter applies to the export
+
+    page.click(f"text={alpha.name_en}")
+    assert page.locator("h1").inner_text() == alpha.name_en
+    page.click("text=Remind the responsible people now")
+    assert "are being reminded" in page.locator(".messages").inner_text()
+
+    # Bulk onboarding: the preview names the bad line before anything is created.
+    page.goto(f"{console}/schools/import/")
+    page.set_input_files("#id_file", str(_csv_file(tmp_path, 10)))
+    page.click("form.form button[type=submit]")
+    assert "Checked: 10 to create, 0 already there, 1 refused." in page.locator("p.summary").inner_text()
+    assert "A BIN is exactly 12 digits." in page.locator("tr.outcome-refused").inner_text()
+    assert School.objects.filter(schema_name__startswith="school_bulk_browser_").count() == 0
+
+    page.click("text=Create 10 schools")
+    page.locator("#import-bar").wait_for()
+    seen = set()
+    for _ in range(300):  # the bar moves while the worker provisions; then the page shows the result
+        if page.locator("p.summary").count():
+            break
+        if page.locator("#import-bar").count():
+            seen.add(page.locator("#import-bar").get_attribute("value"))
+        page.wait_for_timeout(100)
+    assert "Done: 10 created, 0 already there, 1 refused." in page.locator("p.summary").inner_text()
+    assert len(seen - {"0"}) >= 1  # progress was shown before the end
+    assert School.objects.filter(schema_name__startswith="school_bulk_browser_").count() == 10
