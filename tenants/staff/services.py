@@ -70,6 +70,8 @@ def _groups() -> dict[RegionalRole, Group]:
 def _refuse_self(user, by, message: str) -> None:
     if user.pk == by.pk:
         raise ValidationError(message)
+    if user.is_superuser:  # the platform's operators, outside the office's hands
+        raise ValidationError(_("A superuser account is managed by the platform's operators, not here."))
 
 
 @transaction.atomic
@@ -125,6 +127,7 @@ def staff_deactivate(*, user, by, reason: str) -> None:
 
 @transaction.atomic
 def staff_reactivate(*, user, by) -> None:
+    _refuse_self(user, by, _("You cannot reactivate your own account."))
     user.is_active = True
     user.save(update_fields=["is_active"])
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reactivate")
