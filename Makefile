@@ -49,7 +49,7 @@ bench-console: install  ## regional console: overview and CSV/XLSX exports with 
 	$(LAUNCH) run -- $(PYTHON) bench/console.py $(BENCH_ARGS)
 
 messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
-	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"
+	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"
 
 clean-data:  ## forget the embedded databases (stop `make demo` first)
 	rm -rf .data

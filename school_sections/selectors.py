@@ -159,8 +159,13 @@ def annual_report_required_since(today: datetime.date) -> datetime.date:
     return last_due.replace(year=last_due.year - 1)
 
 
-# Compared by identity by the daily scan, which tells the region which schools' licence has expired.
-LICENCE_EXPIRED = _("the licence has expired")
+# The daily scan tells the region which schools' licence has expired (compliance.freshness).
+LICENCE_EXPIRED = gettext_noop("the licence has expired")
+
+
+def licence_expired(missing: list[str]) -> bool:
+    """Whether a documents section's missing items, in the active language, say the licence has expired."""
+    return _(LICENCE_EXPIRED) in missing
 
 
 def _documents(page, today) -> list[str]:
@@ -174,7 +179,7 @@ def _documents(page, today) -> list[str]:
     if not licences:
         missing.append(_("licence document missing"))
     elif all(document["valid_until"] and document["valid_until"] < today for document in licences):
-        missing.append(LICENCE_EXPIRED)
+        missing.append(_(LICENCE_EXPIRED))
     reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
     if not reports:
         missing.append(_("annual report missing"))
