@@ -152,6 +152,38 @@ class RegionalAction(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
 
+    DETAIL_LABELS = {
+        "account": _("account"),
+        "change": _("change"),
+        "clause": _("clause"),
+        "district": _("district"),
+        "districts": _("districts"),
+        "email": _("e-mail"),
+        "file": _("file"),
+        "filters": _("filters"),
+        "format": _("format"),
+        "host": _("host"),
+        "language": _("language"),
+        "max_days": _("days"),
+        "role": _("role"),
+        "rows": _("lines"),
+        "rule": _("rule"),
+        "section": _("section"),
+        "title": _("title"),
+        "what": _("what"),
+    }
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The action's data as labelled pairs, empty values left out."""
+        pairs = []
+        for key, value in self.data.items():
+            if value in ("", None, [], {}):
+                continue
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            pairs.append((str(self.DETAIL_LABELS.get(key, key)), shown))
+        return pairs
+
 
 class Announcement(models.Model):
     """A notice of the regional office shown as a banner on every school site, or on chosen districts'."""

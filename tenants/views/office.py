@@ -45,7 +45,7 @@ def _audit_csv(actions) -> str:
             school.name if school else "",
             school.bin if school else "",
             action.reason,
-            ", ".join(f"{key}: {value}" for key, value in action.data.items()),
+            "; ".join(f"{label}: {value}" for label, value in action.details),
         ])  # fmt: skip
     return "\ufeff" + out.getvalue()  # the BOM makes spreadsheet programs read UTF-8
 

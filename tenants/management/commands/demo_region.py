@@ -4,6 +4,7 @@ Used by ``make demo``. Safe to run again: existing schools are kept; the demo
 accounts get fresh passwords, printed with their sign-in links.
 """
 
+import datetime
 import json
 import os
 import secrets
@@ -38,11 +39,20 @@ def _password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _fill_sections(*, complete: bool) -> None:
-    """Demo content in every section, or only contacts and news for the incomplete school; once."""
+def _fill_sections(*, complete: bool, licence_expired: bool = False) -> None:
+    """Demo content in every section, or only contacts and news for the incomplete school; once.
+
+    With ``licence_expired`` the licence ended a year ago: the documents section (3.1.3) is then
+    incomplete, and the console shows the school under "Licence expired".
+    """
     if ContactsPage.objects.get().phones:
         return  # filled on an earlier run
     content = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
+    if licence_expired:
+        a_year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
+        for document in content["documents"]["documents"]:
+            if document["document_type"] == "licence":
+                document["valid_until"] = a_year_ago
     if not complete:
         content = {key: content[key] for key in ("contacts", "news")}
         content["contacts"] = {**content["contacts"], "emails": []}
@@ -96,7 +106,8 @@ class Command(BaseCommand):
             out(f"    editor: {absolute_url(domain.domain, '/admin/')}")
             with schema_context(domain.tenant.schema_name):
                 complete = row_numbers[domain.tenant.bin] != len(rows) + 1
-                _fill_sections(complete=complete)
+                # The second school's licence has expired: three schools, three different scores.
+                _fill_sections(complete=complete, licence_expired=row_numbers[domain.tenant.bin] == 3)
                 if complete:
                     demo_workflow_fill(hostname=domain.domain)
                 school_scan(now=timezone.now())  # the console's overview has figures from the start
