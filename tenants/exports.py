@@ -62,11 +62,22 @@ def overview_rows(schools) -> list[list]:
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula (a school's name from an uploaded file, say) is kept as
+    text, with the apostrophe spreadsheets themselves use for that (OWASP: CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def table_csv(headings: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headings)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheet programs read UTF-8
 
 
@@ -75,7 +86,7 @@ def table_xlsx(headings: list[str], rows: list[list], *, title: str) -> bytes:
     sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
     sheet.append(headings)
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_safe(value) for value in row])  # openpyxl would store "=…" as a formula
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,7 +1,10 @@
 """The region's schools (one PostgreSQL schema each) and the hosts they answer on."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -250,3 +253,14 @@ class SchoolImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    WORKER_PATIENCE = datetime.timedelta(minutes=1)
+
+    @property
+    def is_waiting_too_long(self) -> bool:
+        """Queued for over a minute: no background worker is taking jobs."""
+        return (
+            self.status == self.Status.QUEUED
+            and self.started_at is not None
+            and timezone.now() - self.started_at > self.WORKER_PATIENCE
+        )

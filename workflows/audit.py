@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import registry as log_registry
 
+from tenants.exports import spreadsheet_safe
+
 # Where the "why" of an action sits in a log entry's data, by the action that wrote it.
 _REASON_KEYS = ("reason", "comment")
 
@@ -69,9 +71,9 @@ def audit_csv(entries) -> str:
                 (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
                 str(log_registry.get_action_label(entry.action)),
                 entry.content_type.name if entry.content_type_id else "",
-                entry.label,
+                spreadsheet_safe(entry.label),  # titles and reasons are typed by people
                 entry.object_id,
-                audit_reason(entry),
+                spreadsheet_safe(audit_reason(entry)),
             ]
         )
     return out.getvalue()

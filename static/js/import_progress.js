@@ -14,6 +14,7 @@
         bar.textContent = state.percent + "%";
         count.textContent = state.processed + " / " + state.total;
         status.textContent = state.status_label;
+        document.getElementById("import-stalled").hidden = !state.stalled;
         if (state.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
       })
       .catch(function () { setTimeout(poll, 3000); });

@@ -62,7 +62,8 @@ def school_import_start(*, school_import: SchoolImport, by) -> bool:
 
     with transaction.atomic():
         queued = SchoolImport.objects.filter(pk=school_import.pk, status=SchoolImport.Status.CHECKED).update(
-            status=SchoolImport.Status.QUEUED
+            status=SchoolImport.Status.QUEUED,
+            started_at=timezone.now(),  # the run resets it when it starts
         )
         if queued:
             regional_action_record(

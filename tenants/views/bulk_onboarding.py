@@ -85,7 +85,9 @@ def school_import_start_view(request, import_id: int):
 @regional_staff_required
 def school_import_progress_view(request, import_id: int):
     """What the progress bar polls: a few numbers, one query."""
-    school_import = get_object_or_404(SchoolImport.objects.only("status", "processed", "total"), pk=import_id)
+    school_import = get_object_or_404(
+        SchoolImport.objects.only("status", "processed", "total", "started_at"), pk=import_id
+    )
     return JsonResponse(
         {
             "status": school_import.status,
@@ -94,5 +96,6 @@ def school_import_progress_view(request, import_id: int):
             "total": school_import.total,
             "percent": school_import.percent,
             "finished": school_import.is_finished,
+            "stalled": school_import.is_waiting_too_long,
         }
     )

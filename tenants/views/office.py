@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from compliance.regional_periods import regional_period_set, regional_periods
+from tenants.exports import table_csv
 from tenants.models import RegionalAction
 from tenants.selectors import regional_actions
 from tenants.views.access import regional_administrator_required, regional_staff_required
@@ -32,13 +30,12 @@ class AuditFilterForm(forms.Form):
     school = forms.CharField(label=gettext_lazy("School (name or BIN)"), required=False, max_length=100)
 
 
-def _audit_csv(actions) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("When"), _("By"), _("Action"), _("School"), _("BIN"), _("Reason"), _("Details")])
+def _audit_csv(actions) -> bytes:
+    headings = [_("When"), _("By"), _("Action"), _("School"), _("BIN"), _("Reason"), _("Details")]
+    rows = []
     for action in actions:
         school = action.school
-        writer.writerow([
+        rows.append([
             timezone.localtime(action.at).isoformat(timespec="seconds"),
             action.actor,
             action.get_action_display(),
@@ -47,7 +44,7 @@ def _audit_csv(actions) -> str:
             action.reason,
             "; ".join(f"{label}: {value}" for label, value in action.details),
         ])  # fmt: skip
-    return "\ufeff" + out.getvalue()  # the BOM makes spreadsheet programs read UTF-8
+    return table_csv(headings, rows)
 
 
 @regional_staff_required

@@ -1,6 +1,7 @@
 """Bulk onboarding in the console (issue 6, point 5): preview every row's problems, run in the
 background with progress, report what was created and refused; the same file twice creates nothing twice."""
 
+import datetime
 import io
 
 import pytest
@@ -72,6 +73,7 @@ def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_no
         "total": 3,
         "percent": 0,
         "finished": False,
+        "stalled": False,
     }
     with django_capture_on_commit_callbacks() as queued:
         office.post(f"/schools/import/{school_import.pk}/start/")
@@ -94,3 +96,14 @@ def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_no
     second = _upload(office, text).content.decode()
     assert "Checked: 0 to create, 2 already there, 1 refused." in second
     assert "Nothing to create" in second
+
+
+def test_a_job_no_worker_takes_says_so_after_a_minute(office, time_machine):
+    _upload(office, HEADER + _line(21))
+    school_import = SchoolImport.objects.get()
+    office.post(f"/schools/import/{school_import.pk}/start/")
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is False
+    time_machine.move_to(school_import.uploaded_at + datetime.timedelta(minutes=2))
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is True
+    page = office.get(f"/schools/import/{school_import.pk}/").content.decode()
+    assert 'id="import-stalled" class="error" role="alert">' in page

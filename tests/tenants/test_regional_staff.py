@@ -152,3 +152,16 @@ def test_the_office_replaces_the_head_with_a_reason_and_the_old_head_loses_the_r
         assert entry.data["previous"] == [provisioned.invitations[0].email]
     action = RegionalAction.objects.get(action="head")
     assert (action.school_id, action.reason) == (provisioned.school.pk, "The head retired")
+
+
+def test_exports_keep_formula_like_text_as_text(office, make_school):
+    from openpyxl import load_workbook
+
+    make_school(subdomain="formula", name_kk="=HYPERLINK(1)", name_en="=HYPERLINK(1)")
+    csv_text = office.get("/?export=csv&q=HYPERLINK").content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv_text
+    import io
+
+    sheet = load_workbook(io.BytesIO(office.get("/?export=xlsx&q=HYPERLINK").content)).active
+    assert sheet.cell(row=2, column=1).value == "'=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=1).data_type == "s"
