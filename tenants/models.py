@@ -176,14 +176,33 @@ class RegionalAction(models.Model):
         "what": _("what"),
     }
 
+    # The words the console writes into ``data`` (tenants.staff, the exports, the screening rules).
+    VALUE_LABELS = {
+        "add": _("account added"),
+        "role": _("role changed"),
+        "deactivate": _("deactivated"),
+        "reactivate": _("reactivated"),
+        "reset": _("password and second factor reset"),
+        "on": _("switched on"),
+        "off": _("switched off"),
+        "overview": _("overview of the schools"),
+        "school state": _("the school's state"),
+        "audit trail": _("the school's audit trail"),
+        "office audit trail": _("the office's audit trail"),
+        "report": _("printable report"),
+        "regional administrator": _("Office administrator"),
+        "regional inspector": _("Inspector (read only)"),
+    }
+
     @property
     def details(self) -> list[tuple[str, str]]:
-        """The action's data as labelled pairs, empty values left out."""
+        """The action's data as labelled pairs in the reader's language, empty values left out."""
         pairs = []
         for key, value in self.data.items():
             if value in ("", None, [], {}):
                 continue
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            values = value if isinstance(value, list) else [value]
+            shown = ", ".join(str(self.VALUE_LABELS.get(item, item)) for item in values)
             pairs.append((str(self.DETAIL_LABELS.get(key, key)), shown))
         return pairs
 
@@ -227,6 +246,7 @@ class SchoolImport(models.Model):
         FAILED = "failed", _("failed")
 
     file_name = models.CharField(_("file"), max_length=255)
+    language = models.CharField(max_length=8, blank=True)  # the uploader's, for the rows' problems
     content = models.TextField()
     uploaded_by = models.CharField(_("by"), max_length=254)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

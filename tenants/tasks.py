@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from compliance.tasks import RETRY
-from tenants.services.bulk_onboarding import school_import_run
+from tenants.services.bulk_onboarding import school_import_fail, school_import_run
 
 
-@shared_task(**RETRY)
+class SchoolImportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Called once the task has failed for good (not on each retry)."""
+        school_import_fail(import_id=args[0] if args else kwargs["import_id"], error=exc)
+
+
+@shared_task(base=SchoolImportTask, **RETRY)
 def school_import_task(import_id: int) -> int:
-    """Run a checked bulk import in the public schema; returns how many rows it went through."""
-    return school_import_run(import_id).processed
+    """Run a checked bulk import in the public schema; returns how many rows it went through (0: nothing to do)."""
+    school_import = school_import_run(import_id)
+    return school_import.processed if school_import else 0

@@ -68,11 +68,12 @@ def audit_csv(entries) -> str:
         writer.writerow(
             [
                 entry.timestamp.isoformat(timespec="seconds"),
-                (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
+                # The regional officer, if it was them; names and titles are typed by people.
+                spreadsheet_safe((entry.data or {}).get("by") or entry.user_display_name),
                 str(log_registry.get_action_label(entry.action)),
                 entry.content_type.name if entry.content_type_id else "",
-                spreadsheet_safe(entry.label),  # titles and reasons are typed by people
-                entry.object_id,
+                spreadsheet_safe(entry.label),
+                spreadsheet_safe(entry.object_id),
                 spreadsheet_safe(audit_reason(entry)),
             ]
         )

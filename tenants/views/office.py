@@ -17,6 +17,7 @@ from compliance.regional_periods import regional_period_set, regional_periods
 from tenants.exports import table_csv
 from tenants.models import RegionalAction
 from tenants.selectors import regional_actions
+from tenants.services.audit import regional_action_record
 from tenants.views.access import regional_administrator_required, regional_staff_required
 
 
@@ -56,6 +57,7 @@ def audit_view(request):
         action=data.get("action", ""), actor=data.get("actor", ""), school=data.get("school", "")
     )
     if request.GET.get("export") == "csv":
+        regional_action_record(actor=request.user, action=RegionalAction.Action.EXPORT, what="office audit trail")
         response = HttpResponse(_audit_csv(actions), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="regional-audit-{timezone.localdate():%Y-%m-%d}.csv"'
         return response
@@ -76,7 +78,7 @@ def update_periods_view(request):
 def update_period_set_view(request, section_code: str):
     raw = request.POST.get("max_days", "").strip()
     try:
-        if raw and not raw.isdigit():
+        if raw and not (raw.isascii() and raw.isdigit()):
             raise ValidationError(_("Enter a whole number of days, or leave it empty for the regulation's period."))
         regional_period_set(section_code=section_code, max_days=int(raw) if raw else None, by=request.user)
     except ValidationError as error:

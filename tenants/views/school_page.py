@@ -47,7 +47,7 @@ def _school_state_export(request, school: School, sections: list[dict], extensio
     if extension == "csv":
         response = HttpResponse(table_csv(headings, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(table_xlsx(headings, rows, title=school.short_name), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(table_xlsx(headings, rows, title=_("Sections")), content_type=XLSX_CONTENT_TYPE)
     filename = f"{school.schema_name}-{timezone.localdate():%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     regional_action_record(

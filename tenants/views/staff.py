@@ -4,7 +4,6 @@ deactivate and reactivate, reset a forgotten password or authenticator app."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -32,9 +31,9 @@ class StaffRoleForm(forms.Form):
 
 
 def _show_link(request, invitation) -> None:
+    # The link itself goes to its owner only, never on the screen of the administrator who sent it:
+    # whoever holds it can set the password and act under that name.
     message = _("An e-mail with a link to set the password is sent to %(email)s.") % {"email": invitation.email}
-    if settings.SHOW_INVITATION_LINKS:
-        message += " " + _("Link: %(url)s") % {"url": invitation.url}
     messages.success(request, message)
 
 

@@ -38,11 +38,15 @@ def _charts(*, district: str, all_districts: list[str], days: int) -> dict:
             for key, rows in trend.items()
         }
     )
-    sections = mandatory_section_completion(district=district)
+    sections = [
+        row
+        for row in mandatory_section_completion(district=district)
+        if row["section_code"] in catalogue.SECTIONS_BY_CODE
+    ]  # a section the catalogue no longer has may linger in the ledger until the next scan
     bars = bar_chart(
         [
             (
-                f"{row['section_code']} {catalogue.section(row['section_code']).title}",
+                f"{row['section_code']} {catalogue.SECTIONS_BY_CODE[row['section_code']].title}",
                 100 * row["complete_fresh_count"] / row["schools"],
                 100 * row["complete_count"] / row["schools"],
                 f"{row['complete_fresh_count']} / {row['schools']}",
@@ -51,7 +55,13 @@ def _charts(*, district: str, all_districts: list[str], days: int) -> dict:
             if row["schools"]
         ]
     )
-    return {"score_chart": score, "complete_chart": complete, "section_chart": bars, "days": days}
+    return {
+        "score_chart": score,
+        "complete_chart": complete,
+        "section_chart": bars,
+        "days": days,
+        "districts_left_out": len(all_districts) - len(shown) if not district else 0,
+    }
 
 
 @regional_staff_required

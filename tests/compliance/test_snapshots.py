@@ -1,6 +1,7 @@
 """The daily snapshot behind the console's trends, and the pictures and report drawn from it (issue 6, point 3-4)."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -60,8 +61,28 @@ def test_the_trends_page_draws_the_snapshots_and_each_mandatory_section(office, 
     assert "<title>Whole region, " in page and ": 75%</title>" in page
     assert "3.1.1 Contact information" in page and "3.1.8 Achievements" in page
     assert page.count('class="bar-main"') == 8
+    ComplianceSnapshot.objects.create(
+        date=today, district="East", schools=1, average_score=12.0, complete_schools=0, stale_schools=1
+    )
     with_district = office.get("/trends/?district=East&days=30").content.decode()
-    assert "East" in with_district
+    assert '<span class="swatch" style="background: #e69f00"></span>East' in with_district  # its own line
+    assert "<title>East, " in with_district and ": 12%</title>" in with_district
+
+
+def test_chart_coordinates_stay_numbers_in_kazakh_and_russian(office, make_school):
+    """kk and ru write 12,5 for 12.5; an SVG coordinate with a comma is broken."""
+    today = timezone.localdate()
+    for days_ago, score in ((3, 33.3), (0, 66.7)):
+        ComplianceSnapshot.objects.create(
+            date=today - datetime.timedelta(days=days_ago), district="", schools=3, average_score=score,
+            complete_schools=1, stale_schools=0,
+        )  # fmt: skip
+    for language in ("kk", "ru"):
+        page = office.get("/trends/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        coordinates = re.findall(r'\s(?:cx|cy|x|y|x1|x2|y1|y2|width)="([^"]*)"', page)
+        assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), language
+        points = re.findall(r'points="([^"]*)"', page)
+        assert points and all(re.fullmatch(r"[\d., ]+", value) and ",," not in value for value in points)
 
 
 def test_the_printable_report_lists_the_districts_schools_lowest_score_first(office, make_school):

@@ -92,6 +92,9 @@ def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_no
     assert "Done: 2 created, 0 already there, 1 refused." in done
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["finished"] is True
     assert RegionalAction.objects.get(action="import").data == {"file": "schools.csv", "rows": 3}
+    assert school_import_run(school_import.pk) is None  # delivered again: a finished import is not rerun
+    school_import.refresh_from_db()
+    assert [row["outcome"] for row in school_import.results] == ["created", "created", "refused"]
 
     second = _upload(office, text).content.decode()
     assert "Checked: 0 to create, 2 already there, 1 refused." in second
@@ -106,4 +109,7 @@ def test_a_job_no_worker_takes_says_so_after_a_minute(office, time_machine):
     time_machine.move_to(school_import.uploaded_at + datetime.timedelta(minutes=2))
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is True
     page = office.get(f"/schools/import/{school_import.pk}/").content.decode()
-    assert 'id="import-stalled" class="error" role="alert">' in page
+    assert '<div id="import-stalled" role="alert">' in page and "Queue it again" in page
+    office.post(f"/schools/import/{school_import.pk}/start/")  # queued again, a minute later
+    assert RegionalAction.objects.filter(action="import").count() == 2
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is False

@@ -6,12 +6,13 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from wagtail.models import ModelLogEntry
 
 from compliance.models import RegionalUpdatePeriod
-from tenants.models import RegionalAction
+from tenants.models import Announcement, RegionalAction, RegionalScreeningRule
 from tests.factories import console_client, regional_staff, totp_code
 from workflows.roles import Role
 
@@ -38,6 +39,17 @@ def test_an_inspector_reads_everything_and_changes_nothing(inspector, school):
         assert "Inspectors can read everything but change nothing" in refused.content.decode()
     for url in ("/staff/", "/schools/new/", "/schools/import/", f"/schools/{school_id}/head/"):
         assert inspector.get(url).status_code == 403, url
+    # Pages that inspectors may read refuse their changes too.
+    for url, data in (
+        ("/screening-rules/", {"clause": "3.3.5", "language": "ru", "text": "курсы", "reason": "x"}),
+        (
+            "/announcements/",
+            {"text_kk": "a", "text_ru": "b", "starts_at": "2026-01-01 00:00", "ends_at": "2027-01-01 00:00"},
+        ),
+        (f"/schools/{school_id}/archive/", {"archival": "1", "reason": "Trying"}),
+    ):
+        assert inspector.post(url, data).status_code == 403, url
+    assert not RegionalScreeningRule.objects.exists() and not Announcement.objects.exists()
     assert not RegionalAction.objects.exclude(action="export").exists()
 
 
@@ -63,17 +75,23 @@ def test_an_office_administrator_enrols_a_second_factor_before_anything_else(db,
     assert right.status_code == 302 and right["Location"] == "/audit/"
     assert client.get("/audit/").status_code == 200
     assert TOTPDevice.objects.get(user__username="chief").confirmed
+    for elsewhere in ("//evil.example/", "https://evil.example/"):
+        assert client.get(f"/second-factor/?next={elsewhere}")["Location"] == "/"  # never off the console
 
 
-def test_administrators_manage_staff_accounts_and_each_change_is_recorded(office, client_for, settings):
-    settings.SHOW_INVITATION_LINKS = True
+def test_administrators_manage_staff_accounts_and_each_change_is_recorded(
+    office, client_for, django_capture_on_commit_callbacks
+):
     refused = office.post("/staff/", {"full_name": "", "email": "not-an-address", "role": "regional inspector"})
     assert refused.status_code == 200 and "Enter a valid email address." in refused.content.decode()
     assert not get_user_model().objects.filter(username="not-an-address").exists()
 
     dana_details = {"full_name": "Dana Inspector", "email": "Dana@Region.kz", "role": "regional inspector"}
-    added = office.post("/staff/", dana_details, follow=True)
-    link = re.search(r"Link: (http://edu\.test(/staff/welcome/[^ <]+/))", added.content.decode()).group(2)
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves once the account exists
+        added = office.post("/staff/", dana_details, follow=True)
+    assert "An e-mail with a link to set the password is sent to dana@region.kz." in added.content.decode()
+    assert "/staff/welcome/" not in added.content.decode()  # the link reaches its owner only
+    link = re.search(r"http://edu\.test(/staff/welcome/\S+/)", mail.outbox[-1].body).group(1)
     dana = get_user_model().objects.get(username="dana@region.kz")
     assert dana.is_staff and not dana.has_usable_password()
     assert list(dana.groups.values_list("name", flat=True)) == ["regional inspector"]
@@ -94,6 +112,14 @@ def test_administrators_manage_staff_accounts_and_each_change_is_recorded(office
     assert not dana.is_active
     own = office.post(f"/staff/{office.user.pk}/deactivate/", {"reason": "Oops"}, follow=True)
     assert "You cannot deactivate your own account." in own.content.decode()
+    own_role = office.post(f"/staff/{office.user.pk}/role/", {"role": "regional inspector"}, follow=True)
+    assert "You cannot change your own role" in own_role.content.decode()
+    assert office.user.groups.filter(name="regional administrator").exists()
+    root = get_user_model().objects.create_superuser("root", password="x")
+    refused_root = office.post(f"/staff/{root.pk}/deactivate/", {"reason": "Because"}, follow=True)
+    assert "A superuser account is managed by the platform" in refused_root.content.decode()
+    root.refresh_from_db()
+    assert root.is_active
 
     changes = list(
         RegionalAction.objects.filter(action="staff").order_by("at", "pk").values_list("actor", "data__change")
@@ -127,8 +153,10 @@ def test_the_office_audit_trail_lists_changes_and_exports_and_filters_them(offic
 def test_the_region_shortens_a_sections_update_period_and_may_not_lengthen_it(office):
     too_long = office.post("/update-periods/news/", {"max_days": "90"}, follow=True)
     assert "from 1 to 30" in too_long.content.decode()
-    not_a_number = office.post("/update-periods/news/", {"max_days": "ten"}, follow=True)
-    assert "whole number of days" in not_a_number.content.decode()
+    for not_a_number in ("ten", "²", "١٤"):  # letters, a superscript, Arabic-Indic digits
+        refused = office.post("/update-periods/news/", {"max_days": not_a_number}, follow=True)
+        assert "whole number of days" in refused.content.decode()
+    assert office.post("/update-periods/3.9.9/", {"max_days": "5"}, follow=True).status_code == 200
     assert not RegionalUpdatePeriod.objects.exists()
     office.post("/update-periods/news/", {"max_days": "14"})
     assert RegionalUpdatePeriod.objects.get(section_code="news").max_days == 14

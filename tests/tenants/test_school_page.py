@@ -45,6 +45,23 @@ def test_remind_now_writes_to_the_responsible_of_stale_sections(office, make_sch
     assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="office-page").exists()
 
 
+def test_a_schools_state_exports_as_csv_and_xlsx(office, make_school):
+    import io
+
+    from openpyxl import load_workbook
+
+    provisioned = make_school(subdomain="state", short_name="No. 5/1 [east]")  # not a valid sheet name
+    with schema_context(provisioned.school.schema_name):
+        school_scan(now=timezone.now())
+    csv_lines = office.get(f"/schools/{provisioned.school.pk}/?export=csv").content.decode("utf-8-sig").splitlines()
+    assert csv_lines[0].startswith("Clause,Section,Mandatory,Complete")
+    assert any(line.startswith("3.1.1,Contact information,yes,no") for line in csv_lines)
+    response = office.get(f"/schools/{provisioned.school.pk}/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Sections" and sheet.cell(row=2, column=1).value == "3.1.1"
+    assert RegionalAction.objects.filter(school=provisioned.school, action="export").count() == 2
+
+
 def test_suspend_and_restore_need_a_reason_and_are_recorded(office, make_school, client_for):
     provisioned = make_school(subdomain="suspendme")
     url = f"/schools/{provisioned.school.pk}"
