@@ -43,3 +43,20 @@ def test_pages_speak_the_visitors_language(db, client_for, language, expected):
     body = client_for("nowhere.edu.test", language=language).get("/").content.decode()
     assert f'lang="{language}"' in body
     assert expected in body
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [("kk", "26 қараша 2026 ж.", "26.11.2026"), ("ru", "26 ноября 2026 г.", "26.11.2026")],
+)
+def test_dates_are_written_as_in_kazakhstan(language, long, short):
+    """Django ships no Kazakh formats (it would write 11/26/2026) and capitalises Kazakh months."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override(language):
+        day = datetime.date(2026, 11, 26)
+        assert formats.date_format(day, "DATE_FORMAT") == long
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == short
+        assert formats.number_format(12.5, 1) == "12,5"

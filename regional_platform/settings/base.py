@@ -174,6 +174,7 @@ STORAGES = {
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["regional_platform.formats"]  # Kazakh dates and numbers (Django has none)
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
