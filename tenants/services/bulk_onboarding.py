@@ -104,7 +104,10 @@ def school_import_run(import_id: int) -> SchoolImport | None:
     # The rows' problems are stored in the language of the officer who uploaded the file.
     with translation.override(school_import.language or settings.LANGUAGE_CODE):
         school_rows_import(rows, progress=advance)
-        results = [_row_record(row, str(row.outcome)) for row in rows]
+        results = [
+            {**_row_record(row, str(row.outcome)), "school_id": row.provisioned.school.pk if row.provisioned else None}
+            for row in rows
+        ]
     SchoolImport.objects.filter(pk=import_id).update(
         status=SchoolImport.Status.DONE, results=results, processed=len(rows), finished_at=timezone.now()
     )

@@ -90,6 +90,8 @@ def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_no
     }
     done = office.get(f"/schools/import/{school_import.pk}/").content.decode()
     assert "Done: 2 created, 0 already there, 1 refused." in done
+    created = School.objects.get(bin=valid_bin(7011))
+    assert f'<a href="/schools/{created.pk}/">Мектеп 11</a>' in done  # each new school opens from here
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["finished"] is True
     assert RegionalAction.objects.get(action="import").data == {"file": "schools.csv", "rows": 3}
     assert school_import_run(school_import.pk) is None  # delivered again: a finished import is not rerun
