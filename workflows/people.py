@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from tenants.hosts import active_school_hostname
-from tenants.services.invitations import Invitation, invitation_send, invitation_url
+from tenants.services.invitations import Invitation, invitation_send, invitation_url, invitee_clean
 from workflows.models import SectionResponsibility
 from workflows.roles import APPOINTED_ROLES, Role, user_has_role
 from workflows.services import appointed_role_replace, responsibility_set
@@ -59,15 +59,7 @@ def _send_later(invitation: Invitation) -> None:
 def person_invite(*, email: str, full_name: str, role: Role, sections, by) -> Invitation:
     """Open an account with ``role``, make the person responsible for ``sections``, and e-mail the link."""
     _require_manager(by)
-    email = (email or "").strip().lower()
-    full_name = " ".join((full_name or "").split())
-    errors = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid e-mail address.")
-    if not full_name:
-        errors["full_name"] = _("Enter the person's name.")
+    email, full_name, errors = invitee_clean(email=email, full_name=full_name)
     if role not in INVITABLE_ROLES:
         errors["role"] = _("The director and the site administrator are appointed, not invited here (clause 1.2).")
     User = get_user_model()

@@ -99,13 +99,9 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-def second_factor_view(request):
-    """Enrol an authenticator app (first time) or enter its code (every sign-in)."""
-    if not request.user.is_authenticated:
-        return redirect("wagtailadmin_login")
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("wagtailadmin_home")
+def second_factor_step(request) -> dict | None:
+    """Enrol an authenticator app (first time) or check its code (every sign-in), for the editor and
+    the console alike. None once the code is right (the session is verified); else the page's context."""
     device = confirmed_device(request.user)
     enrolling = device is None
     if enrolling:
@@ -119,9 +115,23 @@ def second_factor_view(request):
                 request, _("Your authenticator app is set up; you will be asked for a code at each sign-in.")
             )
         otp_login(request, device)
-        return redirect(next_url)
-    context = {"form": form, "enrolling": enrolling, "page_title": _("Second factor")}
+        return None
+    context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context["qr_code"] = qr_code_data_uri(device)
         context["secret"] = base64.b32encode(device.bin_key).decode()
+    return context
+
+
+def second_factor_view(request):
+    """The editor's second-factor page."""
+    if not request.user.is_authenticated:
+        return redirect("wagtailadmin_login")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("wagtailadmin_home")
+    context = second_factor_step(request)
+    if context is None:
+        return redirect(next_url)
+    context["page_title"] = _("Second factor")
     return TemplateResponse(request, "workflows/admin/second_factor.html", context)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -63,3 +65,18 @@ def invitation_send(*, invitation: Invitation, school_name: str) -> None:
                 render_to_string("email/invitation.txt", {"invitation": invitation, "school_name": school_name})
             )
     send_mail(" / ".join(subjects), "\n\n----------\n\n".join(bodies), None, [invitation.email])
+
+
+def invitee_clean(*, email: str, full_name: str) -> tuple[str, str, dict[str, str]]:
+    """The e-mail address (lowercased) and name (spaces tidied) of someone to invite, and what is wrong
+    with them by field; shared by the schools' people and the office's staff."""
+    email = (email or "").strip().lower()
+    full_name = " ".join((full_name or "").split())
+    errors = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = gettext("Enter a valid e-mail address.")
+    if not full_name:
+        errors["full_name"] = gettext("Enter the person's name.")
+    return email, full_name, errors

@@ -16,7 +16,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -27,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
 from tenants.services.audit import regional_action_record
+from tenants.services.invitations import invitee_clean
 from tenants.staff.roles import RegionalRole
 
 logger = logging.getLogger(__name__)
@@ -77,15 +77,7 @@ def _refuse_self(user, by, message: str) -> None:
 @transaction.atomic
 def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> StaffInvitation:
     """Open a regional account with ``role``; the person sets a password with the e-mailed link."""
-    email = (email or "").strip().lower()
-    full_name = " ".join((full_name or "").split())
-    errors = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid e-mail address.")
-    if not full_name:
-        errors["full_name"] = _("Enter the person's name.")
+    email, full_name, errors = invitee_clean(email=email, full_name=full_name)
     if role not in RegionalRole.values:
         errors["role"] = _("Choose a role.")
     User = get_user_model()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
 
 from tenants.staff.roles import second_factor_required
-from workflows.two_factor import TokenForm, confirmed_device, enrolment_device, qr_code_data_uri
+from workflows.two_factor import second_factor_step
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,22 +22,7 @@ def console_second_factor_view(request):
         next_url = reverse("console:school_list")
     if not second_factor_required(user) or user.is_verified():
         return redirect(next_url)
-    device = confirmed_device(user)
-    enrolling = device is None
-    if enrolling:
-        device = enrolment_device(user)
-    form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        if enrolling:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            messages.success(
-                request, _("Your authenticator app is set up; you will be asked for a code at each sign-in.")
-            )
-        otp_login(request, device)
+    context = second_factor_step(request)
+    if context is None:
         return redirect(next_url)
-    context = {"form": form, "enrolling": enrolling}
-    if enrolling:
-        context["qr_code"] = qr_code_data_uri(device)
-        context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "tenants/console/second_factor.html", context)

@@ -1,7 +1,8 @@
 """Kazakh date and number formats, which Django does not ship (it would show 11/26/2026).
 
-As in Kazakhstan's official documents: 26.11.2026, "26 қараша 2026 ж."; the year's abbreviation is
-written as an escape so that this module stays ASCII like the rest of the code.
+As in Kazakhstan's official documents: 26.11.2026, and the long form day, month, year followed by the
+abbreviation of "year" (tests/test_translations.py shows it); that abbreviation is written as an escape
+so that this module stays ASCII like the rest of the code.
 """
 
 DATE_FORMAT = "j E Y \u0436."

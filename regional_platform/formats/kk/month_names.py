@@ -1,6 +1,6 @@
 """Month names in dates ("26 November 2026"), marked here so that our catalogues carry them.
 
-Django's own Kazakh catalogue capitalises them (26 Қараша), which Kazakh does not do inside a date;
+Django's own Kazakh catalogue capitalises them, which Kazakh does not do inside a date;
 our kk catalogue, read first (LOCALE_PATHS), gives the lowercase forms. Never imported: only
 makemessages reads this file.
 """
