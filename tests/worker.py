@@ -1,0 +1,91 @@
+"""A real Celery worker for tests: a thread of the test process on the run's own Redis queue, and a
+record of the tasks it finished, so that a test waits for exactly the work it then checks.
+
+Why not wait for rows to appear: a school provisioned and committed by a fixture queues its first scan
+(``tenants.services.provisioning``), so "every school has a finished scan" can already be true before
+the scan a test sent has even started. Waiting for the task a test sent, and for every task that task
+sent in turn, cannot be satisfied by anything else.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+from celery import states
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+
+from regional_platform.celery import app
+
+
+@dataclass(frozen=True)
+class FinishedTask:
+    name: str
+    task_id: str
+    parent_id: str | None
+    state: str
+    retval: object
+
+
+class FinishedTasks:
+    """Every task the worker finished (succeeded or failed for good; a retry is not an end)."""
+
+    def __init__(self) -> None:
+        self._finished: list[FinishedTask] = []
+        self._lock = threading.Lock()
+
+    def record(self, sender=None, task_id=None, task=None, retval=None, state=None, **kwargs) -> None:
+        if state not in states.READY_STATES:
+            return
+        with self._lock:
+            self._finished.append(FinishedTask(task.name, task_id, task.request.parent_id, state, retval))
+
+    def _snapshot(self) -> list[FinishedTask]:
+        with self._lock:
+            return list(self._finished)
+
+    def wait_for_fan_out(self, sent, seconds: float = 120) -> list[FinishedTask]:
+        """Wait until the dispatcher ``sent`` (an AsyncResult) has finished and so has every school task it
+        sent (a dispatcher returns how many it sent); returns those school tasks."""
+        deadline = time.monotonic() + seconds
+        while True:
+            finished = self._snapshot()
+            dispatcher = next((task for task in finished if task.task_id == sent.id), None)
+            if dispatcher is not None and dispatcher.state != states.SUCCESS:
+                raise AssertionError(f"the dispatcher ended in {dispatcher.state}: {dispatcher.retval!r}")
+            children = [task for task in finished if task.parent_id == sent.id]
+            if dispatcher is not None and len(children) == dispatcher.retval:
+                return children
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{sent.id} and its tasks did not finish in {seconds} s; finished: {finished}")
+            time.sleep(0.05)
+
+    def wait_for(self, sent, seconds: float = 120) -> FinishedTask:
+        """Wait until the task ``sent`` (an AsyncResult) has finished."""
+        deadline = time.monotonic() + seconds
+        while True:
+            for task in self._snapshot():
+                if task.task_id == sent.id:
+                    return task
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{sent.id} did not finish in {seconds} s; finished: {self._snapshot()}")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def worker(django_db_blocker):
+    """A worker thread on this run's queue, emptied first: what earlier fixtures queued is not this test's."""
+    app.control.purge()
+    finished = FinishedTasks()
+    task_postrun.connect(finished.record, weak=False)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+        ):
+            yield finished
+    finally:
+        task_postrun.disconnect(finished.record)
