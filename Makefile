@@ -19,8 +19,11 @@ install: $(VENV)/.installed
 demo: install  ## migrate, create a demo region, serve web + worker + beat until Ctrl-C
 	$(LAUNCH) demo
 
+# Test processes in parallel (pytest-xdist, a database each): one per core; 0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
+
 test: install  ## the whole suite against real PostgreSQL and Redis (PYTEST_ARGS=... to narrow)
-	$(LAUNCH) test -- $(PYTEST_ARGS)
+	$(LAUNCH) test -- -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 run: install  ## any command with the services, e.g. make run CMD="python manage.py shell"
 	$(LAUNCH) run -- $(CMD)

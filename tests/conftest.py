@@ -13,11 +13,13 @@ from tests.factories import school_create
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
     """Always make the test database, whichever tests were collected.
 
     pytest-django makes it only for tests that ask for ``db``; the browser tests
     use committed data instead, and would otherwise have run on the demo's database.
+    Under pytest-xdist each worker has a database of its own (``test_<name>_gw0``, …;
+    ``django_db_modify_db_settings`` adds the suffix).
     """
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
@@ -108,9 +110,16 @@ _SCREENING_REPORTS: list[str] = []
 
 
 @pytest.fixture
-def screening_report():
-    """Lines for the end of the test run: the screening corpus measurement (clause 3.3)."""
-    return _SCREENING_REPORTS
+def screening_report(record_property):
+    """Report a line for the end of the test run: the screening corpus measurement (clause 3.3).
+
+    Carried in the test's report, so that it reaches the summary from a pytest-xdist worker too.
+    """
+    return lambda text: record_property("screening_report", text)
+
+
+def pytest_runtest_logreport(report):
+    _SCREENING_REPORTS.extend(value for name, value in report.user_properties if name == "screening_report")
 
 
 def pytest_terminal_summary(terminalreporter):
