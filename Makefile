@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test run check lint format bench bench-scan bench-serve bench-console messages clean-data
+.PHONY: install demo test test-slow test-repeat run check lint format bench bench-scan bench-serve bench-console messages clean-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -22,8 +22,17 @@ demo: install  ## migrate, create a demo region, serve web + worker + beat until
 # Test processes in parallel (pytest-xdist, a database each): one per core; 0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 
-test: install  ## the whole suite against real PostgreSQL and Redis (PYTEST_ARGS=... to narrow)
-	$(LAUNCH) test -- -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+test: install  ## the whole suite against real PostgreSQL and Redis, but the slow tests (PYTEST_ARGS=... to narrow)
+	$(LAUNCH) test -- -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+
+test-slow: install  ## the slow scale, cluster and fault tests (none collected is not a failure)
+	$(LAUNCH) test -- -n $(PYTEST_WORKERS) -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# How many times test-repeat runs each test.
+COUNT ?= 20
+
+test-repeat: install  ## the tests that wait on a real worker or browser, COUNT times each, with every core kept busy
+	$(LAUNCH) test -- -n $(PYTEST_WORKERS) -p tests.cpu_hog -m "worker or browser" --count $(COUNT) $(PYTEST_ARGS)
 
 run: install  ## any command with the services, e.g. make run CMD="python manage.py shell"
 	$(LAUNCH) run -- $(CMD)

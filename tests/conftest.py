@@ -118,6 +118,13 @@ def screening_report(record_property):
     return lambda text: record_property("screening_report", text)
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that drive a real Celery worker are marked, so they can be run (and repeated) as a group."""
+    for item in items:
+        if "worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)
+
+
 def pytest_runtest_logreport(report):
     _SCREENING_REPORTS.extend(value for name, value in report.user_properties if name == "screening_report")
 
