@@ -69,6 +69,8 @@ def console_sign_in(page, console_url: str, username: str, password: str) -> Non
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form.form button[type=submit]")
+    # Wait for where the sign-in leads (the console, or the second factor first), not for the click alone.
+    page.wait_for_url(lambda url: "/second-factor/" in url or url == f"{console_url}/")
     if "/second-factor/" in page.url:
         secret = page.locator("#second-factor-key").inner_text()
         page.fill("#id_token", totp_code(secret))

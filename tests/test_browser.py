@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from playwright.sync_api import expect
 
 from tenants.models import School
 from tests.browser import console_sign_in, skip_without_chromium
@@ -37,7 +38,7 @@ def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page,
     page.click("text=Open a school site >> nth=0")
     page.fill("#id_subdomain", "www")
     page.click("form.form button[type=submit]")
-    assert "reserved by the platform" in page.locator(".field:has(#id_subdomain) .error").inner_text()
+    expect(page.locator(".field:has(#id_subdomain) .error")).to_contain_text("reserved by the platform")
 
     for field, value in {
         "name_kk": "Браузер мектебі",
@@ -54,7 +55,7 @@ def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page,
     }.items():
         page.fill(f"#id_{field}", value)
     page.click("form.form button[type=submit]")
-    assert page.locator("h1").inner_text() == "Browser School"
+    expect(page.locator("h1")).to_have_text("Browser School")
     invitation = page.locator("ul.invitations code").first.inner_text()
     assert invitation.startswith("http://browser-made.edu.test/invite/")
 

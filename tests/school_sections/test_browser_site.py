@@ -1,11 +1,13 @@
 """A visitor in a real browser: navigation, languages, low-vision mode, search, downloads, accessibility."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from school_sections import catalogue
 from school_sections.demo_content import demo_content_fill
@@ -16,6 +18,9 @@ from tests.factories import school_create
 
 pytestmark = [pytest.mark.browser, skip_without_chromium]
 
+# After a click that loads another page, assertions are playwright's `expect`, which waits for the new
+# page; reading the page at once may still see the old one.
+LOW_VISION = re.compile(r"\blow-vision\b")
 # WCAG 2.1 A and AA rules (clause 1.3).
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -49,31 +54,31 @@ def test_visitor_navigates_from_home_to_every_mandatory_section(site, page):
     page.goto(site + "/")
     for entry in catalogue.MANDATORY:
         page.click(f"nav.site-nav >> text={entry.title}")
-        assert page.locator("h1").inner_text() == str(entry.title)
-        assert page.url.endswith(f"/{entry.slug}/")
+        expect(page.locator("h1")).to_have_text(str(entry.title))
+        expect(page).to_have_url(re.compile(f"/{entry.slug}/$"))
 
 
 def test_language_switch_changes_the_page_and_is_remembered(site, page):
     page.goto(site + "/contacts/")
     page.click("nav.language-switcher >> text=Русский")
-    assert page.locator("h1").inner_text() == "Контактная информация"
-    assert page.locator("html").get_attribute("lang") == "ru"
+    expect(page.locator("h1")).to_have_text("Контактная информация")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
     page.click("nav.site-nav >> text=Администрация")
-    assert page.locator("h1").inner_text() == "Администрация"
+    expect(page.locator("h1")).to_have_text("Администрация")
     page.click("nav.language-switcher >> text=Қазақ")
-    assert page.locator("h1").inner_text() == "Әкімшілік"
+    expect(page.locator("h1")).to_have_text("Әкімшілік")
 
 
 def test_low_vision_mode_stays_on_across_pages(site, page):
     page.goto(site + "/")
     page.click("text=Version for the visually impaired")
-    assert "low-vision" in (page.locator("body").get_attribute("class") or "")
+    expect(page.locator("body")).to_have_class(LOW_VISION)
     page.goto(site + "/staff/")
-    assert "low-vision" in (page.locator("body").get_attribute("class") or "")
+    expect(page.locator("body")).to_have_class(LOW_VISION)
     font_size = page.evaluate("getComputedStyle(document.body).fontSize")
     assert float(font_size.removesuffix("px")) >= 22
     page.click("text=Standard version")
-    assert "low-vision" not in (page.locator("body").get_attribute("class") or "")
+    expect(page.locator("body")).not_to_have_class(LOW_VISION)
 
 
 def test_search_from_the_header(site, page):
@@ -125,4 +130,4 @@ def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(site, 
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # focus is visible
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile("#main$"))

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from compliance.models import LedgerEntry, SchoolSummary
 from compliance.services import school_scan
@@ -95,12 +96,14 @@ def test_the_office_finds_an_incomplete_school_exports_and_onboards_ten_more(
     assert rows.count() == 2
     page.check("#id_incomplete")
     page.click("form.filters button[type=submit]")
-    assert rows.count() == 1 and alpha.name_en in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(alpha.name_en)
     page.fill("#id_q", beta.bin)
     page.click("form.filters button[type=submit]")
-    assert "No schools match." in page.content()
+    expect(page.get_by_text("No schools match.")).to_be_visible()
     page.fill("#id_q", "")
     page.click("form.filters button[type=submit]")
+    expect(rows).to_have_count(1)  # the export below is of this page's filter
 
     with page.expect_download() as download:
         page.click("text=CSV >> nth=0")
@@ -108,21 +111,22 @@ def test_the_office_finds_an_incomplete_school_exports_and_onboards_ten_more(
     assert len(exported) == 2 and alpha.bin in exported[1]  # the filter applies to the export
 
     page.click(f"text={alpha.name_en}")
-    assert page.locator("h1").inner_text() == alpha.name_en
+    expect(page.locator("h1")).to_have_text(alpha.name_en)
     page.click("text=Remind the responsible people now")
-    assert "are being reminded" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("are being reminded")
 
     # Bulk onboarding: the preview names the bad line before anything is created.
     page.goto(f"{console}/schools/import/")
     page.set_input_files("#id_file", str(_csv_file(tmp_path, 10)))
     page.click("form.form button[type=submit]")
-    assert "Checked: 10 to create, 0 already there, 1 refused." in page.locator("p.summary").inner_text()
-    assert "A BIN is exactly 12 digits." in page.locator("tr.outcome-refused").inner_text()
+    expect(page.locator("p.summary")).to_contain_text("Checked: 10 to create, 0 already there, 1 refused.")
+    expect(page.locator("tr.outcome-refused")).to_contain_text("A BIN is exactly 12 digits.")
     assert School.objects.filter(schema_name__startswith="school_bulk_browser_").count() == 0
 
     # Every value the bar takes is recorded as the page sets it, whenever the test happens to look.
     shown = []
-    page.expose_function("progressShown", lambda value: shown.append(value))
+    # (a lambda: playwright cannot expose a builtin method such as list.append)
+    page.expose_function("progressShown", lambda value: shown.append(value))  # noqa: PLW0108
     page.add_init_script(RECORD_PROGRESS)
     page.click("text=Create 10 schools")
     page.locator("p.summary[role=status]").wait_for(timeout=180_000)  # the page reloads with the result

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from school_sections.models import NewsIndexPage, NewsPage
 from tenants.models import School
@@ -85,8 +86,9 @@ def test_teacher_submits_administrator_decides_director_reads_the_audit_trail(
     assert "cannot be published until the text is fixed" in administrator.content()
     assert administrator.locator("[data-workflow-action-name='approve']").count() == 0
     administrator.get_by_role("link", name="See the findings").first.click()
-    findings = administrator.locator("table.listing").inner_text()
-    assert "3.3.2" in findings and "Title in Russian" in findings
+    findings = administrator.locator("table.listing")
+    expect(findings).to_contain_text("3.3.2")
+    expect(findings).to_contain_text("Title in Russian")
     administrator.fill("#id_justification", "Quoted from the court ruling the school won, on the lawyer's advice.")
     administrator.get_by_role("button", name="Record my decision").click()
     administrator.wait_for_url(f"{site}/admin/pages/{news_page.pk}/edit/")
