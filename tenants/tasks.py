@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
+from tenant_schemas_celery.task import TenantTask
 
 from compliance.tasks import RETRY
 from tenants.services.bulk_onboarding import school_import_fail, school_import_run
 
 
-class SchoolImportTask(Task):
+class SchoolImportTask(TenantTask):
+    """A tenant task like every other (tenant-schemas-celery switches its schema before it runs: the public
+    one here); a plain ``celery.Task`` base made that switch fail and left the schema to chance."""
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Called once the task has failed for good (not on each retry)."""
         school_import_fail(import_id=args[0] if args else kwargs["import_id"], error=exc)

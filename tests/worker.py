@@ -9,6 +9,7 @@ sent in turn, cannot be satisfied by anything else.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -75,12 +76,30 @@ class FinishedTasks:
             time.sleep(0.05)
 
 
+class _SignalHandlerErrors(logging.Handler):
+    """Celery logs, and otherwise ignores, an exception in a signal handler; tenant-schemas-celery switches
+    the schema in one, so such an error means a task ran in whatever schema the connection was left in."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture
 def worker(django_db_blocker):
-    """A worker thread on this run's queue, emptied first: what earlier fixtures queued is not this test's."""
+    """A worker thread on this run's queue, emptied first: what earlier fixtures queued is not this test's.
+
+    Ask for it after the fixtures that make the schools it works on, so that it stops before they go.
+    """
     app.control.purge()
     finished = FinishedTasks()
     task_postrun.connect(finished.record, weak=False)
+    handler_errors = _SignalHandlerErrors()
+    signal_logger = logging.getLogger("celery.utils.dispatch.signal")
+    signal_logger.addHandler(handler_errors)
     try:
         with (
             django_db_blocker.unblock(),
@@ -89,3 +108,5 @@ def worker(django_db_blocker):
             yield finished
     finally:
         task_postrun.disconnect(finished.record)
+        signal_logger.removeHandler(handler_errors)
+    assert handler_errors.messages == [], "a Celery signal handler failed"

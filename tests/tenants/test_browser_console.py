@@ -59,7 +59,7 @@ def office(server, session_schools, django_db_blocker):
     yield user
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        type(user).objects.filter(pk=user.pk).update(is_active=False, username="browser-console-done")
+        type(user).objects.filter(pk=user.pk).update(is_active=False, username=f"browser-console-done-{user.pk}")
         LedgerEntry.objects.filter(school__in=[p.school for p in session_schools.values()]).delete()
         SchoolSummary.objects.filter(school__in=[p.school for p in session_schools.values()]).delete()
         for school in School.objects.filter(schema_name__startswith="school_bulk_browser_"):
@@ -83,10 +83,9 @@ def _csv_file(tmp_path, count: int):
     return path
 
 
-@pytest.mark.usefixtures("worker")
 def test_the_office_finds_an_incomplete_school_exports_and_onboards_ten_more(
-    server, page, office, session_schools, tmp_path
-):
+    server, page, office, session_schools, tmp_path, worker
+):  # (worker last: it stops before `office` removes the schools whose first scans it may still be running)
     console = f"http://edu.test:{server}"
     console_sign_in(page, console, "browser-console", "Console-pass-42")
     alpha, beta = session_schools["alpha"].school, session_schools["beta"].school
