@@ -88,7 +88,7 @@ def _schools_add(first: int, last: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from compliance.models import LedgerEntry, SchoolSummary
-    from school_sections.catalogue import CATALOGUE
+    from regulation.catalogue import CATALOGUE
     from tenants.models import Domain, School
     from tests.factories import valid_bin
 

@@ -14,10 +14,10 @@ from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
 from compliance.services import active_school
-from school_sections import catalogue
+from regulation import catalogue
+from regulation.roles import Role
 from tenants.hosts import absolute_url, active_school_hostname
 from tenants.services.invitations import INVITATION_LANGUAGES
-from workflows.roles import Role
 
 
 def weekly_digest_send(*, now: datetime.datetime) -> int:

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from compliance.freshness import SectionFreshnessState
 from compliance.models import Reminder
-from school_sections import catalogue
+from regulation import catalogue
+from regulation.roles import Role
 from tenants.hosts import absolute_url, active_school_hostname
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from wagtail.models import Page, WorkflowState
 
 from compliance.models import RegionalUpdatePeriod
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.selectors import licence_expired, school_completeness
 from workflows.models import ScreeningReport, SectionFreshness, SectionResponsibility
 

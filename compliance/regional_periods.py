@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from compliance.models import RegionalUpdatePeriod
-from school_sections import catalogue
+from regulation import catalogue
 from tenants.models import RegionalAction
 from tenants.services.audit import regional_action_record
 

@@ -12,9 +12,9 @@ from django.core.mail import get_connection
 from compliance.escalation import RESPONSIBLE_STEP, stale_letter
 from compliance.freshness import school_freshness
 from compliance.services import active_school
+from regulation.roles import Role
 from tenants.hosts import active_school_hostname
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
 
 
 def remind_now(*, now: datetime.datetime) -> list[str]:

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
 from compliance.models import LedgerEntry, SchoolSummary
+from regulation.roles import Role
 from tenants.models import School
-from workflows.roles import Role
 
 LEDGER_FIELDS = (
     "mandatory",

@@ -12,11 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from school_sections import catalogue
+from regulation import catalogue
+from regulation.roles import Role, user_has_role
 from school_sections.models import SchoolHomePage
 from school_sections.services import section_disable, section_enable
 from tenants.services.schools import school_default_language_set
-from workflows.roles import Role, user_has_role
 
 
 def user_manages_site(user) -> bool:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.models import EventPage, NewsPage
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.models import OptionalSectionPage, SchoolHomePage
 
 

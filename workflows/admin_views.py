@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from regulation.roles import Role, user_has_role
 from school_sections.admin_views import user_manages_site
 from workflows.models import SectionResponsibility
-from workflows.roles import Role, user_has_role
 from workflows.services import responsibility_set, site_administrator_replace
 
 

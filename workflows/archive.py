@@ -16,8 +16,8 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from regulation.roles import Role, user_has_role
 from workflows.models import Archival
-from workflows.roles import Role, user_has_role
 
 
 def user_may_archive(user) -> bool:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
+from regulation.roles import Role, user_has_role
 from workflows.archive import archival_restore, document_archive, page_archive, user_may_archive
 from workflows.models import Archival
-from workflows.roles import Role, user_has_role
 from workflows.selectors import archive_search, documents_not_archived
 
 

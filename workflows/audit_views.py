@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.log_actions import registry as log_registry
 
+from regulation.roles import Role, user_has_role
 from workflows.audit import audit_reason
-from workflows.roles import Role, user_has_role
 
 
 def user_reads_audit_trail(user) -> bool:

@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
+from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
 from workflows.archive import document_archive
-from workflows.roles import Role
 from workflows.services import responsibility_set
 
 DEMO_WORKFLOW = Path(__file__).resolve().parent / "fixtures" / "demo_workflow.json"

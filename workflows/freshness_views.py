@@ -15,9 +15,9 @@ from wagtail.models import Page
 from compliance.freshness import school_freshness, update_period_days
 from compliance.models import RegionalUpdatePeriod
 from compliance.services import active_school
-from school_sections import catalogue
+from regulation import catalogue
+from regulation.roles import Role, user_has_role
 from school_sections.admin_views import user_manages_site
-from workflows.roles import Role, user_has_role
 from workflows.services import section_period_set, section_reviewed
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from regulation.roles import Role
 from workflows.people import (
     INVITABLE_ROLES,
     person_access_reset,
@@ -21,7 +22,6 @@ from workflows.people import (
     person_reactivate,
     user_manages_people,
 )
-from workflows.roles import Role
 from workflows.selectors import people_with_roles
 
 

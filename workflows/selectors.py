@@ -7,8 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents import get_document_model
 
+from regulation.roles import APPOINTED_ROLES, Role
 from workflows.models import Archival, SectionResponsibility
-from workflows.roles import APPOINTED_ROLES, Role
 
 
 def archive_search(query: str = "") -> QuerySet[Archival]:

@@ -13,8 +13,8 @@ from django.db import transaction
 from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page
 
+from regulation.roles import Role
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
 
 SECTION_PAGE_PERMISSIONS = ("add_page", "change_page")
 

@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from workflows.roles import Role, user_has_role
+from regulation.roles import Role, user_has_role
 
 ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
 DEVICE_NAME = "authenticator"

@@ -11,8 +11,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 from compliance.models import LedgerEntry
-from school_sections import catalogue
-from school_sections.catalogue import MANDATORY
+from regulation import catalogue
+from regulation.catalogue import MANDATORY
+from regulation.roles import Role, user_has_role
 from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived, user_may_archive
 from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
@@ -22,7 +23,6 @@ from workflows.freshness_views import section_freshness_view
 from workflows.models import SectionResponsibility
 from workflows.people import user_manages_people
 from workflows.people_views import people_view, person_action_view
-from workflows.roles import Role, user_has_role
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
 from workflows.two_factor import second_factor_view
 

@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
 from school_sections.translation import translated

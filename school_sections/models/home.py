@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.models.base import ScreenedPublicationMixin, TranslatedIntroMixin
 from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester

@@ -11,7 +11,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from school_sections import blocks, catalogue
+from regulation import catalogue
+from school_sections import blocks
 from school_sections.models.base import (
     RICH_TEXT_FEATURES,
     ScreenedPublicationMixin,

@@ -5,7 +5,8 @@ from django import template
 from django.utils.http import escape_leading_slashes
 from wagtail.models import Page
 
-from school_sections import blocks, catalogue
+from regulation import catalogue
+from school_sections import blocks
 from school_sections.models.base import school_default_language
 from school_sections.translation import LANGUAGE_CODES, translated
 

@@ -18,8 +18,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, override
 
+from regulation.roles import Role
 from tenants.hosts import absolute_url
-from workflows.roles import Role
 
 INVITATION_LANGUAGES = ("kk", "ru")
 

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
+from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.services.invitations import Invitation, invitation_send, invitation_url
 from tenants.services.schema_template import schema_create_from_template, schema_template_current
 from tenants.validators import validate_subdomain
-from workflows.roles import Role
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_tenant_base_migrate_command_class
 
-import school_sections.catalogue
+import regulation.catalogue
 import school_sections.services
 from school_sections.services import school_site_seed
 from tenants.db_backend.base import content_type_cache
@@ -89,7 +89,7 @@ def migrations_fingerprint() -> str:
     seeded_from = [
         Path(__file__),  # what is recorded
         Path(school_sections.services.__file__),  # the seeded site: its code, catalogue, models,
-        Path(school_sections.catalogue.__file__),  # and the Kazakh titles it stores
+        Path(regulation.catalogue.__file__),  # and the Kazakh titles it stores
         *sorted(Path(school_sections.services.__file__).parent.joinpath("models").glob("*.py")),
         *sorted(Path(settings.BASE_DIR, "locale", "kk").rglob("*.mo")),
     ]

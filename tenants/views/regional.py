@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
+from regulation.roles import Role
 from tenants.models import RegionalAction, RegionalScreeningRule, School
 from tenants.services.audit import regional_action_record
 from tenants.views.access import regional_administrator_required, regional_staff_required
@@ -25,7 +26,6 @@ from workflows.archive import archival_delete
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival
 from workflows.people import appointed_role_step_in
-from workflows.roles import Role
 
 
 class RegionalRuleForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from django_tenants.utils import schema_context
 from compliance.models import Reminder
 from compliance.selectors import school_ledger
 from compliance.tasks import remind_now_task
-from school_sections import catalogue
+from regulation import catalogue
 from tenants.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School

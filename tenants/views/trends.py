@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.selectors import compliance_trend, mandatory_section_completion
-from school_sections import catalogue
+from regulation import catalogue
 from tenants.charts import PALETTE, bar_chart, line_chart
 from tenants.models import RegionalAction, School
 from tenants.selectors import OverviewFilters, districts, school_overview

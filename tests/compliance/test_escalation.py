@@ -13,9 +13,9 @@ from django_tenants.utils import schema_context
 from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.models import LedgerEntry, Reminder
 from compliance.services import school_scan
+from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
 from workflows.models import SectionFreshness
-from workflows.roles import Role
 from workflows.services import responsibility_set, section_reviewed
 
 START = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)

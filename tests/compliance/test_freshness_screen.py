@@ -7,10 +7,10 @@ from django_tenants.utils import schema_context
 from wagtail.models import PageLogEntry
 
 from compliance.services import school_scan
+from regulation.roles import Role
 from school_sections.models import NewsIndexPage
 from tests.factories import login_verified
 from workflows.models import SectionFreshness
-from workflows.roles import Role
 from workflows.services import responsibility_set
 
 

@@ -11,7 +11,7 @@ from compliance.jobs import job_run
 from compliance.models import LedgerEntry, RegionalUpdatePeriod
 from compliance.selectors import stale_sections_across_region
 from compliance.services import school_scan
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.selectors import school_completeness
 from tests.factories import school_create
 

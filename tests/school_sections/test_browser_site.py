@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.demo_content import demo_content_fill
 from school_sections.models import EventPage, NewsPage
 from tenants.models import School

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from school_sections import catalogue
+from regulation import catalogue
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
-from school_sections import catalogue
+from regulation import catalogue
 from school_sections.models import ContactsPage, NewsIndexPage, OptionalSectionPage, SchoolHomePage
 from school_sections.services import section_disable, section_enable
 from tests.factories import login_verified

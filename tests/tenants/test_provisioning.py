@@ -10,12 +10,12 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
+from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.models import Domain, School
 from tenants.services import provisioning
 from tenants.services.provisioning import Person, school_provision
 from tests.factories import school_details, valid_bin
-from workflows.roles import Role
 
 
 def _errors(**overrides) -> dict[str, list[str]]:

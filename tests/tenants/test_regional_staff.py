@@ -12,9 +12,9 @@ from django_tenants.utils import schema_context
 from wagtail.models import ModelLogEntry
 
 from compliance.models import RegionalUpdatePeriod
+from regulation.roles import Role
 from tenants.models import Announcement, RegionalAction, RegionalScreeningRule
 from tests.factories import console_client, regional_staff, totp_code
-from workflows.roles import Role
 
 
 @pytest.fixture

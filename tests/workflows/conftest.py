@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 
+from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
-from workflows.roles import Role
 from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples
 
 

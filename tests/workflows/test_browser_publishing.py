@@ -11,12 +11,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
 from tenants.models import School
 from tests.browser import skip_without_chromium
 from tests.factories import school_create, totp_code
 from tests.workflows.conftest import prohibited_example
-from workflows.roles import Role
 from workflows.services import responsibility_set
 
 pytestmark = [pytest.mark.browser, skip_without_chromium]

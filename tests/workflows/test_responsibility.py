@@ -6,10 +6,10 @@ from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 from wagtail.models import PageLogEntry
 
+from regulation.roles import Role
 from school_sections.models import AchievementsPage, ContactsPage
 from tests.factories import login_verified
 from workflows.models import SectionResponsibility
-from workflows.roles import Role
 from workflows.services import responsibility_set
 
 

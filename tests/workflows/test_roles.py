@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 
+from regulation.roles import Role
 from school_sections.models import ContactsPage, NewsIndexPage
 from tests.factories import console_client, login_verified
-from workflows.roles import Role
 
 # role: (edits any section, publishes, adds news)
 EXPECTED = {

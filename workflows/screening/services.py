@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from regulation.roles import Role, user_has_role
 from workflows.models import ScreeningReport
-from workflows.roles import Role, user_has_role
 from workflows.screening.content import page_texts
 from workflows.screening.matcher import text_findings
 from workflows.screening.rules import active_rules

@@ -2,7 +2,7 @@
 
 from django.apps import apps
 
-from school_sections import catalogue
+from regulation import catalogue
 
 MANDATORY_CODES = ["3.1.1", "3.1.2", "3.1.3", "3.1.4", "3.1.5", "3.1.6", "3.1.7", "3.1.8"]
 OPTIONAL_CODES = ["3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.2.5", "3.2.6", "3.2.7"]
