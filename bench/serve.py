@@ -157,7 +157,7 @@ def main() -> None:
     from django.test import Client
     from django_tenants.utils import schema_context
 
-    from school_sections.demo_content import demo_content_fill
+    from demo.content import demo_content_fill
     from tests.factories import school_create
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-serve-"))

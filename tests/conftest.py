@@ -1,14 +1,20 @@
-"""Shared fixtures: two schools provisioned once per session, cheap extra schools, host-bound clients."""
+"""Shared fixtures: two schools provisioned once per session, cheap extra schools (and one with its people
+by role), host-bound clients, a real Celery worker, the browser."""
 
 import shutil
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
+from django_tenants.utils import schema_context
 
+from regulation.roles import Role
+from school_sections.models import NewsIndexPage
 from tests.factories import school_create
 
 
@@ -63,6 +69,35 @@ def other_school(session_schools, db):
 def make_school(db):
     """Provision an extra school inside the test's transaction (rolled back afterwards)."""
     return school_create
+
+
+@pytest.fixture
+def school_site(make_school):
+    provisioned = make_school(subdomain="rules")
+    with schema_context(provisioned.school.schema_name):
+        yield provisioned
+
+
+@pytest.fixture
+def people(school_site):
+    """The provisioned director and administrator, plus a teacher responsible for news and a chief editor."""
+    from workflows.services import responsibility_set
+
+    User = get_user_model()
+
+    def person(email, role):
+        user = User.objects.create_user(email, email=email, first_name=email.split("@")[0].title())
+        user.groups.add(Group.objects.get(name=role.value))
+        return user
+
+    teacher = person("teacher@rules.kz", Role.EDITORIAL_MEMBER)
+    responsibility_set(section=NewsIndexPage.objects.get(), people=[teacher])
+    return {
+        "director": User.objects.get(groups__name=Role.DIRECTOR.value),
+        "administrator": User.objects.get(groups__name=Role.SITE_ADMINISTRATOR.value),
+        "teacher": User.objects.get(pk=teacher.pk),
+        "chief_editor": person("chief@rules.kz", Role.CHIEF_EDITOR),
+    }
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ SHARED_APPS = [
     "django.contrib.sitemaps",  # templates for sitemap.xml; no tables
     "django_otp",  # second factor of the office administrators (tenants.staff)
     "django_otp.plugins.otp_totp",
+    "demo",  # the demo region's command (make demo); no tables
 ]
 # Every table here is multiplied by the number of schools: install only what the
 # product uses (design.md, "Every table is multiplied").

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from demo.content import demo_content_fill
 from regulation import catalogue
-from school_sections.demo_content import demo_content_fill
 from school_sections.models import EventPage, NewsPage
 from tenants.models import School
 from tests.browser import skip_without_chromium

@@ -43,7 +43,7 @@ def test_text_missing_in_the_visitors_language_is_shown_in_another_and_says_so(m
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_news_events_and_optional_sections_answer_in_each_language(make_school, client_for, language):
-    from school_sections.demo_content import demo_content_fill
+    from demo.content import demo_content_fill
     from school_sections.models import EventPage, NewsPage, SchoolHomePage
     from school_sections.services import section_enable
 

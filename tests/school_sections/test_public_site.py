@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from school_sections.demo_content import demo_content_fill
+from demo.content import demo_content_fill
 
 
 @pytest.fixture

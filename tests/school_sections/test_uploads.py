@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from wagtail.documents.models import Document
 
-from school_sections.demo_content import demo_pdf
+from demo.content import demo_pdf
 from school_sections.uploads import document_content_check
 from tests.factories import login_verified
 

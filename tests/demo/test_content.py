@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
-from school_sections.demo_content import demo_content_fill
+from demo.content import demo_content_fill
 from school_sections.models import ContactsPage, NewsPage
 from school_sections.selectors import school_completeness
 from workflows.services import responsibility_set

@@ -2,8 +2,8 @@
 
 from wagtail.models import WorkflowState
 
+from demo.workflow import demo_workflow_fill
 from workflows.archive import archival_restore
-from workflows.demo import demo_workflow_fill
 from workflows.models import Archival, ScreeningReport
 
 
