@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
-from compliance.services import active_school
 from regulation import catalogue
 from regulation.roles import Role
+from tenants.current import current_school
 from tenants.hosts import absolute_url, active_school_hostname
 from tenants.services.invitations import INVITATION_LANGUAGES
 
 
 def weekly_digest_send(*, now: datetime.datetime) -> int:
     """To each site administrator of the active school: stale sections, submissions and findings waiting."""
-    school = active_school()
+    school = current_school()
     states = school_freshness(now=now, opened_at=school.created_at)
     stale = [state for state in states if state.stale_since]
     pending = sum(state.pending_reviews for state in states)

@@ -11,8 +11,8 @@ from django.core.mail import get_connection
 
 from compliance.escalation import RESPONSIBLE_STEP, stale_letter
 from compliance.freshness import school_freshness
-from compliance.services import active_school
 from regulation.roles import Role
+from tenants.current import current_school
 from tenants.hosts import active_school_hostname
 from workflows.models import SectionResponsibility
 
@@ -20,7 +20,7 @@ from workflows.models import SectionResponsibility
 def remind_now(*, now: datetime.datetime) -> list[str]:
     """E-mail the responsible people of the active school's stale sections (its administrators where
     nobody is responsible); returns the addresses written to."""
-    school = active_school()
+    school = current_school()
     stale = [state for state in school_freshness(now=now, opened_at=school.created_at) if state.stale_since]
     if not stale:
         return []

@@ -6,13 +6,13 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
 from compliance.models import LedgerEntry, SchoolSummary
 from regulation.roles import Role
-from tenants.models import School
+from tenants.current import current_school
 
 LEDGER_FIELDS = (
     "mandatory",
@@ -27,14 +27,6 @@ LEDGER_FIELDS = (
     "page_id",
     "scanned_at",
 )
-
-
-def active_school() -> School:
-    """The school whose schema is active (tasks and requests set it; ``schema_context`` sets only the name)."""
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, School):
-        return tenant
-    return School.objects.get(schema_name=connection.schema_name)
 
 
 @transaction.atomic
@@ -88,7 +80,7 @@ def summary_write(*, school, now: datetime.datetime, licence_expired: bool = Fal
 
 def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     """The daily scan of the active school: ledger rows, the people summary, then the reminders that are due."""
-    school = active_school()
+    school = current_school()
     states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
     summary_write(school=school, now=now, licence_expired=any(state.licence_expired for state in states))

@@ -15,8 +15,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.jobs import job_run
 from compliance.remind import remind_now
-from compliance.services import active_school, scheduled_publishing_run, school_scan
+from compliance.services import scheduled_publishing_run, school_scan
 from compliance.snapshots import region_snapshot_take
+from tenants.current import current_school
 from tenants.models import School
 
 # A lost database or broker connection is retried with growing pauses; the work is idempotent.
@@ -45,7 +46,7 @@ def schools_fan_out(task, *, spread_seconds: float) -> int:
 
 @shared_task(**RETRY)
 def school_scan_task():
-    with job_run("scan", active_school()):
+    with job_run("scan", current_school()):
         school_scan(now=timezone.now())
 
 
@@ -57,7 +58,7 @@ def scan_dispatch():
 
 @shared_task(**RETRY)
 def scheduled_publishing_task():
-    with job_run("scheduled-publishing", active_school()):
+    with job_run("scheduled-publishing", current_school()):
         scheduled_publishing_run()
 
 
@@ -69,7 +70,7 @@ def scheduled_publishing_dispatch():
 
 @shared_task(**RETRY)
 def weekly_digest_task():
-    with job_run("weekly-digest", active_school()):
+    with job_run("weekly-digest", current_school()):
         weekly_digest_send(now=timezone.now())
 
 
@@ -94,5 +95,5 @@ def compliance_snapshot_task():
 
 @shared_task(**RETRY)
 def remind_now_task():
-    with job_run("remind-now", active_school()):
+    with job_run("remind-now", current_school()):
         remind_now(now=timezone.now())

@@ -16,6 +16,7 @@ from regulation import catalogue
 from regulation.roles import Role, user_has_role
 from school_sections.models import SchoolHomePage
 from school_sections.services import section_disable, section_enable
+from tenants.current import current_school
 from tenants.services.schools import school_default_language_set
 
 
@@ -29,7 +30,7 @@ def site_structure_view(request):
     if not user_manages_site(request.user):
         raise PermissionDenied
     home = SchoolHomePage.objects.get()
-    school = request.tenant
+    school = current_school()
     if request.method == "POST":
         action, value = request.POST.get("action", ""), request.POST.get("value", "")
         try:

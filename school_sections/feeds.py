@@ -12,12 +12,13 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from school_sections.selectors import events_upcoming, news_latest
+from tenants.current import current_school
 
 
 class NewsRssFeed(Feed):
     # One Feed object serves every request: the school travels as the feed's object.
     def get_object(self, request, *args, **kwargs):
-        return request.tenant
+        return current_school()
 
     def title(self, school):
         return _("News of %(school)s") % {"school": school.name}

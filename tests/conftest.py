@@ -161,6 +161,8 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_runtest_logreport(report):
+    if report.when != "call":  # the setup and teardown reports carry the same properties
+        return
     _SCREENING_REPORTS.extend(value for name, value in report.user_properties if name == "screening_report")
 
 

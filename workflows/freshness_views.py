@@ -14,10 +14,10 @@ from wagtail.models import Page
 
 from compliance.freshness import school_freshness, update_period_days
 from compliance.models import RegionalUpdatePeriod
-from compliance.services import active_school
 from regulation import catalogue
 from regulation.roles import Role, user_has_role
 from school_sections.admin_views import user_manages_site
+from tenants.current import current_school
 from workflows.services import section_period_set, section_reviewed
 
 
@@ -62,7 +62,7 @@ def section_freshness_view(request, page_id: int):
             else:
                 messages.success(request, _("The update period is saved."))
                 return redirect("workflows_section_freshness", page_id)
-    states = school_freshness(now=timezone.now(), opened_at=active_school().created_at)
+    states = school_freshness(now=timezone.now(), opened_at=current_school().created_at)
     state = next((state for state in states if state.page_id == section.pk), None)
     return TemplateResponse(
         request,

@@ -13,12 +13,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from regulation.roles import APPOINTED_ROLES, Role, user_has_role
+from tenants.current import current_school
 from tenants.hosts import active_school_hostname
 from tenants.services.invitations import Invitation, invitation_send, invitation_url, invitee_clean
 from workflows.models import SectionResponsibility
@@ -39,8 +40,7 @@ def _require_manager(user) -> None:
 
 
 def _school_name() -> str:
-    tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "name_kk", "") or active_school_hostname()
+    return getattr(current_school(), "name_kk", "") or active_school_hostname()
 
 
 def _send_later(invitation: Invitation) -> None:

@@ -1,6 +1,5 @@
 """Editor integration of responsibility, screening and the archive: screens, hooks, audit trail actions."""
 
-from django.db import connection
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from compliance.models import LedgerEntry
 from regulation import catalogue
 from regulation.catalogue import MANDATORY
 from regulation.roles import Role, user_has_role
+from tenants.current import current_school
 from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived, user_may_archive
 from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
@@ -89,7 +89,7 @@ class StalePanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_stale_panel(request, panels):
     entries = LedgerEntry.objects.filter(
-        school_id=connection.tenant.pk, stale_since__isnull=False, page_id__isnull=False
+        school_id=current_school().pk, stale_since__isnull=False, page_id__isnull=False
     )
     if not user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR):
         mine = SectionResponsibility.objects.filter(person=request.user).values_list("section_id", flat=True)
