@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Announcement, RegionalAction
+from tenants.services.audit import regional_action_record
 
 ACTIVE_CACHE_KEY = "announcements:active"
 ACTIVE_CACHE_SECONDS = 60
@@ -40,11 +41,11 @@ def announcement_publish(
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must come after the start.")})
     announcement.save()
-    RegionalAction.objects.create(
+    regional_action_record(
         actor=actor,
         action=RegionalAction.Action.ANNOUNCE,
         reason=announcement.text_kk,
-        data={"districts": announcement.districts},
+        districts=announcement.districts,
     )
     transaction.on_commit(lambda: caches["region"].delete(ACTIVE_CACHE_KEY))
     return announcement
@@ -55,7 +56,7 @@ def announcement_end(*, announcement: Announcement, actor: str) -> None:
     """Take the banner down now."""
     announcement.ends_at = min(announcement.ends_at, timezone.now())
     announcement.save(update_fields=["ends_at"])
-    RegionalAction.objects.create(actor=actor, action=RegionalAction.Action.ANNOUNCE_END, reason=announcement.text_kk)
+    regional_action_record(actor=actor, action=RegionalAction.Action.ANNOUNCE_END, reason=announcement.text_kk)
     transaction.on_commit(lambda: caches["region"].delete(ACTIVE_CACHE_KEY))
 
 

@@ -21,8 +21,8 @@ from django_tenants.utils import schema_context
 from regulation.roles import Role
 from tenants.models import RegionalAction, RegionalScreeningRule, School
 from tenants.services.audit import regional_action_record
+from tenants.services.schools import school_archival_delete
 from tenants.views.access import regional_administrator_required, regional_staff_required
-from workflows.archive import archival_delete
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival
 from workflows.people import appointed_role_step_in
@@ -81,19 +81,12 @@ def school_archive_view(request, school_id: int):
             archival = get_object_or_404(Archival, pk=request.POST.get("archival"))
             if form.is_valid():
                 try:
-                    archival_delete(
-                        archival=archival, deleted_by=request.user.get_username(), reason=form.cleaned_data["reason"]
+                    school_archival_delete(
+                        school=school, archival=archival, actor=request.user, reason=form.cleaned_data["reason"]
                     )
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                 else:
-                    RegionalAction.objects.create(
-                        school=school,
-                        actor=request.user.get_username(),
-                        action=RegionalAction.Action.DELETE,
-                        reason=form.cleaned_data["reason"],
-                        data={"title": archival.title},
-                    )
                     messages.success(request, _("“%(title)s” is deleted for good.") % {"title": archival.title})
                 return redirect("console:school_archive", school.pk)
             messages.error(request, _("Write why it is deleted for good."))

@@ -18,13 +18,12 @@ from django_tenants.utils import schema_context
 
 from compliance.models import Reminder
 from compliance.selectors import school_ledger
-from compliance.tasks import remind_now_task
 from regulation import catalogue
 from tenants.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School
 from tenants.services.audit import regional_action_record
-from tenants.services.schools import school_restore, school_suspend
+from tenants.services.schools import school_remind, school_restore, school_suspend
 from tenants.views.access import regional_administrator_required, regional_staff_required
 from workflows.models import SectionResponsibility
 
@@ -87,10 +86,7 @@ def school_page_view(request, school_id: int):
 @require_POST
 def school_remind_view(request, school_id: int):
     school = get_object_or_404(School, pk=school_id)
-    remind_now_task.apply_async(headers={"_schema_name": school.schema_name})
-    RegionalAction.objects.create(
-        school=school, actor=request.user.get_username(), action=RegionalAction.Action.REMIND
-    )
+    school_remind(school=school, actor=request.user)
     messages.success(request, _("The responsible people of every stale section are being reminded."))
     return redirect("console:school_page", school.pk)
 

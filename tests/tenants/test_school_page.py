@@ -32,7 +32,9 @@ def test_the_page_shows_sections_and_the_names_of_the_responsible(office, make_s
     assert "3.1.1" in body and "nobody" in body
 
 
-def test_remind_now_writes_to_the_responsible_of_stale_sections(office, make_school):
+def test_remind_now_writes_to_the_responsible_of_stale_sections(
+    office, make_school, django_capture_on_commit_callbacks
+):
     provisioned = make_school(subdomain="remind")
     with schema_context(provisioned.school.schema_name):
         teacher = get_user_model().objects.create_user("t@remind.kz", email="t@remind.kz")
@@ -40,8 +42,10 @@ def test_remind_now_writes_to_the_responsible_of_stale_sections(office, make_sch
         addresses = remind_now(now=timezone.now() + datetime.timedelta(days=400))
     assert "t@remind.kz" in addresses
     assert any(message.to == ["t@remind.kz"] for message in mail.outbox)
-    response = office.post(f"/schools/{provisioned.school.pk}/remind/")
+    with django_capture_on_commit_callbacks() as queued:
+        response = office.post(f"/schools/{provisioned.school.pk}/remind/")
     assert response.status_code == 302
+    assert len(queued) == 1  # the school's reminder task, sent once the office's action is committed
     assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="office-page").exists()
 
 
