@@ -22,6 +22,7 @@ from regulation.roles import Role
 from tenants.models import RegionalAction, RegionalScreeningRule, School
 from tenants.services.audit import regional_action_record
 from tenants.services.schools import school_archival_delete
+from tenants.services.screening_rules import regional_rule_add, regional_rule_toggle
 from tenants.views.access import regional_administrator_required, regional_staff_required
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival
@@ -40,13 +41,7 @@ def screening_rules_view(request):
     """Clause 3.3: rules the office adds apply to every school's screening at once."""
     form = RegionalRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        rule = form.save(commit=False)
-        rule.created_by = request.user.get_username()
-        rule.save()
-        regional_action_record(
-            actor=request.user, action=RegionalAction.Action.RULE, reason=rule.reason, change="add",
-            clause=rule.clause, language=rule.language, rule=rule.text,
-        )  # fmt: skip
+        regional_rule_add(rule=form.save(commit=False), actor=request.user)
         messages.success(request, _("The rule applies to every school from now on."))
         return redirect("console:screening_rules")
     rules = RegionalScreeningRule.objects.all()
@@ -56,13 +51,7 @@ def screening_rules_view(request):
 @regional_staff_required
 @require_POST
 def screening_rule_toggle_view(request, rule_id: int):
-    rule = get_object_or_404(RegionalScreeningRule, pk=rule_id)
-    rule.active = not rule.active
-    rule.save(update_fields=["active"])
-    regional_action_record(
-        actor=request.user, action=RegionalAction.Action.RULE, change="on" if rule.active else "off",
-        clause=rule.clause, language=rule.language, rule=rule.text,
-    )  # fmt: skip
+    regional_rule_toggle(rule=get_object_or_404(RegionalScreeningRule, pk=rule_id), actor=request.user)
     return redirect("console:screening_rules")
 
 
