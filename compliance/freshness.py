@@ -16,7 +16,7 @@ from wagtail.models import Page, WorkflowState
 
 from compliance.models import RegionalUpdatePeriod
 from regulation import catalogue
-from school_sections.selectors import licence_expired, school_completeness
+from school_sections.selectors import school_completeness
 from workflows.models import ScreeningReport, SectionFreshness, SectionResponsibility
 
 SECTION_PATH_LENGTH = 3 * Page.steplen  # sections sit at depth 3: root, home, section
@@ -124,7 +124,7 @@ def school_freshness(
                 responsible_count=people.get(page.pk, 0) if page is not None else 0,
                 pending_reviews=pending.get(path, 0),
                 findings_waiting=findings.get(path, 0),
-                licence_expired=licence_expired(state.missing),
+                licence_expired=state.licence_expired,
             )
         )
     return states

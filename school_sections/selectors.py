@@ -25,6 +25,7 @@ class SectionState:
     section: catalogue.Section
     page: object | None
     missing: list[str] = field(default_factory=list)
+    licence_expired: bool = False  # clause 3.1.3: the documents section's licences are all past their end
 
     @property
     def complete(self) -> bool:
@@ -97,6 +98,7 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
             state.missing.append(_("the section is not published"))
         else:
             state.missing.extend(_RULES.get(entry.code, _no_rule)(page, today))
+            state.licence_expired = entry.code == DOCUMENTS_CODE and documents_licence_expired(page, today)
         if page is not None and page.pk not in with_people:
             state.missing.append(_("nobody is responsible for this section"))  # clause 5.4
         states.append(state)
@@ -159,27 +161,31 @@ def annual_report_required_since(today: datetime.date) -> datetime.date:
     return last_due.replace(year=last_due.year - 1)
 
 
-# The daily scan tells the region which schools' licence has expired (compliance.freshness).
-LICENCE_EXPIRED = gettext_noop("the licence has expired")
+DOCUMENTS_CODE = "3.1.3"
 
 
-def licence_expired(missing: list[str]) -> bool:
-    """Whether a documents section's missing items, in the active language, say the licence has expired."""
-    return _(LICENCE_EXPIRED) in missing
+def _downloadable_documents(page) -> list[dict]:
+    # A block whose file was deleted from the library has nothing to download.
+    return [document for document in _blocks(page.documents) if document["document"] is not None]
+
+
+def documents_licence_expired(page, today: datetime.date) -> bool:
+    """Clause 3.1.3: the documents section has licences and every one of them is past its end date (the
+    daily scan tells the region, compliance.freshness)."""
+    licences = [document for document in _downloadable_documents(page) if document["document_type"] == "licence"]
+    return bool(licences) and all(document["valid_until"] and document["valid_until"] < today for document in licences)
 
 
 def _documents(page, today) -> list[str]:
-    # A block whose file was deleted from the library has nothing to download.
-    documents = [document for document in _blocks(page.documents) if document["document"] is not None]
+    documents = _downloadable_documents(page)
     kinds = {document["document_type"] for document in documents}
     missing = []
     if "charter" not in kinds:
         missing.append(_("charter document missing"))
-    licences = [document for document in documents if document["document_type"] == "licence"]
-    if not licences:
+    if "licence" not in kinds:
         missing.append(_("licence document missing"))
-    elif all(document["valid_until"] and document["valid_until"] < today for document in licences):
-        missing.append(_(LICENCE_EXPIRED))
+    elif documents_licence_expired(page, today):
+        missing.append(_("the licence has expired"))
     reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
     if not reports:
         missing.append(_("annual report missing"))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import translation
 from django_tenants.utils import schema_context
 from wagtail.documents.models import Document
 from wagtail.models import Page
@@ -111,6 +112,29 @@ def test_documents_need_charter_licence_and_a_recent_annual_report(site):
         _doc("annual_report", datetime.date(2026, 6, 1)),
     )
     assert _missing("3.1.3") == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_expired_licence_is_flagged_for_the_region_in_any_language(site, language):
+    """The daily scan's "licence expired" (clause 3.1.3) comes from the documents, not from the wording."""
+
+    def flagged() -> bool:
+        with translation.override(language):
+            (state,) = [state for state in school_completeness(today=TODAY).sections if state.section.code == "3.1.3"]
+        return state.licence_expired
+
+    _set_documents(_doc("charter", TODAY), _doc("licence", datetime.date(2020, 1, 1), valid_until=TODAY))
+    assert not flagged()  # valid to the end of today
+    _set_documents(
+        _doc("charter", TODAY),
+        _doc("licence", datetime.date(2020, 1, 1), valid_until=datetime.date(2026, 1, 1)),
+        _doc("licence", datetime.date(2026, 1, 2), valid_until=datetime.date(2027, 1, 1)),
+    )
+    assert not flagged()  # one licence is still valid
+    _set_documents(
+        _doc("charter", TODAY), _doc("licence", datetime.date(2020, 1, 1), valid_until=datetime.date(2026, 1, 1))
+    )
+    assert flagged()
 
 
 def test_an_unpublished_section_counts_as_missing(site):
