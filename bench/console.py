@@ -7,7 +7,7 @@ Runs in its own database (<DATABASE_URL's name>_console), dropped afterwards. Th
 the public schema, so the schools are rows (School, primary Domain, a ledger row per section the school
 has, its people summary) without schemas: the data grows 10 -> 100 -> 1,000 schools in one run, and
 at each size, as a signed-in inspector through Django's test client against the real view
-(``tenants.views.console.school_list_view`` on PLATFORM_DOMAIN):
+(``console.views.console.school_list_view`` on PLATFORM_DOMAIN):
 
 * server time (median and p95 over --repeats requests after warm-up; the time in the database driver
   beside it) and the queries of one request, for the overview's first page unfiltered, sorted by
@@ -182,8 +182,8 @@ def _inspector():
     """
     from django.contrib.auth import get_user_model
 
-    from tenants.staff.roles import RegionalRole
-    from tenants.staff.services import staff_add
+    from console.staff.roles import RegionalRole
+    from console.staff.services import staff_add
 
     invitation = staff_add(
         email="inspector@bench.test", full_name="Bench Inspector", role=RegionalRole.INSPECTOR, by="bench"
@@ -260,8 +260,8 @@ def _line(schools: int, label: str, figures: Figures) -> str:
 def _measure_size(client, schools: int, district: str, args) -> dict[str, Figures]:
     from django.db.models import Count
 
+    from console.views.console import SCHOOLS_PER_PAGE
     from tenants.models import School
-    from tenants.views.console import SCHOOLS_PER_PAGE
 
     in_district = School.objects.filter(district=district).aggregate(n=Count("pk"))["n"]
     pages = {
@@ -287,8 +287,8 @@ def _explain(district: str, first_page: Figures) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tenants.selectors import OverviewFilters, school_overview
-    from tenants.views.console import SCHOOLS_PER_PAGE
+    from compliance.overview import OverviewFilters, school_overview
+    from console.views.console import SCHOOLS_PER_PAGE
 
     print("\nthe queries of one request for the first page:")
     for sql in first_page.queries:
@@ -311,7 +311,7 @@ def _explain(district: str, first_page: Figures) -> None:
 def _data_line(schools: int) -> str:
     """What the overview reads at this size, and the spread of the scores it computes."""
     from compliance.models import LedgerEntry, SchoolSummary
-    from tenants.selectors import OverviewFilters, school_overview
+    from compliance.overview import OverviewFilters, school_overview
 
     scores = [school.score for school in school_overview(OverviewFilters())]
     scored = sorted(score for score in scores if score is not None)

@@ -80,7 +80,7 @@ def _timed(count: int, prefix: str, provision) -> list[float]:
 
 
 def _by_template(details) -> None:
-    from tenants.services import provisioning
+    from provisioning import services as provisioning
 
     provisioning.school_provision(details=details)
 
@@ -91,10 +91,10 @@ def _by_migrations(details) -> None:
     from django.db import connection, transaction
     from django_tenants.utils import schema_context
 
+    from provisioning import services as provisioning
+    from provisioning.schema_template import schema_build_slowly
     from tenants.hosts import school_hostname
     from tenants.models import Domain
-    from tenants.services import provisioning
-    from tenants.services.schema_template import schema_build_slowly
 
     details = provisioning.school_details_clean(details)
     school = provisioning._school_instance(details)

@@ -33,8 +33,8 @@ from bench.provision import _drop, _figures, bench_database_url  # noqa: E402
 
 
 def _provision(count: int) -> None:
+    from provisioning.services import school_provision
     from tenants.models import School
-    from tenants.services.provisioning import school_provision
     from tests.factories import school_details
 
     have = School.objects.exclude(schema_name="public").count()

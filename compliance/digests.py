@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.invitations import INVITATION_LANGUAGES
 from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
@@ -17,7 +18,6 @@ from regulation import catalogue
 from regulation.roles import Role
 from tenants.current import current_school
 from tenants.hosts import absolute_url, active_school_hostname
-from tenants.services.invitations import INVITATION_LANGUAGES
 
 
 def weekly_digest_send(*, now: datetime.datetime) -> int:

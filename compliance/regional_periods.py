@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from compliance.models import RegionalUpdatePeriod
 from regulation import catalogue
+from tenants.audit import regional_action_record
 from tenants.models import RegionalAction
-from tenants.services.audit import regional_action_record
 
 
 def regional_periods() -> list[tuple[catalogue.Section, int | None]]:

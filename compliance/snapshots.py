@@ -9,8 +9,8 @@ import datetime
 from collections import defaultdict
 
 from compliance.models import ComplianceSnapshot
+from compliance.overview import OverviewFilters, school_overview
 from tenants.models import School
-from tenants.selectors import OverviewFilters, school_overview
 
 REGION = ""  # the district of the whole region's row
 

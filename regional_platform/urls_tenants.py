@@ -6,10 +6,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import InvitationAcceptView
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
+from school_sections.media import school_media
 from school_sections.views import low_vision_toggle, robots_txt, search_view
-from tenants.views.invitations import InvitationAcceptView
-from tenants.views.media import school_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

@@ -17,7 +17,7 @@ from regulation.roles import Role, user_has_role
 from school_sections.models import SchoolHomePage
 from school_sections.services import section_disable, section_enable
 from tenants.current import current_school
-from tenants.services.schools import school_default_language_set
+from tenants.services import school_default_language_set
 
 
 def user_manages_site(user) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from regulation import catalogue
+from school_sections.hooks import completeness_rules
 from school_sections.models import EventPage, NewsPage
 
 
@@ -83,9 +84,6 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
     """What each section of this school's site has and lacks (clause 3.1 for the mandatory ones)."""
     today = today or timezone.localdate()
     pages = _section_pages()
-    from workflows.models import SectionResponsibility
-
-    with_people = set(SectionResponsibility.objects.values_list("section_id", flat=True).distinct())
     states = []
     for entry in catalogue.CATALOGUE:
         page = pages.get(entry.code)
@@ -99,9 +97,13 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
         else:
             state.missing.extend(_RULES.get(entry.code, _no_rule)(page, today))
             state.licence_expired = entry.code == DOCUMENTS_CODE and documents_licence_expired(page, today)
-        if page is not None and page.pk not in with_people:
-            state.missing.append(_("nobody is responsible for this section"))  # clause 5.4
         states.append(state)
+    page_ids = {state.page.pk for state in states if state.page is not None}
+    for rule in completeness_rules():  # e.g. clause 5.4, somebody answers for it (workflows)
+        found = rule(page_ids)
+        for state in states:
+            if state.page is not None:
+                state.missing.extend(found.get(state.page.pk, []))
     return SchoolCompleteness(states)
 
 

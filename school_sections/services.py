@@ -46,7 +46,7 @@ def school_site_seed() -> SchoolHomePage:
 
     Replaces Wagtail's default Site(localhost) and "Welcome" page. The same for every
     school, so it is recorded into the provisioning template with the migrations
-    (tenants.services.schema_template); provisioning then names the home page and
+    (provisioning.schema_template); provisioning then names the home page and
     the site after the school.
     """
     Site.objects.all().delete()

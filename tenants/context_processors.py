@@ -4,7 +4,7 @@ and the regional office's announcements for it."""
 from django.utils.translation import get_language
 
 from tenants.models import School
-from tenants.services.announcements import active_announcements
+from tenants.selectors import active_announcements
 
 
 def school(request):

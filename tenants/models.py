@@ -1,10 +1,7 @@
 """The region's schools (one PostgreSQL schema each) and the hosts they answer on."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -65,59 +62,6 @@ class Domain(DomainMixin):
         verbose_name_plural = _("domains")
 
 
-class SchemaTemplate(models.Model):
-    """The SQL that migrations run to build a school schema, replayed to provision a school.
-
-    One row per migration state (``fingerprint``); see ``tenants.services.schema_template``.
-    """
-
-    fingerprint = models.CharField(max_length=64, unique=True)
-    sql = models.TextField()
-    statement_count = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"schema template {self.fingerprint[:12]} ({self.statement_count} statements)"
-
-
-class RegionalScreeningRule(models.Model):
-    """A screening rule the regional office adds for every school (clause 3.3); see workflows.screening.rules."""
-
-    class Clause(models.TextChoices):
-        VIOLENCE_HATRED = "3.3.1", _("3.3.1 Calls to violence, coercion, ethnic or religious hatred")
-        HONOUR_DIGNITY = "3.3.2", _("3.3.2 Damage to the honour and dignity of the school or its people")
-        DANGEROUS_PROPAGANDA = "3.3.4", _("3.3.4 Propaganda of violence, sex, drugs, danger to life")
-        ADVERTISING = "3.3.5", _("3.3.5 Advertising of other organisations")
-        UNLAWFUL = "3.3.6", _("3.3.6 Information contrary to the law of the Republic of Kazakhstan")
-
-    clause = models.CharField(_("clause"), max_length=8, choices=Clause.choices)
-    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
-    text = models.CharField(_("rule"), max_length=300)
-    reason = models.CharField(_("why it was added"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    created_by = models.CharField(_("added by"), max_length=254, blank=True)
-    created_at = models.DateTimeField(_("added"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("regional screening rule")
-        verbose_name_plural = _("regional screening rules")
-        ordering = ["clause", "language", "text"]
-        constraints = [models.UniqueConstraint(fields=["clause", "language", "text"], name="one_regional_rule")]
-
-    def __str__(self) -> str:
-        return f"{self.clause} {self.language}: {self.text}"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from workflows.screening.rules import rule_pattern
-
-        try:
-            rule_pattern(self.text)
-        except ValidationError as error:
-            raise ValidationError({"text": error.messages}) from error
-
-
 class RegionalAction(models.Model):
     """What the regional office did, by whom and why (public schema): every change made from the console,
     and every export of the region's data."""
@@ -176,7 +120,7 @@ class RegionalAction(models.Model):
         "what": _("what"),
     }
 
-    # The words the console writes into ``data`` (tenants.staff, the exports, the screening rules).
+    # The words the console writes into ``data`` (console.staff, the exports, the screening rules).
     VALUE_LABELS = {
         "add": _("account added"),
         "role": _("role changed"),
@@ -229,58 +173,3 @@ class Announcement(models.Model):
 
     def text(self, language: str) -> str:
         return getattr(self, f"text_{language}", "") or self.text_kk
-
-
-class SchoolImport(models.Model):
-    """A CSV of schools uploaded in the console: checked first (``preview``), then run in the background.
-
-    The file's text is kept so that the background job reads exactly what was previewed; ``processed``
-    moves as each row is done, for the progress bar; ``results`` says what became of every row.
-    """
-
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("checked, not started")
-        QUEUED = "queued", _("waiting for a worker")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    file_name = models.CharField(_("file"), max_length=255)
-    language = models.CharField(max_length=8, blank=True)  # the uploader's, for the rows' problems
-    content = models.TextField()
-    uploaded_by = models.CharField(_("by"), max_length=254)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    preview = models.JSONField(default=list)  # [{"line", "subdomain", "bin", "name", "outcome", "problems"}]
-    results = models.JSONField(default=list)  # the same, after the run, with "invitations"
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("school import")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.processed / self.total) if self.total else 100
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    WORKER_PATIENCE = datetime.timedelta(minutes=1)
-
-    @property
-    def is_waiting_too_long(self) -> bool:
-        """Queued for over a minute: no background worker is taking jobs."""
-        return (
-            self.status == self.Status.QUEUED
-            and self.started_at is not None
-            and timezone.now() - self.started_at > self.WORKER_PATIENCE
-        )

@@ -2,7 +2,7 @@
 
 import itertools
 
-from tenants.services.provisioning import Person, ProvisionedSchool, SchoolDetails, school_provision
+from provisioning.services import Person, ProvisionedSchool, SchoolDetails, school_provision
 from tenants.validators import bin_check_digit
 
 _numbers = itertools.count(1)
@@ -52,7 +52,7 @@ def totp_code(secret_base32: str) -> str:
 
 
 def login_verified(client, user) -> None:
-    """Sign ``user`` in as if they had also passed the second factor (workflows.two_factor)."""
+    """Sign ``user`` in as if they had also passed the second factor (accounts.two_factor)."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -70,7 +70,7 @@ def regional_staff(username: str, *, role: str = "administrator", **fields):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from tenants.staff.roles import RegionalRole
+    from console.staff.roles import RegionalRole
 
     fields.setdefault("password", "irrelevant")
     user = get_user_model().objects.create_user(username, is_staff=True, **fields)

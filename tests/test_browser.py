@@ -21,7 +21,7 @@ def office_account(server, django_db_blocker):
     yield user
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        # Deactivated, not deleted, as the console does (tenants.staff.services): deleting a
+        # Deactivated, not deleted, as the console does (console.staff.services): deleting a
         # public-schema user makes Django's collector look for Wagtail's per-school tables.
         get_user_model().objects.filter(pk=user.pk).update(is_active=False, username=f"browser-office-done-{user.pk}")
         for school in School.objects.filter(schema_name="school_browser_made"):

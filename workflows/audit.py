@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import registry as log_registry
 
-from tenants.exports import spreadsheet_safe
+from tenants.spreadsheets import spreadsheet_safe
 
 # Where the "why" of an action sits in a log entry's data, by the action that wrote it.
 _REASON_KEYS = ("reason", "comment")

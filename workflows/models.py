@@ -1,4 +1,5 @@
-"""Who answers for which section (clause 5.4), what screening found (3.3), and what was archived (1.2)."""
+"""Who answers for which section (clause 5.4), what screening found (3.3) and the region's screening rules,
+and what was archived (1.2)."""
 
 from django.conf import settings
 from django.db import models
@@ -145,3 +146,44 @@ class SectionFreshness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section_id}: {self.period_days or '-'} d"
+
+
+class RegionalScreeningRule(models.Model):
+    """A screening rule the regional office adds for every school (clause 3.3); see workflows.screening.rules.
+
+    It lives in the public schema (the region's, shared by every school), unlike this module's other models."""
+
+    class Clause(models.TextChoices):
+        VIOLENCE_HATRED = "3.3.1", _("3.3.1 Calls to violence, coercion, ethnic or religious hatred")
+        HONOUR_DIGNITY = "3.3.2", _("3.3.2 Damage to the honour and dignity of the school or its people")
+        DANGEROUS_PROPAGANDA = "3.3.4", _("3.3.4 Propaganda of violence, sex, drugs, danger to life")
+        ADVERTISING = "3.3.5", _("3.3.5 Advertising of other organisations")
+        UNLAWFUL = "3.3.6", _("3.3.6 Information contrary to the law of the Republic of Kazakhstan")
+
+    clause = models.CharField(_("clause"), max_length=8, choices=Clause.choices)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    text = models.CharField(_("rule"), max_length=300)
+    reason = models.CharField(_("why it was added"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.CharField(_("added by"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        app_label = "tenants"  # a public-schema table created by the tenants app: moving code moved no data
+        verbose_name = _("regional screening rule")
+        verbose_name_plural = _("regional screening rules")
+        ordering = ["clause", "language", "text"]
+        constraints = [models.UniqueConstraint(fields=["clause", "language", "text"], name="one_regional_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.clause} {self.language}: {self.text}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from workflows.screening.rules import rule_pattern  # the rules' module reads this model
+
+        try:
+            rule_pattern(self.text)
+        except ValidationError as error:
+            raise ValidationError({"text": error.messages}) from error

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
+from accounts.invitations import Invitation, invitation_send, invitation_url, invitee_clean
 from regulation.roles import APPOINTED_ROLES, Role, user_has_role
 from tenants.current import current_school
 from tenants.hosts import active_school_hostname
-from tenants.services.invitations import Invitation, invitation_send, invitation_url, invitee_clean
 from workflows.models import SectionResponsibility
 from workflows.services import appointed_role_replace, responsibility_set
 

@@ -6,25 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
-from compliance.models import LedgerEntry
-from regulation import catalogue
 from regulation.catalogue import MANDATORY
 from regulation.roles import Role, user_has_role
-from tenants.current import current_school
 from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived, user_may_archive
 from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
 from workflows.audit import register_reasoned_action
 from workflows.audit_views import AuditTrailView, user_reads_audit_trail
-from workflows.freshness_views import section_freshness_view
-from workflows.models import SectionResponsibility
 from workflows.people import user_manages_people
 from workflows.people_views import people_view, person_action_view
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
-from workflows.two_factor import second_factor_view
 
 
 @hooks.register("register_admin_urls")
@@ -34,14 +27,12 @@ def responsibility_urls():
             "sections/<int:page_id>/responsible/", section_responsibility_view, name="workflows_section_responsibility"
         ),
         path("site-administrator/", site_administrator_view, name="workflows_site_administrator"),
-        path("sections/<int:page_id>/freshness/", section_freshness_view, name="workflows_section_freshness"),
         path("screening/<int:page_id>/", screening_findings_view, name="workflows_screening_findings"),
         path("archive/", archive_index_view, name="workflows_archive"),
         path("people/", people_view, name="workflows_people"),
         path("audit/", AuditTrailView.as_view(), name="workflows_audit"),
         path("audit/results/", AuditTrailView.as_view(results_only=True), name="workflows_audit_results"),
         path("people/<int:user_id>/<str:action>/", person_action_view, name="workflows_person_action"),
-        path("second-factor/", second_factor_view, name="workflows_second_factor"),
         path("archive/page/<int:page_id>/", page_archive_view, name="workflows_archive_page"),
         path("archive/<int:archival_id>/restore/", archival_restore_view, name="workflows_archive_restore"),
     ]
@@ -70,33 +61,6 @@ class ArchiveMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def archive_menu_item():
     return ArchiveMenuItem(_("Archive"), reverse("workflows_archive"), icon_name="folder-inverse", order=900)
-
-
-class StalePanel(Component):
-    """Clause 5.7 in the editor: the sections the signed-in person should update, from the last scan."""
-
-    name = "stale_sections"
-    order = 40
-    template_name = "workflows/admin/stale_panel.html"
-
-    def __init__(self, stale):
-        self.stale = stale
-
-    def get_context_data(self, parent_context):
-        return {"stale": self.stale}
-
-
-@hooks.register("construct_homepage_panels")
-def add_stale_panel(request, panels):
-    entries = LedgerEntry.objects.filter(
-        school_id=current_school().pk, stale_since__isnull=False, page_id__isnull=False
-    )
-    if not user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR):
-        mine = SectionResponsibility.objects.filter(person=request.user).values_list("section_id", flat=True)
-        entries = entries.filter(page_id__in=list(mine))
-    stale = [(entry, catalogue.section(entry.section_code)) for entry in entries.order_by("stale_since")]
-    if stale:
-        panels.append(StalePanel(stale))
 
 
 class AuditTrailMenuItem(MenuItem):
@@ -149,8 +113,6 @@ def workflow_log_actions(actions):
         ("workflows.administrator_replace", _("Appoint the site administrator"), _("Site administrator appointed")),
         ("workflows.director_replace", _("Appoint the head of the school"), _("Head of the school appointed")),
         ("workflows.archive", _("Archive"), _("Archived")),
-        ("workflows.section_reviewed", _("Reviewed, still accurate"), _("Section reviewed: still accurate")),
-        ("workflows.section_period", _("Update period"), _("Update period changed")),
         ("workflows.restore", _("Restore from the archive"), _("Restored from the archive")),
         ("workflows.delete", _("Delete for good"), _("Deleted for good by the regional office")),
         ("workflows.person_invite", _("Invite a person"), _("Person invited")),

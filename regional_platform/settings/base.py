@@ -27,12 +27,16 @@ PLATFORM_PORT = env_int("PLATFORM_PORT", 443 if PLATFORM_SCHEME == "https" else 
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("ALLOWED_HOSTS", [])]
 
 # --- Applications --------------------------------------------------------------------
-# `tenants` comes before `django_tenants` so that its migrate commands (which keep
-# the provisioning template current) take precedence over django-tenants' own.
+# The floors of docs/architecture.md. `provisioning` comes before `django_tenants` so that
+# its migrate commands (which keep the provisioning template current) take precedence
+# over django-tenants' own.
 SHARED_APPS = [
-    "tenants",
+    "tenants",  # the registry of schools and their hosts (tenancy core)
+    "provisioning",  # new schools from the recorded template, bulk onboarding; tables under "tenants"
     "django_tenants",
+    "accounts",  # sign-in throttling, the second factor, invitations; no tables
     "compliance",  # the region's ledger of every school's sections, reminders, job runs
+    "console",  # the regional office's console; no tables of its own
     "django.contrib.contenttypes",
     "django.contrib.auth",  # regional staff live in the public schema
     "django.contrib.sessions",
@@ -40,7 +44,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",  # needed by Wagtail's admin; has no tables
     "django.contrib.sitemaps",  # templates for sitemap.xml; no tables
-    "django_otp",  # second factor of the office administrators (tenants.staff)
+    "django_otp",  # second factor of the office administrators (console.staff)
     "django_otp.plugins.otp_totp",
     "demo",  # the demo region's command (make demo); no tables
 ]
@@ -52,7 +56,7 @@ TENANT_APPS = [
     "django.contrib.sessions",  # a session of school A is unknown to school B
     "school_sections",
     "workflows",
-    "django_otp",  # second factor of administrators and directors (workflows.two_factor)
+    "django_otp",  # second factor of administrators and directors (accounts.two_factor)
     "django_otp.plugins.otp_totp",
     "wagtail.users",
     "wagtail.snippets",
@@ -89,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor passed
     "django.contrib.messages.middleware.MessageMiddleware",
-    "workflows.two_factor.SecondFactorMiddleware",  # administrators and directors use it in the editor
+    "accounts.two_factor.SecondFactorMiddleware",  # administrators and directors use it in the editor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -163,7 +167,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 # Each school's uploads live under MEDIA_ROOT/<schema>/, never beside another school's.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-# Uploads are served by tenants.views.media (only the host's own school); in production
+# Uploads are served by school_sections.media (only the host's own school); in production
 # it answers with X-Accel-Redirect and nginx sends the file.
 MEDIA_X_ACCEL_REDIRECT = env_bool("MEDIA_X_ACCEL_REDIRECT", False)
 STORAGES = {
@@ -184,8 +188,8 @@ USE_TZ = True
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:school_list"
 LOGOUT_REDIRECT_URL = "console:login"
-AUTHENTICATION_BACKENDS = ["tenants.sign_in.ThrottledModelBackend"]
-WAGTAILADMIN_USER_LOGIN_FORM = "tenants.sign_in.ThrottledLoginForm"
+AUTHENTICATION_BACKENDS = ["accounts.sign_in.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.sign_in.ThrottledLoginForm"
 # Invitation links use Django's password-reset tokens: valid once, for a week.
 # They are e-mailed; shown to whoever provisioned the school only in development,
 # since whoever holds a link can become the school's director.

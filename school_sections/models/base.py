@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from regulation import catalogue
+from school_sections.hooks import publication_checks
 from school_sections.panels import TranslationStatePanel
 from school_sections.permissions import ProtectedPagePermissionTester
 from school_sections.translation import translated
@@ -30,14 +31,13 @@ class ScreenedPublicationMixin:
     The editor's own publish button is covered by a ``before_publish_page`` hook
     (workflows.screening.editor); this covers the rest (workflow approval, bulk
     publish, revisions, restoring). Scheduled go-live has no person: the revision
-    was screened when it was scheduled.
+    was screened when it was scheduled. The checks are workflows' (school_sections.hooks).
     """
 
     def publish(self, revision, *args, user=None, **kwargs):
         if user is not None:
-            from workflows.publication import publication_check
-
-            publication_check(page=self, revision=revision)
+            for check in publication_checks():
+                check(page=self, revision=revision)
         return super().publish(revision, *args, user=user, **kwargs)
 
 

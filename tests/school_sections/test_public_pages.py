@@ -61,7 +61,7 @@ def test_news_events_and_optional_sections_answer_in_each_language(make_school, 
 
 def test_the_schools_default_language_is_shown_when_the_visitors_is_missing(make_school, client_for):
     from school_sections.models import ContactsPage
-    from tenants.services.schools import school_default_language_set
+    from tenants.services import school_default_language_set
 
     provisioned = make_school()
     with schema_context(provisioned.school.schema_name):

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from console.services.announcements import announcement_end, announcement_publish
 from tenants.models import Announcement, RegionalAction
-from tenants.services.announcements import announcement_end, announcement_publish
 from tests.factories import console_client
 
 

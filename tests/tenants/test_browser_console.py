@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from compliance.models import LedgerEntry, SchoolSummary
 from compliance.services import school_scan
-from tenants.models import School, SchoolImport
+from provisioning.models import SchoolImport
+from tenants.models import School
 from tests.browser import console_sign_in, skip_without_chromium
 from tests.factories import regional_staff, valid_bin
 

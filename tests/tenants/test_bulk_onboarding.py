@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from tenants.models import RegionalAction, School, SchoolImport
-from tenants.services.bulk_onboarding import school_import_run
+from provisioning.bulk_onboarding import school_import_run
+from provisioning.models import SchoolImport
+from tenants.models import RegionalAction, School
 from tests.factories import console_client, valid_bin
 
 HEADER = "name_kk,name_ru,short_name,bin,region,district,address,subdomain,head_full_name,head_email\n"

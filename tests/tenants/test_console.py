@@ -115,7 +115,7 @@ def test_signed_in_non_staff_user_is_refused_not_looped(db, client_for):
 
 
 def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(office_client, monkeypatch):
-    from tenants.services import provisioning
+    from provisioning import services as provisioning
     from tests.factories import school_details
 
     real = provisioning.schema_template_current
@@ -132,7 +132,7 @@ def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(of
 
 
 def test_the_office_adds_a_screening_rule_for_every_school(office_client):
-    from tenants.models import RegionalScreeningRule
+    from workflows.models import RegionalScreeningRule
 
     bad = office_client.post("/screening-rules/", {"clause": "3.3.5", "language": "ru", "text": "re:(oops"})
     assert "This regular expression is not valid" in bad.content.decode()

@@ -10,11 +10,11 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
+from provisioning import services as provisioning
+from provisioning.services import Person, school_provision
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.models import Domain, School
-from tenants.services import provisioning
-from tenants.services.provisioning import Person, school_provision
 from tests.factories import school_details, valid_bin
 
 

@@ -13,8 +13,9 @@ from wagtail.models import ModelLogEntry
 
 from compliance.models import RegionalUpdatePeriod
 from regulation.roles import Role
-from tenants.models import Announcement, RegionalAction, RegionalScreeningRule
+from tenants.models import Announcement, RegionalAction
 from tests.factories import console_client, regional_staff, totp_code
+from workflows.models import RegionalScreeningRule
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from tenants.models import SchemaTemplate
-from tenants.services import schema_template
-from tenants.services.schema_catalog import catalog_differences, schema_catalog
-from tenants.services.schema_template import (
+from provisioning import schema_template
+from provisioning.models import SchemaTemplate
+from provisioning.schema_catalog import catalog_differences, schema_catalog
+from provisioning.schema_template import (
     SchemaTemplateError,
     migrations_fingerprint,
     schema_build_slowly,
@@ -101,7 +101,7 @@ def test_migrate_schemas_brings_a_stale_template_up_to_date(django_db_blocker):
 def test_fast_migration_table_check_agrees_with_djangos(scratch_schemas):
     from django.db.migrations.recorder import MigrationRecorder
 
-    from tenants.management.commands.migrate_schemas import recorder_has_table_by_regclass
+    from provisioning.management.commands.migrate_schemas import recorder_has_table_by_regclass
 
     schema = scratch_schemas("recorder_probe")
     for include_public in (False, True):  # public has its own django_migrations: it must not answer

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
-from tenants.sign_in import MAX_FAILURES
+from accounts.sign_in import MAX_FAILURES
 
 
 def test_console_locks_an_account_after_repeated_failures(db, client_for):

@@ -9,10 +9,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import PageLogEntry
 
 from school_sections.models import ContactsPage
-from tenants.models import RegionalScreeningRule
 from tests.factories import login_verified
 from tests.workflows.conftest import news_draft, prohibited_example
-from workflows.models import ScreeningReport
+from workflows.models import RegionalScreeningRule, ScreeningReport
 from workflows.screening.services import ScreeningBlocked, revision_screen, screening_override
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.models import Page
 
-from tenants.models import RegionalScreeningRule
+from workflows.models import RegionalScreeningRule
 from workflows.publication import ArchivedPagePublication, publication_check
 from workflows.screening.services import (
     ScreeningBlocked,

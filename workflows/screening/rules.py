@@ -97,7 +97,7 @@ def built_in_rules() -> tuple[Rule, ...]:
 
 def regional_rules() -> tuple[Rule, ...]:
     """Rules the regional office added for every school (public schema, one query)."""
-    from tenants.models import RegionalScreeningRule
+    from workflows.models import RegionalScreeningRule
 
     return tuple(
         Rule(clause=row.clause, language=row.language, text=row.text, pattern=_compiled(row.text), regional=True)

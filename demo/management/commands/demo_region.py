@@ -20,14 +20,14 @@ from wagtail.models import Page
 
 from compliance.services import school_scan
 from compliance.snapshots import region_snapshot_take
+from console.staff.roles import RegionalRole
 from demo.content import DEMO_CONTENT, demo_content_fill
 from demo.workflow import demo_workflow_fill
+from provisioning.school_import import school_rows_import, school_rows_read
 from regulation.roles import Role
 from school_sections.models import ContactsPage
 from tenants.hosts import absolute_url
 from tenants.models import Domain
-from tenants.services.school_import import school_rows_import, school_rows_read
-from tenants.staff.roles import RegionalRole
 from workflows.services import responsibility_set
 
 DEMO_FILE = Path(settings.BASE_DIR) / "examples" / "schools.csv"

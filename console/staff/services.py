@@ -1,0 +1,138 @@
+"""Writes on the regional office's own accounts (public schema); each one is recorded in its audit trail.
+
+Accounts are deactivated, never deleted: a public-schema user cannot be deleted while
+Wagtail's tables that point at users exist only in school schemas, and a deactivated
+account keeps its name on everything it did.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.invitations import invitee_clean
+from console.staff.roles import RegionalRole
+from tenants.audit import regional_action_record
+from tenants.hosts import absolute_url
+from tenants.models import RegionalAction
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StaffInvitation:
+    email: str
+    url: str
+
+
+def _invitation(user) -> StaffInvitation:
+    path = reverse(
+        "console:staff_welcome",
+        urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    invitation = StaffInvitation(email=user.email, url=absolute_url(settings.PLATFORM_DOMAIN, path))
+
+    def send():
+        body = _(
+            "An account in the regional education office's console is opened for you. "
+            "Set your password with this link (it works once): %(url)s"
+        ) % {"url": invitation.url}
+        try:
+            send_mail(_("Your account in the regional console"), body, None, [invitation.email])
+        except OSError:
+            logger.exception("Could not e-mail the staff invitation for %s", invitation.email)
+
+    transaction.on_commit(send)
+    return invitation
+
+
+def _groups() -> dict[RegionalRole, Group]:
+    return {role: Group.objects.get_or_create(name=role.value)[0] for role in RegionalRole}
+
+
+def _refuse_self(user, by, message: str) -> None:
+    if user.pk == by.pk:
+        raise ValidationError(message)
+    if user.is_superuser:  # the platform's operators, outside the office's hands
+        raise ValidationError(_("A superuser account is managed by the platform's operators, not here."))
+
+
+@transaction.atomic
+def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> StaffInvitation:
+    """Open a regional account with ``role``; the person sets a password with the e-mailed link."""
+    email, full_name, errors = invitee_clean(email=email, full_name=full_name)
+    if role not in RegionalRole.values:
+        errors["role"] = _("Choose a role.")
+    User = get_user_model()
+    if "email" not in errors and User.objects.filter(username__iexact=email).exists():
+        errors["email"] = _("There is already a regional account with this e-mail address.")
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=email, email=email, first_name=full_name, is_staff=True)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(_groups()[RegionalRole(role)])
+    regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=email, change="add", role=role)
+    return _invitation(user)
+
+
+@transaction.atomic
+def staff_role_set(*, user, role: RegionalRole, by) -> None:
+    _refuse_self(user, by, _("You cannot change your own role; ask another office administrator."))
+    groups = _groups()
+    user.groups.remove(*groups.values())
+    user.groups.add(groups[RegionalRole(role)])
+    regional_action_record(
+        actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="role", role=role
+    )
+
+
+@transaction.atomic
+def staff_deactivate(*, user, by, reason: str) -> None:
+    """The person can no longer sign in; their name stays on what they did."""
+    _refuse_self(user, by, _("You cannot deactivate your own account."))
+    if not " ".join((reason or "").split()):
+        raise ValidationError({"reason": _("Write why the account is deactivated.")})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    regional_action_record(
+        actor=by, action=RegionalAction.Action.STAFF, reason=reason, account=user.username, change="deactivate"
+    )
+
+
+@transaction.atomic
+def staff_reactivate(*, user, by) -> None:
+    _refuse_self(user, by, _("You cannot reactivate your own account."))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reactivate")
+
+
+@transaction.atomic
+def staff_access_reset(*, user, by) -> StaffInvitation:
+    """Forget the password and the authenticator app; e-mail a link to set them again."""
+    _refuse_self(user, by, _("You cannot reset your own access; ask another office administrator."))
+    if not user.is_active:
+        raise ValidationError(_("Reactivate the account before resetting its access."))
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    TOTPDevice.objects.filter(user=user).delete()
+    regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reset")
+    return _invitation(user)

@@ -1,0 +1,111 @@
+"""A school's page in the regional console: its sections' state, who answers for them, the chase so far,
+and what the office can do (remind now, suspend and restore), each action with its reason."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tenants.utils import schema_context
+
+from compliance.models import Reminder
+from compliance.selectors import school_ledger
+from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
+from console.services.schools import school_remind, school_restore, school_suspend
+from console.views.access import regional_administrator_required, regional_staff_required
+from regulation import catalogue
+from tenants.audit import regional_action_record
+from tenants.hosts import absolute_url
+from tenants.models import Domain, RegionalAction, School
+from workflows.models import SectionResponsibility
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000)
+
+
+def _responsible_names(school: School) -> dict[int, list[str]]:
+    """Names only (clause 5.4): the office needs who answers for a section, not their private data."""
+    names = defaultdict(list)
+    with schema_context(school.schema_name):
+        for row in SectionResponsibility.objects.filter(person__is_active=True).select_related("person"):
+            names[row.section_id].append(row.person.get_full_name() or row.person.get_username())
+    return names
+
+
+def _school_state_export(request, school: School, sections: list[dict], extension: str) -> HttpResponse:
+    headings, rows = school_state_headings(), school_state_rows(sections)
+    if extension == "csv":
+        response = HttpResponse(table_csv(headings, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_xlsx(headings, rows, title=_("Sections")), content_type=XLSX_CONTENT_TYPE)
+    filename = f"{school.schema_name}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    regional_action_record(
+        actor=request.user, action=RegionalAction.Action.EXPORT, school=school, what="school state", format=extension
+    )
+    return response
+
+
+@regional_staff_required
+def school_page_view(request, school_id: int):
+    school = get_object_or_404(School, pk=school_id)
+    host = Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
+    names = _responsible_names(school)
+    sections = [
+        {"entry": entry, "section": catalogue.section(entry.section_code), "people": names.get(entry.page_id, [])}
+        for entry in school_ledger(school)
+    ]
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _school_state_export(request, school, sections, export)
+    return render(
+        request,
+        "console/school_page.html",
+        {
+            "school": school,
+            "site_url": absolute_url(host) if host else "",
+            "editor_url": absolute_url(host, "/admin/") if host else "",
+            "sections": sections,
+            "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
+            "actions": RegionalAction.objects.filter(school=school)[:50],
+            "form": ReasonForm(),
+        },
+    )
+
+
+@regional_administrator_required
+@require_POST
+def school_remind_view(request, school_id: int):
+    school = get_object_or_404(School, pk=school_id)
+    school_remind(school=school, actor=request.user)
+    messages.success(request, _("The responsible people of every stale section are being reminded."))
+    return redirect("console:school_page", school.pk)
+
+
+@regional_administrator_required
+@require_http_methods(["POST"])
+def school_status_view(request, school_id: int, action: str):
+    school = get_object_or_404(School, pk=school_id)
+    service = {"suspend": school_suspend, "restore": school_restore}.get(action)
+    form = ReasonForm(request.POST)
+    if service is None:
+        return redirect("console:school_page", school.pk)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": _("Write the reason; it is kept with the action.")})
+        service(school=school, actor=request.user.get_username(), reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = _("The site is suspended.") if action == "suspend" else _("The site is back online.")
+        messages.success(request, done)
+    return redirect("console:school_page", school.pk)

@@ -1,0 +1,84 @@
+"""What provisioning keeps in the public schema: the recorded school template and the bulk imports.
+
+Both tables were created by the tenants app and keep its label, so moving the code here moved no data.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SchemaTemplate(models.Model):
+    """The SQL that migrations run to build a school schema, replayed to provision a school.
+
+    One row per migration state (``fingerprint``); see ``provisioning.schema_template``.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    statement_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "tenants"  # its table predates the provisioning app: moving code moves no data
+
+    def __str__(self) -> str:
+        return f"schema template {self.fingerprint[:12]} ({self.statement_count} statements)"
+
+
+class SchoolImport(models.Model):
+    """A CSV of schools uploaded in the console: checked first (``preview``), then run in the background.
+
+    The file's text is kept so that the background job reads exactly what was previewed; ``processed``
+    moves as each row is done, for the progress bar; ``results`` says what became of every row.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not started")
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    language = models.CharField(max_length=8, blank=True)  # the uploader's, for the rows' problems
+    content = models.TextField()
+    uploaded_by = models.CharField(_("by"), max_length=254)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list)  # [{"line", "subdomain", "bin", "name", "outcome", "problems"}]
+    results = models.JSONField(default=list)  # the same, after the run, with "invitations"
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "tenants"  # its table predates the provisioning app: moving code moves no data
+        verbose_name = _("school import")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    WORKER_PATIENCE = datetime.timedelta(minutes=1)
+
+    @property
+    def is_waiting_too_long(self) -> bool:
+        """Queued for over a minute: no background worker is taking jobs."""
+        return (
+            self.status == self.Status.QUEUED
+            and self.started_at is not None
+            and timezone.now() - self.started_at > self.WORKER_PATIENCE
+        )
