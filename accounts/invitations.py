@@ -1,10 +1,16 @@
-"""One-time links with which a school's people set their first password.
+"""The one way an account gets a first password, or a new one after its access is reset.
 
-They are Django's password-reset tokens: a token is bound to the user's
-password hash and last login, so it stops working once used, and it expires
-after PASSWORD_RESET_TIMEOUT.
+School people (invited by the site administrator, appointed by the office, created with a new
+school) and regional staff (opened in the console) all get the same thing: a one-time link, e-mailed
+in Kazakh and Russian once the transaction that opened the account has committed. The links are
+Django's password-reset tokens: a token is bound to the user's password hash and last login, so it
+stops working once used, and it expires after PASSWORD_RESET_TIMEOUT.
 """
 
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,26 +18,35 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, override
 
-from regulation.roles import Role
-from tenants.hosts import absolute_url
+from tenants.current import current_school
+from tenants.hosts import absolute_url, active_school_hostname
+
+logger = logging.getLogger(__name__)
 
 INVITATION_LANGUAGES = ("kk", "ru")
+
+# Where a link leads (URL names, so that this floor imports neither the console nor the site's URLs):
+# a school person's to the school's editor on its host, a regional staff member's to the console.
+SCHOOL_ACCEPT_URL_NAME = "invitation_accept"
+STAFF_ACCEPT_URL_NAME = "console:staff_welcome"
 
 
 @dataclass(frozen=True)
 class Invitation:
-    """Who is invited, to which school site, in which roles, and the link to accept."""
+    """Who is invited, where (a school's name; empty for the regional console), in which roles, the link."""
 
     email: str
     full_name: str
-    roles: tuple[Role, ...]
+    roles: tuple[models.TextChoices, ...]
     url: str
+    school_name: str = ""
 
     @property
     def role_names(self) -> str:
@@ -39,20 +54,49 @@ class Invitation:
         return ", ".join(str(role.label) for role in self.roles)
 
 
-def invitation_url(*, user, hostname: str) -> str:
-    """The link to set a first password; call it in the user's own schema."""
-    path = reverse(
-        "invitation_accept",
-        urlconf=settings.ROOT_URLCONF,
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+def _accept_url(user, *, hostname: str | None) -> tuple[str, str]:
+    """The link to set a password, and the school's name ("" in the public schema: regional staff)."""
+    token = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    school = current_school()
+    if school is None:
+        path = reverse(STAFF_ACCEPT_URL_NAME, urlconf=settings.PUBLIC_SCHEMA_URLCONF, kwargs=token)
+        return absolute_url(settings.PLATFORM_DOMAIN, path), ""
+    path = reverse(SCHOOL_ACCEPT_URL_NAME, urlconf=settings.ROOT_URLCONF, kwargs=token)
+    hostname = hostname or active_school_hostname()
+    return absolute_url(hostname, path), school.name_kk or hostname
+
+
+def invitation_issue(
+    *, user, roles: Sequence[models.TextChoices], hostname: str | None = None, send: bool = True
+) -> Invitation:
+    """Make the link for ``user`` (in the schema they live in) and e-mail it once the transaction commits.
+
+    ``hostname`` names the school's host when the request's host is not it (provisioning); ``send=False``
+    only makes the link (the demo and the tests show it instead).
+    A mail server that is down does not undo the account: the link is returned to be shown to
+    whoever invited, and the failure is logged.
+    """
+    url, school_name = _accept_url(user, hostname=hostname)
+    invitation = Invitation(
+        email=user.email,
+        full_name=user.get_full_name() or user.email,
+        roles=tuple(roles),
+        url=url,
+        school_name=school_name,
     )
-    return absolute_url(hostname, path)
+
+    def send_later():
+        try:
+            _invitation_send(invitation)
+        except OSError:
+            logger.exception("Could not e-mail the invitation for %s", invitation.email)
+
+    if send:
+        transaction.on_commit(send_later)
+    return invitation
 
 
-def invitation_send(*, invitation: Invitation, school_name: str) -> None:
+def _invitation_send(invitation: Invitation) -> None:
     """E-mail the invitation in Kazakh and Russian, the region's languages (printed in development).
 
     Nobody has chosen a language yet when they are invited, so the message carries both.
@@ -60,10 +104,12 @@ def invitation_send(*, invitation: Invitation, school_name: str) -> None:
     subjects, bodies = [], []
     for language in INVITATION_LANGUAGES:
         with override(language):
-            subjects.append(gettext("Your account on the website of %(school)s") % {"school": school_name})
-            bodies.append(
-                render_to_string("email/invitation.txt", {"invitation": invitation, "school_name": school_name})
-            )
+            if invitation.school_name:
+                subject = gettext("Your account on the website of %(school)s") % {"school": invitation.school_name}
+            else:
+                subject = gettext("Your account in the regional console")
+            subjects.append(subject)
+            bodies.append(render_to_string("email/invitation.txt", {"invitation": invitation}))
     send_mail(" / ".join(subjects), "\n\n----------\n\n".join(bodies), None, [invitation.email])
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
-from accounts.invitations import Invitation, invitation_send, invitation_url
+from accounts.invitations import Invitation, invitation_issue
 from provisioning.schema_template import schema_create_from_template, schema_template_current
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
@@ -216,9 +216,7 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -
             schema_create_from_template(schema_name=school.schema_name, template=template)
             with schema_context(school.schema_name):
                 _site_install(school=school, hostname=hostname)
-                invitations = _accounts_create(school=school, details=details, hostname=hostname)
-            if send_invitations:
-                transaction.on_commit(lambda: _invitations_send(school, invitations))
+                invitations = _accounts_create(details=details, hostname=hostname, send=send_invitations)
             transaction.on_commit(lambda: _first_scan_queue(school))
     except (DatabaseError, ValidationError):
         # Someone provisioned the same BIN or subdomain since we checked (caught by a
@@ -242,8 +240,8 @@ def _site_install(*, school: School, hostname: str) -> SchoolHomePage:
     return home
 
 
-def _accounts_create(*, school: School, details: SchoolDetails, hostname: str) -> list[Invitation]:
-    """Accounts without a password, in the school's schema, each with an invitation link."""
+def _accounts_create(*, details: SchoolDetails, hostname: str, send: bool) -> list[Invitation]:
+    """Accounts without a password, in the school's schema, each with an invitation e-mailed on commit."""
     people: dict[str, tuple[Person, list[Role]]] = {}
     people[details.head.email] = (details.head, [Role.DIRECTOR])
     administrator = details.administrator or details.head
@@ -257,14 +255,7 @@ def _accounts_create(*, school: School, details: SchoolDetails, hostname: str) -
         user.set_unusable_password()
         user.save()
         user.groups.set([groups[role.value] for role in roles])
-        invitations.append(
-            Invitation(
-                email=email,
-                full_name=person.full_name,
-                roles=tuple(roles),
-                url=invitation_url(user=user, hostname=hostname),
-            )
-        )
+        invitations.append(invitation_issue(user=user, roles=roles, hostname=hostname, send=send))
     return invitations
 
 
@@ -276,13 +267,3 @@ def _first_scan_queue(school: School) -> None:
         school_scan_task.apply_async(headers={"_schema_name": school.schema_name})
     except Exception:  # the broker being down must not undo the school; the nightly scan catches up
         logger.warning("Could not queue the first scan of %s", school.schema_name, exc_info=True)
-
-
-def _invitations_send(school: School, invitations: list[Invitation]) -> None:
-    for invitation in invitations:
-        try:
-            invitation_send(invitation=invitation, school_name=school.name_kk)
-        except OSError:
-            # The school exists; a mail server that is down must not undo it. The link
-            # is shown to whoever provisioned the school and can be sent again.
-            logger.exception("Could not e-mail the invitation for %s at %s", invitation.email, school.schema_name)

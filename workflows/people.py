@@ -18,10 +18,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
-from accounts.invitations import Invitation, invitation_send, invitation_url, invitee_clean
+from accounts.invitations import Invitation, invitation_issue, invitee_clean
 from regulation.roles import APPOINTED_ROLES, Role, user_has_role
-from tenants.current import current_school
-from tenants.hosts import active_school_hostname
 from workflows.models import SectionResponsibility
 from workflows.services import appointed_role_replace, responsibility_set
 
@@ -37,22 +35,6 @@ def user_manages_people(user) -> bool:
 def _require_manager(user) -> None:
     if not user_manages_people(user):
         raise PermissionDenied(_("Only the site administrator manages people."))
-
-
-def _school_name() -> str:
-    return getattr(current_school(), "name_kk", "") or active_school_hostname()
-
-
-def _send_later(invitation: Invitation) -> None:
-    school_name = _school_name()
-
-    def send():
-        try:
-            invitation_send(invitation=invitation, school_name=school_name)
-        except OSError:
-            logger.exception("Could not e-mail the invitation for %s", invitation.email)
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -80,14 +62,7 @@ def person_invite(*, email: str, full_name: str, role: Role, sections, by) -> In
         user=by,
         data={"role": role.value, "sections": [section.title for section in sections]},
     )
-    invitation = Invitation(
-        email=email,
-        full_name=full_name,
-        roles=(role,),
-        url=invitation_url(user=user, hostname=active_school_hostname()),
-    )
-    _send_later(invitation)
-    return invitation
+    return invitation_issue(user=user, roles=(role,))
 
 
 def _refuse_appointed(person, message: str) -> None:
@@ -133,14 +108,7 @@ def person_access_reset(*, person, by) -> Invitation:
     TOTPDevice.objects.filter(user=person).delete()
     log(instance=person, action="workflows.person_access_reset", user=by)
     roles = tuple(Role(name) for name in person.groups.filter(name__in=Role.values).values_list("name", flat=True))
-    invitation = Invitation(
-        email=person.email,
-        full_name=person.get_full_name() or person.email,
-        roles=roles,
-        url=invitation_url(user=person, hostname=active_school_hostname()),
-    )
-    _send_later(invitation)
-    return invitation
+    return invitation_issue(user=person, roles=roles)
 
 
 @transaction.atomic
@@ -176,8 +144,6 @@ def appointed_role_step_in(*, role: Role, email: str, full_name: str, reason: st
         person = User(username=email, email=email, first_name=full_name)
         person.set_unusable_password()
         person.save()
-        link = invitation_url(user=person, hostname=active_school_hostname())
-        invitation = Invitation(email=email, full_name=full_name, roles=(role,), url=link)
-        _send_later(invitation)
+        invitation = invitation_issue(user=person, roles=(role,))
     appointed_role_replace(role=role, new_holder=person, by=None, reason=reason, officer=officer)
     return invitation

@@ -8,59 +8,20 @@ account keeps its name on everything it did.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.invitations import invitee_clean
-from console.staff.roles import RegionalRole
+from accounts.invitations import Invitation, invitation_issue, invitee_clean
+from console.staff.roles import RegionalRole, regional_role
 from tenants.audit import regional_action_record
-from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StaffInvitation:
-    email: str
-    url: str
-
-
-def _invitation(user) -> StaffInvitation:
-    path = reverse(
-        "console:staff_welcome",
-        urlconf=settings.PUBLIC_SCHEMA_URLCONF,
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    invitation = StaffInvitation(email=user.email, url=absolute_url(settings.PLATFORM_DOMAIN, path))
-
-    def send():
-        body = _(
-            "An account in the regional education office's console is opened for you. "
-            "Set your password with this link (it works once): %(url)s"
-        ) % {"url": invitation.url}
-        try:
-            send_mail(_("Your account in the regional console"), body, None, [invitation.email])
-        except OSError:
-            logger.exception("Could not e-mail the staff invitation for %s", invitation.email)
-
-    transaction.on_commit(send)
-    return invitation
 
 
 def _groups() -> dict[RegionalRole, Group]:
@@ -75,7 +36,7 @@ def _refuse_self(user, by, message: str) -> None:
 
 
 @transaction.atomic
-def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> StaffInvitation:
+def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> Invitation:
     """Open a regional account with ``role``; the person sets a password with the e-mailed link."""
     email, full_name, errors = invitee_clean(email=email, full_name=full_name)
     if role not in RegionalRole.values:
@@ -90,7 +51,7 @@ def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> StaffInv
     user.save()
     user.groups.add(_groups()[RegionalRole(role)])
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=email, change="add", role=role)
-    return _invitation(user)
+    return invitation_issue(user=user, roles=[role])
 
 
 @transaction.atomic
@@ -126,7 +87,7 @@ def staff_reactivate(*, user, by) -> None:
 
 
 @transaction.atomic
-def staff_access_reset(*, user, by) -> StaffInvitation:
+def staff_access_reset(*, user, by) -> Invitation:
     """Forget the password and the authenticator app; e-mail a link to set them again."""
     _refuse_self(user, by, _("You cannot reset your own access; ask another office administrator."))
     if not user.is_active:
@@ -135,4 +96,5 @@ def staff_access_reset(*, user, by) -> StaffInvitation:
     user.save(update_fields=["password"])
     TOTPDevice.objects.filter(user=user).delete()
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reset")
-    return _invitation(user)
+    role = regional_role(user)
+    return invitation_issue(user=user, roles=[role] if role else [])
