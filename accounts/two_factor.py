@@ -2,7 +2,8 @@
 
 django-otp keeps the devices and the verified state in the session; this module
 says who must use one and sends them to enrol or to enter their code before the
-editor opens. Resetting someone's access removes their devices (``people``).
+editor opens. Resetting someone's access removes their devices
+(``accounts.services.second_factor_forget``).
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from accounts.services import second_factor_enrolment_confirm, second_factor_enrolment_start
 from regulation.roles import Role, user_has_role
 
 ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
-DEVICE_NAME = "authenticator"
 # What the second-factor page itself needs (its icons' sprite, translations), and the way out.
 PATHS_BEFORE_SECOND_FACTOR = (
     "/admin/second-factor/",
@@ -42,12 +43,6 @@ def second_factor_required(user) -> bool:
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
-def enrolment_device(user) -> TOTPDevice:
-    """The unconfirmed device being enrolled (its key survives reloads until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 class SecondFactorMiddleware:
@@ -105,12 +100,11 @@ def second_factor_step(request) -> dict | None:
     device = confirmed_device(request.user)
     enrolling = device is None
     if enrolling:
-        device = enrolment_device(request.user)
+        device = second_factor_enrolment_start(request.user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         if enrolling:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            second_factor_enrolment_confirm(device)
             messages.success(
                 request, _("Your authenticator app is set up; you will be asked for a code at each sign-in.")
             )

@@ -18,7 +18,6 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -30,13 +29,13 @@ from compliance.models import Reminder
 from regulation import catalogue
 from regulation.roles import Role
 from tenants.hosts import absolute_url, active_school_hostname
-from workflows.models import SectionResponsibility
+from workflows.selectors import section_recipients
 
 logger = logging.getLogger(__name__)
 
 REGION_STEP = "region"
 RESPONSIBLE_STEP = "responsible"
-STEP_ROLES = {"administrator": Role.SITE_ADMINISTRATOR.value, "director": Role.DIRECTOR.value}
+STEP_ROLES = {"administrator": Role.SITE_ADMINISTRATOR, "director": Role.DIRECTOR}
 
 
 def escalation_steps() -> list[tuple[str, int]]:
@@ -86,25 +85,16 @@ def recipient_language(person, school) -> str:
 
 
 def _recipients(reminders: list[Reminder], due: dict) -> dict:
-    """person -> [(step, state)] for every claimed reminder (two queries)."""
-    people = get_user_model().objects.filter(is_active=True).exclude(email="").select_related("wagtail_userprofile")
-    by_role = defaultdict(list)
-    for person in people.filter(groups__name__in=STEP_ROLES.values()).prefetch_related("groups"):
-        for group in person.groups.all():
-            by_role[group.name].append(person)
+    """person -> [(reminder, state)] for every claimed reminder."""
     page_ids = {due[(reminder.section_code, reminder.step)].page_id for reminder in reminders}
-    responsible = defaultdict(list)
-    for row in SectionResponsibility.objects.filter(section_id__in=page_ids, person__in=people).select_related(
-        "person__wagtail_userprofile"
-    ):
-        responsible[row.section_id].append(row.person)
+    recipients = section_recipients(section_ids=page_ids, roles=STEP_ROLES.values())
     letters = defaultdict(list)
     for reminder in reminders:
         state = due[(reminder.section_code, reminder.step)]
         if reminder.step == RESPONSIBLE_STEP:
-            people_for_step = responsible[state.page_id]
+            people_for_step = recipients.responsible[state.page_id]
         else:
-            people_for_step = by_role[STEP_ROLES[reminder.step]]
+            people_for_step = recipients.by_role[STEP_ROLES[reminder.step].value]
         for person in people_for_step:
             letters[person].append((reminder, state))
     return letters

@@ -15,8 +15,7 @@ from wagtail.models import Page
 from compliance.freshness import school_freshness, update_period_days
 from compliance.models import RegionalUpdatePeriod
 from regulation import catalogue
-from regulation.roles import Role, user_has_role
-from school_sections.admin_views import user_manages_site
+from regulation.permissions import Capability, user_may
 from tenants.current import current_school
 from workflows.services import section_period_set, section_reviewed
 
@@ -31,10 +30,7 @@ class PeriodForm(forms.Form):
 
 
 def _may_confirm(user, section) -> bool:
-    return (
-        user_has_role(user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
-        or section.responsibilities.filter(person=user).exists()
-    )
+    return user_may(user, Capability.CONFIRM_FRESHNESS) or section.responsibilities.filter(person=user).exists()
 
 
 def section_freshness_view(request, page_id: int):
@@ -50,7 +46,7 @@ def section_freshness_view(request, page_id: int):
         messages.success(request, _("Recorded: the section is reviewed and still accurate."))
         return redirect("compliance_section_freshness", page_id)
     if request.method == "POST" and "period" in request.POST:
-        if not user_manages_site(request.user):
+        if not user_may(request.user, Capability.MANAGE_SITE):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -73,6 +69,6 @@ def section_freshness_view(request, page_id: int):
             "state": state,
             "longest": longest,
             "form": form,
-            "manages": user_manages_site(request.user),
+            "manages": user_may(request.user, Capability.MANAGE_SITE),
         },
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 
 from compliance.escalation import RESPONSIBLE_STEP, stale_letter
@@ -14,7 +13,7 @@ from compliance.freshness import school_freshness
 from regulation.roles import Role
 from tenants.current import current_school
 from tenants.hosts import active_school_hostname
-from workflows.models import SectionResponsibility
+from workflows.selectors import section_recipients
 
 
 def remind_now(*, now: datetime.datetime) -> list[str]:
@@ -24,16 +23,11 @@ def remind_now(*, now: datetime.datetime) -> list[str]:
     stale = [state for state in school_freshness(now=now, opened_at=school.created_at) if state.stale_since]
     if not stale:
         return []
-    people = get_user_model().objects.filter(is_active=True).exclude(email="")
-    responsible = defaultdict(list)
-    for row in SectionResponsibility.objects.filter(
-        section_id__in=[state.page_id for state in stale], person__in=people
-    ).select_related("person"):
-        responsible[row.section_id].append(row.person)
-    administrators = list(people.filter(groups__name=Role.SITE_ADMINISTRATOR.value))
+    recipients = section_recipients(section_ids=[state.page_id for state in stale], roles=[Role.SITE_ADMINISTRATOR])
+    administrators = recipients.by_role[Role.SITE_ADMINISTRATOR.value]
     letters = defaultdict(list)
     for state in stale:
-        for person in responsible[state.page_id] or administrators:
+        for person in recipients.responsible[state.page_id] or administrators:
             letters[person].append((RESPONSIBLE_STEP, state))
     hostname = active_school_hostname()
     messages = [

@@ -8,7 +8,7 @@ from wagtail.admin.ui.components import Component
 from compliance.freshness_views import section_freshness_view
 from compliance.models import LedgerEntry
 from regulation import catalogue
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from tenants.current import current_school
 from workflows.audit import register_reasoned_action
 from workflows.models import SectionResponsibility
@@ -40,7 +40,7 @@ def add_stale_panel(request, panels):
     entries = LedgerEntry.objects.filter(
         school_id=current_school().pk, stale_since__isnull=False, page_id__isnull=False
     )
-    if not user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR):
+    if not user_may(request.user, Capability.CONFIRM_FRESHNESS):
         mine = SectionResponsibility.objects.filter(person=request.user).values_list("section_id", flat=True)
         entries = entries.filter(page_id__in=list(mine))
     stale = [(entry, catalogue.section(entry.section_code)) for entry in entries.order_by("stale_since")]

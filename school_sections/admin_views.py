@@ -13,21 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from regulation import catalogue
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from school_sections.models import SchoolHomePage
 from school_sections.services import section_disable, section_enable
 from tenants.current import current_school
 from tenants.services import school_default_language_set
 
 
-def user_manages_site(user) -> bool:
-    """The site administrator (clauses 1.2, 5.5) decides the site's structure."""
-    return user_has_role(user, Role.SITE_ADMINISTRATOR)
-
-
 @require_http_methods(["GET", "POST"])
 def site_structure_view(request):
-    if not user_manages_site(request.user):
+    if not user_may(request.user, Capability.MANAGE_SITE):
         raise PermissionDenied
     home = SchoolHomePage.objects.get()
     school = current_school()

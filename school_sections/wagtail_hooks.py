@@ -11,7 +11,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from school_sections.admin_views import site_structure_view, user_manages_site
+from regulation.permissions import Capability, user_may
+from school_sections.admin_views import site_structure_view
 from school_sections.selectors import school_completeness
 from school_sections.translation_state import translation_confirm, translations_after_edit
 
@@ -66,7 +67,7 @@ def site_structure_urls():
 
 class SiteStructureMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_manages_site(request.user)
+        return user_may(request.user, Capability.MANAGE_SITE)
 
 
 @hooks.register("register_settings_menu_item")

@@ -189,6 +189,16 @@ def _recorded_migrations(dbname: str, schema: str) -> set[tuple[str, str]]:
     return set(_rows(dbname, f'SELECT app, name FROM "{schema}".django_migrations'))
 
 
+def _definition(value, schema: str) -> str:
+    """A catalog value without the schema's name, and with casts spelled one way.
+
+    A restored dump re-parses index predicates from their text, which PostgreSQL then shows as
+    ``('a'::character varying)::text`` where the migration's own statement shows ``'a'::text``.
+    """
+    text = str(value).replace(f"{schema}.", "<schema>.")
+    return re.sub(r"\('((?:[^']|'')*)'::character varying\)::text", r"'\1'::text", text)
+
+
 def _catalog(dbname: str, schema: str) -> dict[str, set[tuple]]:
     """A schema's tables, columns, constraints and indexes, with the schema's own name taken out."""
     queries = {
@@ -203,9 +213,7 @@ def _catalog(dbname: str, schema: str) -> dict[str, set[tuple]]:
         "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
     }
     return {
-        name: {
-            tuple(str(value).replace(f"{schema}.", "<schema>.") for value in row) for row in _rows(dbname, sql, schema)
-        }
+        name: {tuple(_definition(value, schema) for value in row) for row in _rows(dbname, sql, schema)}
         for name, sql in queries.items()
     }
 
@@ -363,10 +371,9 @@ def test_previous_main_database_migrates_without_loss(old_database, tmp_path):
         "--subdomain", NEW_SUBDOMAIN,
         "--head-name", "Иванова Марина Петровна",
         "--head-email", "director@school-2.example.kz",
-        "--language", "en",
     )  # fmt: skip
     assert _succeeded(provisioned), _output(provisioned)
-    assert "Created Abai Gymnasium No. 2." in provisioned.stdout
+    assert f"http://{NEW_HOST}/" in provisioned.stdout, _output(provisioned)
     assert _rows(old_database, "SELECT id, fingerprint, created_at FROM public.tenants_schematemplate") == [
         (template_id, fingerprint, created_at)
     ]

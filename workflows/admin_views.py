@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
-from regulation.roles import Role, user_has_role
-from school_sections.admin_views import user_manages_site
+from regulation.permissions import Capability, user_may
+from regulation.roles import Role
 from workflows.models import SectionResponsibility
 from workflows.services import responsibility_set, site_administrator_replace
 
@@ -39,7 +39,7 @@ class ResponsibilityForm(forms.Form):
 
 
 def section_responsibility_view(request, page_id: int):
-    if not user_manages_site(request.user):
+    if not user_may(request.user, Capability.MANAGE_SITE):
         raise PermissionDenied
     section = get_object_or_404(Page, pk=page_id, depth=3).specific
     current = get_user_model().objects.filter(responsibilities__section=section)
@@ -77,7 +77,7 @@ class AdministratorForm(forms.Form):
 
 def site_administrator_view(request):
     """Clause 1.2: the head of the school appoints and replaces the site administrator."""
-    if not user_has_role(request.user, Role.DIRECTOR):
+    if not user_may(request.user, Capability.APPOINT_ADMINISTRATOR):
         raise PermissionDenied
     current = get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value).first()
     form = AdministratorForm(request.POST or None, initial={"administrator": current})

@@ -16,13 +16,8 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from workflows.models import Archival
-
-
-def user_may_archive(user) -> bool:
-    """Clause 1.2: the site administrator removes outdated information."""
-    return user_has_role(user, Role.SITE_ADMINISTRATOR)
 
 
 def _reason_required(reason: str) -> str:
@@ -47,7 +42,7 @@ def archived(instance) -> Archival | None:
 @transaction.atomic
 def page_archive(*, page: Page, user, reason: str) -> Archival:
     """Unpublish ``page`` and keep it in the archive with ``reason``."""
-    if not user_may_archive(user):
+    if not user_may(user, Capability.ARCHIVE):
         raise PermissionDenied(_("Only the site administrator can archive."))
     reason = _reason_required(reason)
     page = page.specific
@@ -78,7 +73,7 @@ def page_archive(*, page: Page, user, reason: str) -> Archival:
 @transaction.atomic
 def document_archive(*, document, user, reason: str) -> Archival:
     """Stop serving ``document`` and keep it in the archive with ``reason``."""
-    if not user_may_archive(user):
+    if not user_may(user, Capability.ARCHIVE):
         raise PermissionDenied(_("Only the site administrator can archive."))
     reason = _reason_required(reason)
     if archived(document) is not None:
@@ -109,7 +104,7 @@ def archival_restore(*, archival: Archival, user, reason: str = "") -> bool:
     """
     from workflows.screening.services import ScreeningBlocked
 
-    if not user_may_archive(user):
+    if not user_may(user, Capability.ARCHIVE):
         raise PermissionDenied(_("Only the site administrator can restore."))
     instance = archival_object(archival)
     live_revision = archival.live_revision

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
-from regulation.roles import Role, user_has_role
-from workflows.archive import archival_restore, document_archive, page_archive, user_may_archive
+from regulation.permissions import Capability, user_may
+from workflows.archive import archival_restore, document_archive, page_archive
 from workflows.models import Archival
 from workflows.selectors import archive_search, documents_not_archived
 
@@ -31,10 +31,6 @@ class DocumentArchiveForm(ReasonForm):
         self.fields["document"].queryset = documents_not_archived()
 
 
-def _may_read_archive(user) -> bool:
-    return user_has_role(user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
-
-
 def _form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -44,12 +40,12 @@ def _form_errors(form, error: ValidationError) -> None:
 
 
 def archive_index_view(request):
-    if not _may_read_archive(request.user):
+    if not user_may(request.user, Capability.READ_ARCHIVE):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     document_form = DocumentArchiveForm(request.POST or None, prefix="document")
     if request.method == "POST":
-        if not user_may_archive(request.user):
+        if not user_may(request.user, Capability.ARCHIVE):
             raise PermissionDenied
         if document_form.is_valid():
             try:
@@ -71,13 +67,13 @@ def archive_index_view(request):
             "items": archive_search(query),
             "query": query,
             "document_form": document_form,
-            "may_archive": user_may_archive(request.user),
+            "may_archive": user_may(request.user, Capability.ARCHIVE),
         },
     )
 
 
 def page_archive_view(request, page_id: int):
-    if not user_may_archive(request.user):
+    if not user_may(request.user, Capability.ARCHIVE):
         raise PermissionDenied
     page = get_object_or_404(Page, pk=page_id).specific
     form = ReasonForm(request.POST or None)
@@ -98,7 +94,7 @@ def page_archive_view(request, page_id: int):
 
 @require_POST
 def archival_restore_view(request, archival_id: int):
-    if not user_may_archive(request.user):
+    if not user_may(request.user, Capability.ARCHIVE):
         raise PermissionDenied
     archival = get_object_or_404(Archival, pk=archival_id)
     title = archival.title

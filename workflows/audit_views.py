@@ -8,13 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.log_actions import registry as log_registry
 
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from workflows.audit import audit_reason
-
-
-def user_reads_audit_trail(user) -> bool:
-    """Clause 4.1: the head answers for the site and reads everything that happened on it."""
-    return user_has_role(user, Role.DIRECTOR)
 
 
 class AuditTrailView(LogEntriesView):
@@ -28,7 +23,7 @@ class AuditTrailView(LogEntriesView):
     list_export = [*LogEntriesView.list_export, "reason"]
 
     def dispatch(self, request, *args, **kwargs):
-        if not user_reads_audit_trail(request.user):
+        if not user_may(request.user, Capability.READ_AUDIT_TRAIL):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -108,10 +108,10 @@ class ScreenedApprovalTask(AbstractGroupApprovalTask):
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)
         if actions:
-            from workflows.screening.services import revision_screen
+            from workflows.screening.selectors import revision_blocks_publication  # it reads this module
 
             revision = obj.get_latest_revision()
-            if revision is not None and revision_screen(revision=revision).blocks_publication:
+            if revision is not None and revision_blocks_publication(revision):
                 actions = [action for action in actions if action[0] != "approve"]
         return actions
 

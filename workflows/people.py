@@ -7,33 +7,26 @@ it), so those two roles are neither given nor taken away here.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from accounts.invitations import Invitation, invitation_issue, invitee_clean
-from regulation.roles import APPOINTED_ROLES, Role, user_has_role
+from accounts.services import second_factor_forget
+from regulation.permissions import Capability, user_may
+from regulation.roles import APPOINTED_ROLES, Role
 from workflows.models import SectionResponsibility
 from workflows.services import appointed_role_replace, responsibility_set
-
-logger = logging.getLogger(__name__)
 
 INVITABLE_ROLES = (Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.CHIEF_EDITOR, Role.EDITORIAL_MEMBER)
 
 
-def user_manages_people(user) -> bool:
-    return user_has_role(user, Role.SITE_ADMINISTRATOR)
-
-
 def _require_manager(user) -> None:
-    if not user_manages_people(user):
+    if not user_may(user, Capability.MANAGE_PEOPLE):
         raise PermissionDenied(_("Only the site administrator manages people."))
 
 
@@ -105,7 +98,7 @@ def person_access_reset(*, person, by) -> Invitation:
         raise ValidationError(_("Reactivate the account before resetting its access."))
     person.set_unusable_password()
     person.save(update_fields=["password"])
-    TOTPDevice.objects.filter(user=person).delete()
+    second_factor_forget(person)
     log(instance=person, action="workflows.person_access_reset", user=by)
     roles = tuple(Role(name) for name in person.groups.filter(name__in=Role.values).values_list("name", flat=True))
     return invitation_issue(user=person, roles=roles)

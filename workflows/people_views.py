@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from regulation.permissions import Capability, user_may
 from regulation.roles import Role
 from workflows.people import (
     INVITABLE_ROLES,
@@ -20,7 +21,6 @@ from workflows.people import (
     person_deactivate,
     person_invite,
     person_reactivate,
-    user_manages_people,
 )
 from workflows.selectors import people_with_roles
 
@@ -44,7 +44,7 @@ class InviteForm(forms.Form):
 
 
 def _require(user) -> None:
-    if not user_manages_people(user):
+    if not user_may(user, Capability.MANAGE_PEOPLE):
         raise PermissionDenied
 
 

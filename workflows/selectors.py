@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,3 +54,30 @@ def people_with_roles() -> list[dict]:
         }
         for person in people
     ]
+
+
+@dataclass
+class SectionRecipients:
+    """Who can be written to about some sections: active accounts with an e-mail address only."""
+
+    responsible: dict[int, list] = field(default_factory=lambda: defaultdict(list))  # section page id -> people
+    by_role: dict[str, list] = field(default_factory=lambda: defaultdict(list))  # role name -> its holders
+
+
+def section_recipients(*, section_ids: Iterable[int], roles: Iterable[Role] = ()) -> SectionRecipients:
+    """The responsible people of ``section_ids`` (clause 5.4) and the holders of ``roles``, in two queries;
+    each person comes with their profile, for the language they read."""
+    people = get_user_model().objects.filter(is_active=True).exclude(email="").select_related("wagtail_userprofile")
+    recipients = SectionRecipients()
+    role_names = [role.value for role in roles]
+    if role_names:
+        for person in people.filter(groups__name__in=role_names).distinct().prefetch_related("groups"):
+            for group in person.groups.all():
+                if group.name in role_names:
+                    recipients.by_role[group.name].append(person)
+    rows = SectionResponsibility.objects.filter(section_id__in=list(section_ids), person__in=people).select_related(
+        "person__wagtail_userprofile"
+    )
+    for row in rows:
+        recipients.responsible[row.section_id].append(row.person)
+    return recipients

@@ -9,13 +9,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from regulation.catalogue import MANDATORY
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from workflows.admin_views import section_responsibility_view, site_administrator_view
-from workflows.archive import archived, user_may_archive
+from workflows.archive import archived
 from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
 from workflows.audit import register_reasoned_action
-from workflows.audit_views import AuditTrailView, user_reads_audit_trail
-from workflows.people import user_manages_people
+from workflows.audit_views import AuditTrailView
 from workflows.people_views import people_view, person_action_view
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
 
@@ -40,7 +39,7 @@ def responsibility_urls():
 
 class DirectorMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_has_role(request.user, Role.DIRECTOR)
+        return user_may(request.user, Capability.APPOINT_ADMINISTRATOR)
 
 
 @hooks.register("register_settings_menu_item")
@@ -55,7 +54,7 @@ MANDATORY_CODES = {section.code for section in MANDATORY}
 
 class ArchiveMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_has_role(request.user, Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
+        return user_may(request.user, Capability.READ_ARCHIVE)
 
 
 @hooks.register("register_admin_menu_item")
@@ -65,7 +64,7 @@ def archive_menu_item():
 
 class AuditTrailMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_reads_audit_trail(request.user)
+        return user_may(request.user, Capability.READ_AUDIT_TRAIL)
 
 
 @hooks.register("register_reports_menu_item")
@@ -75,7 +74,7 @@ def audit_trail_menu_item():
 
 class PeopleMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_manages_people(request.user)
+        return user_may(request.user, Capability.MANAGE_PEOPLE)
 
 
 @hooks.register("register_settings_menu_item")
@@ -89,7 +88,7 @@ def archive_page_button(page, user, *args, **kwargs):
     # The class tells a mandatory section (its code is a class attribute), so no query per listed page.
     code = getattr(page.specific_class, "section_code", None)
     mandatory = isinstance(code, str) and code in MANDATORY_CODES
-    if page.depth > 2 and not mandatory and user_may_archive(user):
+    if page.depth > 2 and not mandatory and user_may(user, Capability.ARCHIVE):
         yield Button(
             pgettext_lazy("verb", "Archive"),
             reverse("workflows_archive_page", args=[page.pk]),

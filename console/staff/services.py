@@ -7,21 +7,17 @@ account keeps its name on everything it did.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.invitations import Invitation, invitation_issue, invitee_clean
+from accounts.services import second_factor_forget
 from console.staff.roles import RegionalRole, regional_role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction
-
-logger = logging.getLogger(__name__)
 
 
 def _groups() -> dict[RegionalRole, Group]:
@@ -94,7 +90,7 @@ def staff_access_reset(*, user, by) -> Invitation:
         raise ValidationError(_("Reactivate the account before resetting its access."))
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    TOTPDevice.objects.filter(user=user).delete()
+    second_factor_forget(user)
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reset")
     role = regional_role(user)
     return invitation_issue(user=user, roles=[role] if role else [])

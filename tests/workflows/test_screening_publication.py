@@ -128,3 +128,17 @@ def test_a_malformed_regional_rule_is_refused(db):
     with pytest.raises(ValidationError) as error:
         rule.full_clean()
     assert "text" in error.value.message_dict
+
+
+def test_offering_the_reviewer_actions_writes_nothing(people):
+    """Reading the review page screens in memory when the revision has no report yet; it never saves one."""
+    page = news_draft(people["teacher"], intro=f"<p>{prohibited_example('3.3.1', 'ru')}</p>")
+    state = _submit(page, people["teacher"])
+    page.save_revision(user=people["teacher"])  # a newer revision, not screened: it has no report
+    reports_before = ScreeningReport.objects.count()
+
+    task = state.current_task_state.task.specific
+    administrator = get_user_model().objects.get(pk=people["administrator"].pk)
+    assert {action[0] for action in task.get_actions(page, administrator)} == {"reject"}
+    assert ScreeningReport.objects.count() == reports_before
+    assert not ScreeningReport.objects.filter(revision=page.get_latest_revision()).exists()

@@ -12,15 +12,11 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.models import Page
 
+from regulation.permissions import Capability, user_may
 from workflows.models import RegionalScreeningRule
 from workflows.publication import ArchivedPagePublication, publication_check
-from workflows.screening.services import (
-    ScreeningBlocked,
-    revision_findings,
-    revision_screen,
-    screening_override,
-    user_may_override,
-)
+from workflows.screening.selectors import revision_findings
+from workflows.screening.services import ScreeningBlocked, revision_screen, screening_override
 
 
 def clause_label(code: str) -> str:
@@ -87,7 +83,7 @@ class OverrideForm(forms.Form):
 def screening_findings_view(request, page_id: int):
     """The findings of the page's latest revision: clause, field, words in context; the override form."""
     page = get_object_or_404(Page, pk=page_id).specific
-    may_override = user_may_override(request.user)
+    may_override = user_may(request.user, Capability.OVERRIDE_SCREENING)
     if not (may_override or page.permissions_for_user(request.user).can_edit()):
         raise PermissionDenied
     revision = page.get_latest_revision()

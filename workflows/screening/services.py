@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
-from regulation.roles import Role, user_has_role
+from regulation.permissions import Capability, user_may
 from workflows.models import ScreeningReport
-from workflows.screening.content import page_texts
-from workflows.screening.matcher import text_findings
-from workflows.screening.rules import active_rules
+from workflows.screening.selectors import override_carry, revision_findings
 
 # An override must say why; a word or two is not a reason anyone can check later.
 JUSTIFICATION_MIN_CHARS = 20
@@ -30,14 +28,6 @@ class ScreeningBlocked(PermissionDenied):
         )
 
 
-def revision_findings(revision: Revision) -> list[dict]:
-    rules = active_rules()
-    findings = []
-    for field, text in page_texts(revision.as_object()):
-        findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field))
-    return findings
-
-
 def revision_screen(*, revision: Revision, fresh: bool = False) -> ScreeningReport:
     """The screening report of ``revision``, screening it now if it has none (or if ``fresh``).
 
@@ -49,7 +39,7 @@ def revision_screen(*, revision: Revision, fresh: bool = False) -> ScreeningRepo
     findings = revision_findings(revision)
     if report is None:
         report = ScreeningReport(revision=revision, page_id=revision.object_id)
-        _override_carry(report, findings)
+        override_carry(report, findings)
         if findings:
             log(
                 instance=revision.content_object,
@@ -65,23 +55,6 @@ def revision_screen(*, revision: Revision, fresh: bool = False) -> ScreeningRepo
     return report
 
 
-def _override_carry(report: ScreeningReport, findings: list[dict]) -> None:
-    """A decision covers the findings it was made on: a new revision (the editor saves one on every
-    publish) that finds nothing beyond them keeps it; anything new needs a new decision."""
-    if not findings:
-        return
-    decided = (
-        ScreeningReport.objects.filter(page_id=report.page_id)
-        .exclude(override_justification="")
-        .order_by("-overridden_at")
-        .first()
-    )
-    if decided is not None and all(finding in decided.findings for finding in findings):
-        report.override_justification = decided.override_justification
-        report.overridden_by_id = decided.overridden_by_id
-        report.overridden_at = decided.overridden_at
-
-
 def publication_screen(*, revision: Revision) -> ScreeningReport:
     """Screen ``revision`` again just before it goes out; raise ScreeningBlocked if it must not."""
     report = revision_screen(revision=revision, fresh=True)
@@ -90,15 +63,10 @@ def publication_screen(*, revision: Revision) -> ScreeningReport:
     return report
 
 
-def user_may_override(user) -> bool:
-    """Clause 3.3 and 5.5: the site administrator decides whether flagged content goes out."""
-    return user_has_role(user, Role.SITE_ADMINISTRATOR)
-
-
 @transaction.atomic
 def screening_override(*, report: ScreeningReport, user, justification: str) -> ScreeningReport:
     """Let flagged content be published, recording who decided it and why (audit trail)."""
-    if not user_may_override(user):
+    if not user_may(user, Capability.OVERRIDE_SCREENING):
         raise PermissionDenied(_("Only the site administrator can override screening."))
     justification = " ".join(justification.split())
     if len(justification) < JUSTIFICATION_MIN_CHARS:

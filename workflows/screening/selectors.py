@@ -1,0 +1,47 @@
+"""Reads of screening (clause 3.3): what a revision's texts match, and whether it may go out. Nothing here writes."""
+
+from __future__ import annotations
+
+from wagtail.models import Revision
+
+from workflows.models import ScreeningReport
+from workflows.screening.content import page_texts
+from workflows.screening.matcher import text_findings
+from workflows.screening.rules import active_rules
+
+
+def revision_findings(revision: Revision) -> list[dict]:
+    rules = active_rules()
+    findings = []
+    for field, text in page_texts(revision.as_object()):
+        findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field))
+    return findings
+
+
+def override_carry(report: ScreeningReport, findings: list[dict]) -> None:
+    """A decision covers the findings it was made on: a new revision (the editor saves one on every
+    publish) that finds nothing beyond them keeps it; anything new needs a new decision. Fills the
+    (unsaved) ``report`` from the page's last decision."""
+    if not findings:
+        return
+    decided = (
+        ScreeningReport.objects.filter(page_id=report.page_id)
+        .exclude(override_justification="")
+        .order_by("-overridden_at")
+        .first()
+    )
+    if decided is not None and all(finding in decided.findings for finding in findings):
+        report.override_justification = decided.override_justification
+        report.overridden_by_id = decided.overridden_by_id
+        report.overridden_at = decided.overridden_at
+
+
+def revision_blocks_publication(revision: Revision) -> bool:
+    """Whether screening stops ``revision``: from its report (made when it was submitted), or, if it
+    has none yet, from screening it in memory. A page being looked at is not a reason to write."""
+    report = ScreeningReport.objects.filter(revision=revision).first()
+    if report is None:
+        findings = revision_findings(revision)
+        report = ScreeningReport(revision=revision, page_id=revision.object_id, findings=findings)
+        override_carry(report, findings)
+    return report.blocks_publication
