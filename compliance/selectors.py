@@ -53,7 +53,7 @@ def mandatory_section_completion(*, district: str = "") -> list[dict]:
     entries = LedgerEntry.objects.filter(mandatory=True, school__status="active")
     if district:
         entries = entries.filter(school__district=district)
-    return list(
+    rows = (
         entries.values("section_code")
         .annotate(
             schools=Count("pk"),
@@ -63,3 +63,4 @@ def mandatory_section_completion(*, district: str = "") -> list[dict]:
         )
         .order_by("section_code")
     )
+    return [dict(row) for row in rows]

@@ -81,6 +81,8 @@ def summary_write(*, school, now: datetime.datetime, licence_expired: bool = Fal
 def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     """The daily scan of the active school: ledger rows, the people summary, then the reminders that are due."""
     school = current_school()
+    if school is None:
+        raise RuntimeError("school_scan runs in a school's schema, not in the public one")
     states = school_freshness(now=now, opened_at=school.created_at)
     ledger_write(school=school, states=states, now=now)
     summary_write(school=school, now=now, licence_expired=any(state.licence_expired for state in states))

@@ -8,20 +8,24 @@ optional) plus the platform's news and events. The clause code is the stable key
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Section:
     code: str  # the regulation's clause, e.g. "3.1.1"; "news" and "events" are the platform's own
     slug: str
-    title: str  # lazily translated: kk, ru and en catalogues
+    title: StrOrPromise  # lazily translated: kk, ru and en catalogues
     mandatory: bool
     order: int
     update_period_days: int  # how long content may go unchanged before it counts as stale (5.7)
     page_model: str  # "app_label.ModelName" of the section's page type
-    complete_when: str  # what "complete" means, in plain words (shown to editors)
+    complete_when: StrOrPromise  # what "complete" means, in plain words (shown to editors)
 
 
 CATALOGUE: tuple[Section, ...] = (

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from wagtail.models import Page
 
 from regulation import catalogue
 from school_sections.hooks import completeness_rules
@@ -24,7 +25,7 @@ from school_sections.models import EventPage, NewsPage
 @dataclass
 class SectionState:
     section: catalogue.Section
-    page: object | None
+    page: Page | None
     missing: list[str] = field(default_factory=list)
     licence_expired: bool = False  # clause 3.1.3: the documents section's licences are all past their end
 
@@ -113,7 +114,7 @@ def _section_pages() -> dict:
     Asking each catalogue model directly, rather than the home page's children ``.specific()``,
     spares a content-type lookup per type (issue: daily scan of every school).
     """
-    pages = {}
+    pages: dict[str, Page] = {}
     for model in {apps.get_model(entry.page_model) for entry in catalogue.CATALOGUE}:
         for page in model.objects.filter(depth=3).order_by("path"):
             pages.setdefault(page.section_code, page)

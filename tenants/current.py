@@ -20,9 +20,10 @@ def current_school() -> School | None:
     """
     from tenants.models import School
 
-    if connection.schema_name == get_public_schema_name():
+    schema_name = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend adds it
+    if schema_name == get_public_schema_name():
         return None
     tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, School) and tenant.schema_name == connection.schema_name:
+    if isinstance(tenant, School) and tenant.schema_name == schema_name:
         return tenant
-    return School.objects.get(schema_name=connection.schema_name)
+    return School.objects.get(schema_name=schema_name)

@@ -24,7 +24,7 @@ def staff_accounts():
     )
     for account in accounts:
         names = {group.name for group in account.role_groups}
-        account.role = next((RegionalRole(name) for name in RegionalRole.values if name in names), None)
-        if account.is_superuser:
-            account.role = RegionalRole.ADMINISTRATOR
+        role = next((RegionalRole(name) for name in RegionalRole.values if name in names), None)
+        # Read by the staff page as account.role: a superuser is an office administrator whatever their groups.
+        account.role = RegionalRole.ADMINISTRATOR if account.is_superuser else role  # type: ignore[attr-defined]
         yield account

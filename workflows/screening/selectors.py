@@ -12,7 +12,7 @@ from workflows.screening.rules import active_rules
 
 def revision_findings(revision: Revision) -> list[dict]:
     rules = active_rules()
-    findings = []
+    findings: list[dict] = []
     for field, text in page_texts(revision.as_object()):
         findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field))
     return findings
