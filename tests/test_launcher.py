@@ -76,8 +76,7 @@ def test_services_start_answer_and_stop_without_orphans(data_dir, stop_signal):
     launcher, database_url, redis_url, probe_pid = _launch(data_dir)
     try:
         with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS survivor (n int)")
-            cursor.execute("INSERT INTO survivor VALUES (1)")
+            cursor.execute("SELECT 1")
         connection.close()
         assert redis.Redis.from_url(redis_url).ping()
         pids = [*_service_pids(data_dir), probe_pid, launcher.pid]
@@ -88,17 +87,21 @@ def test_services_start_answer_and_stop_without_orphans(data_dir, stop_signal):
     assert _wait_gone(pids) == []
 
 
-def test_data_is_reused_on_the_next_start(data_dir):
-    launcher, database_url, _, _ = _launch(data_dir)
-    try:
-        with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM survivor")
-            # One row per earlier start in this module: the data survived every stop.
-            assert cursor.fetchone()[0] == 3
-        connection.close()
-    finally:
-        launcher.send_signal(signal.SIGTERM)
-        launcher.wait(60)
+def test_data_is_reused_on_the_next_start(tmp_path):
+    # Its own data folder: pytest-xdist may run this module's tests in different processes.
+    data_dir = tmp_path / "data"
+    for start in range(2):
+        launcher, database_url, _, _ = _launch(data_dir)
+        try:
+            with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+                cursor.execute("CREATE TABLE IF NOT EXISTS survivor (n int)")
+                cursor.execute("INSERT INTO survivor VALUES (%s)", [start])
+                cursor.execute("SELECT array_agg(n ORDER BY n) FROM survivor")
+                assert cursor.fetchone()[0] == list(range(start + 1))  # the first start's row survived the stop
+            connection.close()
+        finally:
+            launcher.send_signal(signal.SIGTERM)
+            launcher.wait(60)
 
 
 def test_services_left_by_a_killed_launcher_are_adopted_and_stopped(data_dir):
