@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from compliance.freshness_views import section_freshness_view
 from compliance.models import LedgerEntry
+from compliance.views import section_freshness_view
 from regulation import catalogue
 from regulation.permissions import Capability, user_may
 from tenants.current import current_school

@@ -8,8 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import InvitationAcceptView
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
-from school_sections.media import school_media
-from school_sections.views import low_vision_toggle, robots_txt, search_view
+from school_sections.views.media import school_media
+from school_sections.views.site import low_vision_toggle, robots_txt, search_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

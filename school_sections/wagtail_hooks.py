@@ -12,9 +12,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from regulation.permissions import Capability, user_may
-from school_sections.admin_views import site_structure_view
 from school_sections.selectors import school_completeness
 from school_sections.translation_state import translation_confirm, translations_after_edit
+from school_sections.views.admin import site_structure_view
 
 
 class CompletenessPanel(Component):

@@ -10,13 +10,13 @@ from wagtail.admin.widgets import Button
 
 from regulation.catalogue import MANDATORY
 from regulation.permissions import Capability, user_may
-from workflows.admin_views import section_responsibility_view, site_administrator_view
 from workflows.archive import archived
-from workflows.archive_views import archival_restore_view, archive_index_view, page_archive_view
 from workflows.audit import register_reasoned_action
-from workflows.audit_views import AuditTrailView
-from workflows.people_views import people_view, person_action_view
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
+from workflows.views.archive import archival_restore_view, archive_index_view, page_archive_view
+from workflows.views.audit import AuditTrailView
+from workflows.views.people import people_view, person_action_view
+from workflows.views.responsibility import section_responsibility_view, site_administrator_view
 
 
 @hooks.register("register_admin_urls")

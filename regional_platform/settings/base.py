@@ -167,7 +167,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 # Each school's uploads live under MEDIA_ROOT/<schema>/, never beside another school's.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-# Uploads are served by school_sections.media (only the host's own school); in production
+# Uploads are served by school_sections.views.media (only the host's own school); in production
 # it answers with X-Accel-Redirect and nginx sends the file.
 MEDIA_X_ACCEL_REDIRECT = env_bool("MEDIA_X_ACCEL_REDIRECT", False)
 STORAGES = {
