@@ -41,6 +41,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import translation
+from django.utils.functional import Promise
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_tenant_base_migrate_command_class
 
@@ -73,6 +75,25 @@ _MIGRATION_RECORDED = 'INSERT INTO "django_migrations"'
 _SKIPPED_PREFIXES = ("SELECT", "SHOW", "SET SEARCH_PATH")
 
 
+def _plain(value):
+    """``value`` with its lazy translations turned into their untranslated text."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in sorted(value.items())}
+    return value
+
+
+def _settings_text() -> str:
+    """The settings migrations read, the same in every language: LANGUAGES holds lazy names, which would
+    otherwise make the fingerprint of a process serving Russian differ from one serving Kazakh, and each
+    would take the other's template for stale and rebuild it."""
+    with translation.override(None):
+        return repr([(name, _plain(getattr(settings, name, None))) for name in _FINGERPRINT_SETTINGS])
+
+
 class SchemaTemplateError(RuntimeError):
     """The recorded SQL does not rebuild what the migrations built; provisioning must not use it."""
 
@@ -102,7 +123,7 @@ def migrations_fingerprint() -> str:
         connection.cursor().connection.server_version,
     )
     digest.update(repr(versions).encode())
-    digest.update(repr([(name, getattr(settings, name, None)) for name in _FINGERPRINT_SETTINGS]).encode())
+    digest.update(_settings_text().encode())
     for app_label, name in sorted(loader.disk_migrations):
         if app_label not in tenant_labels:
             continue

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 from django_tenants.utils import schema_exists
 
 from provisioning import schema_template
@@ -111,3 +112,13 @@ def test_fast_migration_table_check_agrees_with_djangos(scratch_schemas):
     MigrationRecorder(connection).ensure_schema()
     assert recorder_has_table_by_regclass(MigrationRecorder(connection)) is True
     assert MigrationRecorder(connection).has_table() is True
+
+
+@pytest.mark.django_db
+def test_the_template_fingerprint_is_the_same_in_every_language():
+    """A console user browsing in Russian must not take the template recorded in Kazakh for stale."""
+    fingerprints = set()
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            fingerprints.add(schema_template.migrations_fingerprint.__wrapped__())
+    assert len(fingerprints) == 1
