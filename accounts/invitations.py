@@ -30,12 +30,8 @@ from tenants.hosts import absolute_url, active_school_hostname
 
 logger = logging.getLogger(__name__)
 
-INVITATION_LANGUAGES = ("kk", "ru")
-
-# Where a link leads (URL names, so that this floor imports neither the console nor the site's URLs):
-# a school person's to the school's editor on its host, a regional staff member's to the console.
+# Where a school person's link leads: accounts' own page on the school's host (regional_platform.urls_tenants).
 SCHOOL_ACCEPT_URL_NAME = "invitation_accept"
-STAFF_ACCEPT_URL_NAME = "console:staff_welcome"
 
 
 @dataclass(frozen=True)
@@ -54,12 +50,14 @@ class Invitation:
         return ", ".join(str(role.label) for role in self.roles)
 
 
-def _accept_url(user, *, hostname: str | None) -> tuple[str, str]:
+def _accept_url(user, *, hostname: str | None, public_url_name: str | None) -> tuple[str, str]:
     """The link to set a password, and the school's name ("" in the public schema: regional staff)."""
     token = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
     school = current_school()
     if school is None:
-        path = reverse(STAFF_ACCEPT_URL_NAME, urlconf=settings.PUBLIC_SCHEMA_URLCONF, kwargs=token)
+        if public_url_name is None:
+            raise ValueError("an account in the public schema is invited to a page the caller names")
+        path = reverse(public_url_name, urlconf=settings.PUBLIC_SCHEMA_URLCONF, kwargs=token)
         return absolute_url(settings.PLATFORM_DOMAIN, path), ""
     path = reverse(SCHOOL_ACCEPT_URL_NAME, urlconf=settings.ROOT_URLCONF, kwargs=token)
     hostname = hostname or active_school_hostname()
@@ -67,16 +65,23 @@ def _accept_url(user, *, hostname: str | None) -> tuple[str, str]:
 
 
 def invitation_issue(
-    *, user, roles: Sequence[models.TextChoices], hostname: str | None = None, send: bool = True
+    *,
+    user,
+    roles: Sequence[models.TextChoices],
+    hostname: str | None = None,
+    public_url_name: str | None = None,
+    send: bool = True,
 ) -> Invitation:
     """Make the link for ``user`` (in the schema they live in) and e-mail it once the transaction commits.
 
-    ``hostname`` names the school's host when the request's host is not it (provisioning); ``send=False``
-    only makes the link (the demo and the tests show it instead).
+    ``hostname`` names the school's host when the request's host is not it (provisioning);
+    ``public_url_name`` the page in PUBLIC_SCHEMA_URLCONF where regional staff set their password (the
+    console's, which this floor does not import); ``send=False`` only makes the link (the demo and the
+    tests show it instead).
     A mail server that is down does not undo the account: the link is returned to be shown to
     whoever invited, and the failure is logged.
     """
-    url, school_name = _accept_url(user, hostname=hostname)
+    url, school_name = _accept_url(user, hostname=hostname, public_url_name=public_url_name)
     invitation = Invitation(
         email=user.email,
         full_name=user.get_full_name() or user.email,
@@ -97,12 +102,12 @@ def invitation_issue(
 
 
 def _invitation_send(invitation: Invitation) -> None:
-    """E-mail the invitation in Kazakh and Russian, the region's languages (printed in development).
+    """E-mail the invitation in the region's languages (MESSAGE_LANGUAGES; printed in development).
 
     Nobody has chosen a language yet when they are invited, so the message carries both.
     """
     subjects, bodies = [], []
-    for language in INVITATION_LANGUAGES:
+    for language in settings.MESSAGE_LANGUAGES:
         with override(language):
             if invitation.school_name:
                 subject = gettext("Your account on the website of %(school)s") % {"school": invitation.school_name}

@@ -7,17 +7,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 DEVICE_NAME = "authenticator"
 
 
-def second_factor_enrolment_start(user) -> TOTPDevice:
-    """The unconfirmed device being enrolled, made on the first visit: its key must outlive reloads of the page
-    that shows it as a QR code, until a code from the app confirms it."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-
-
 def second_factor_enrolment_confirm(device: TOTPDevice) -> None:
-    """The app gave a right code: from now on it is asked for at every sign-in."""
+    """The app gave a right code: from now on it is asked for at every sign-in (the device is saved
+    here if it was only in memory, its key in the session)."""
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
 
 
 def second_factor_forget(user) -> None:

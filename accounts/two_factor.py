@@ -20,10 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
 
-from accounts.services import second_factor_enrolment_confirm, second_factor_enrolment_start
+from accounts.services import DEVICE_NAME, second_factor_enrolment_confirm
 from regulation.roles import Role, user_has_role
 
 ROLES_WITH_SECOND_FACTOR = (Role.SITE_ADMINISTRATOR, Role.DIRECTOR)
@@ -41,8 +41,24 @@ def second_factor_required(user) -> bool:
     return user.is_authenticated and user_has_role(user, *ROLES_WITH_SECOND_FACTOR)
 
 
+# The key of an app being enrolled, until a code confirms it: the page can be reloaded (same QR code)
+# and nothing is written to the database before the person sends a code.
+ENROLMENT_KEY_SESSION = "second_factor_enrolment_key"
+
+
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def enrolment_device(request) -> TOTPDevice:
+    """The device being enrolled: the saved one once a code was tried (django-otp saves its throttle
+    state), else one in memory whose key the session keeps."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is not None:
+        return device
+    key = request.session.get(ENROLMENT_KEY_SESSION) or default_key()
+    request.session[ENROLMENT_KEY_SESSION] = key
+    return TOTPDevice(user=request.user, name=DEVICE_NAME, confirmed=False, key=key)
 
 
 class SecondFactorMiddleware:
@@ -100,11 +116,12 @@ def second_factor_step(request) -> dict | None:
     device = confirmed_device(request.user)
     enrolling = device is None
     if enrolling:
-        device = second_factor_enrolment_start(request.user)
+        device = enrolment_device(request)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         if enrolling:
             second_factor_enrolment_confirm(device)
+            request.session.pop(ENROLMENT_KEY_SESSION, None)
             messages.success(
                 request, _("Your authenticator app is set up; you will be asked for a code at each sign-in.")
             )

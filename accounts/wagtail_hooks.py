@@ -1,11 +1,42 @@
-"""The second factor's screen in a school's editor (administrators and directors)."""
+"""Accounts in a school's editor: the second factor's screen, the People screen and their audit actions."""
 
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from accounts.two_factor import second_factor_view
+from accounts.views.people import people_view, person_action_view
+from regulation.permissions import Capability, user_may
+from workflows.audit import register_reasoned_action
 
 
 @hooks.register("register_admin_urls")
-def second_factor_urls():
-    return [path("second-factor/", second_factor_view, name="accounts_second_factor")]
+def accounts_urls():
+    return [
+        path("second-factor/", second_factor_view, name="accounts_second_factor"),
+        path("people/", people_view, name="accounts_people"),
+        path("people/<int:user_id>/<str:action>/", person_action_view, name="accounts_person_action"),
+    ]
+
+
+class PeopleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may(request.user, Capability.MANAGE_PEOPLE)
+
+
+@hooks.register("register_settings_menu_item")
+def people_menu_item():
+    return PeopleMenuItem(_("People"), reverse("accounts_people"), icon_name="group", order=105)
+
+
+@hooks.register("register_log_actions")
+def people_log_actions(actions):
+    # The actions' names are stored in every school's log: they keep the "workflows." prefix they were born with.
+    for action, label, message in (
+        ("workflows.person_invite", _("Invite a person"), _("Person invited")),
+        ("workflows.person_deactivate", _("Deactivate a person"), _("Person deactivated")),
+        ("workflows.person_reactivate", _("Reactivate a person"), _("Person reactivated")),
+        ("workflows.person_access_reset", _("Reset access"), _("Access reset")),
+    ):
+        register_reasoned_action(actions, action, label, message)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.invitations import INVITATION_LANGUAGES
 from compliance.escalation import REGION_STEP, recipient_language
 from compliance.freshness import school_freshness
 from compliance.models import Reminder
@@ -64,7 +64,7 @@ def regional_digest_send(*, now: datetime.datetime) -> int:
     if not due or not staff:
         return 0
     subjects, bodies = [], []
-    for language in INVITATION_LANGUAGES:  # the office reads Kazakh and Russian, like the invitations
+    for language in settings.MESSAGE_LANGUAGES:  # the office reads Kazakh and Russian, like the invitations
         with translation.override(language):
             rows = [(reminder, catalogue.section(reminder.section_code)) for reminder in due]
             subjects.append(_("Stale sections in the region: %(count)d") % {"count": len(due)})

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -108,7 +109,10 @@ def stale_letter(*, school, hostname: str, person, items) -> EmailMessage:
                 "section": catalogue.section(state.code),
                 "state": state,
                 "step": step,
-                "link": absolute_url(hostname, f"/admin/sections/{state.page_id}/freshness/"),
+                "link": absolute_url(
+                    hostname,
+                    reverse("compliance_section_freshness", urlconf=settings.ROOT_URLCONF, args=[state.page_id]),
+                ),
             }
             for step, state in items
         ]

@@ -27,8 +27,9 @@ from accounts.invitations import Invitation, invitation_issue
 from provisioning.schema_template import schema_create_from_template, schema_template_current
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
+from tenants.audit import regional_action_record
 from tenants.hosts import schema_name_for, school_hostname
-from tenants.models import Domain, School
+from tenants.models import Domain, RegionalAction, School
 from tenants.validators import validate_subdomain
 
 logger = logging.getLogger(__name__)
@@ -197,13 +198,14 @@ def _subdomain_errors(subdomain: str) -> list[str]:
     return []
 
 
-def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -> ProvisionedSchool:
+def school_provision(*, details: SchoolDetails, send_invitations: bool = True, opened_by=None) -> ProvisionedSchool:
     """Create a school's site from ``details``; all of it or nothing.
 
     The school's head (clause 4.1, who appoints the administrator, clause 1.2)
     and its first site administrator get accounts with one-time invitation
     links, e-mailed once the transaction commits. One person given twice, or
-    no administrator, makes one account that holds both roles.
+    no administrator, makes one account that holds both roles. ``opened_by`` (a regional staff member)
+    is recorded in the office's audit trail in the same transaction.
     """
     details = school_details_clean(details)
     template = schema_template_current()  # outside the transaction: a rebuild runs migrations
@@ -217,6 +219,10 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True) -
             with schema_context(school.schema_name):
                 _site_install(school=school, hostname=hostname)
                 invitations = _accounts_create(details=details, hostname=hostname, send=send_invitations)
+            if opened_by is not None:
+                regional_action_record(
+                    actor=opened_by, action=RegionalAction.Action.OPEN, school=school, host=hostname
+                )
             transaction.on_commit(lambda: _first_scan_queue(school))
     except (DatabaseError, ValidationError):
         # Someone provisioned the same BIN or subdomain since we checked (caught by a

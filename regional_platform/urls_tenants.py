@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import InvitationAcceptView
+from accounts.views.invitations import InvitationAcceptView
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
 from school_sections.views.media import school_media
 from school_sections.views.site import low_vision_toggle, robots_txt, search_view

@@ -15,7 +15,6 @@ from workflows.audit import register_reasoned_action
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
 from workflows.views.archive import archival_restore_view, archive_index_view, page_archive_view
 from workflows.views.audit import AuditTrailView
-from workflows.views.people import people_view, person_action_view
 from workflows.views.responsibility import section_responsibility_view, site_administrator_view
 
 
@@ -28,10 +27,8 @@ def responsibility_urls():
         path("site-administrator/", site_administrator_view, name="workflows_site_administrator"),
         path("screening/<int:page_id>/", screening_findings_view, name="workflows_screening_findings"),
         path("archive/", archive_index_view, name="workflows_archive"),
-        path("people/", people_view, name="workflows_people"),
         path("audit/", AuditTrailView.as_view(), name="workflows_audit"),
         path("audit/results/", AuditTrailView.as_view(results_only=True), name="workflows_audit_results"),
-        path("people/<int:user_id>/<str:action>/", person_action_view, name="workflows_person_action"),
         path("archive/page/<int:page_id>/", page_archive_view, name="workflows_archive_page"),
         path("archive/<int:archival_id>/restore/", archival_restore_view, name="workflows_archive_restore"),
     ]
@@ -72,16 +69,6 @@ def audit_trail_menu_item():
     return AuditTrailMenuItem(_("Audit trail"), reverse("workflows_audit"), icon_name="history", order=50)
 
 
-class PeopleMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may(request.user, Capability.MANAGE_PEOPLE)
-
-
-@hooks.register("register_settings_menu_item")
-def people_menu_item():
-    return PeopleMenuItem(_("People"), reverse("workflows_people"), icon_name="group", order=105)
-
-
 @hooks.register("register_page_header_buttons")
 @hooks.register("register_page_listing_more_buttons")
 def archive_page_button(page, user, *args, **kwargs):
@@ -114,10 +101,6 @@ def workflow_log_actions(actions):
         ("workflows.archive", _("Archive"), _("Archived")),
         ("workflows.restore", _("Restore from the archive"), _("Restored from the archive")),
         ("workflows.delete", _("Delete for good"), _("Deleted for good by the regional office")),
-        ("workflows.person_invite", _("Invite a person"), _("Person invited")),
-        ("workflows.person_deactivate", _("Deactivate a person"), _("Person deactivated")),
-        ("workflows.person_reactivate", _("Reactivate a person"), _("Person reactivated")),
-        ("workflows.person_access_reset", _("Reset access"), _("Access reset")),
         ("workflows.screening_findings", _("Screening findings"), _("Screening found possible breaches")),
         (
             "workflows.screening_override",

@@ -1,11 +1,19 @@
 """Writes on a school's own record, other than provisioning."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
+from accounts.invitations import Invitation
+from accounts.people import appointed_role_step_in
+from regulation.roles import Role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction, School
+
+logger = logging.getLogger(__name__)
 
 
 def _reason_required(reason: str) -> str:
@@ -38,14 +46,29 @@ def school_restore(*, school: School, actor: str, reason: str) -> School:
     return school
 
 
-@transaction.atomic
-def school_remind(*, school: School, actor) -> None:
+def school_remind(*, school: School, actor) -> bool:
     """Remind the responsible people of every stale section of ``school`` now (a task in its schema, sent once
-    this transaction commits), and record that the office asked."""
+    this transaction commits), and record that the office asked.
+
+    Returns False when the job queue could not be reached: the request stays recorded, nothing is sent
+    now, and the nightly scan sends the reminders that are due (known only when this is the outermost
+    transaction, as from the console; inside another one it returns True).
+    """
     from compliance.tasks import remind_now_task
 
-    regional_action_record(school=school, actor=actor, action=RegionalAction.Action.REMIND)
-    transaction.on_commit(lambda: remind_now_task.apply_async(headers={"_schema_name": school.schema_name}))
+    outcome = {"queued": True}
+
+    def queue():
+        try:
+            remind_now_task.apply_async(headers={"_schema_name": school.schema_name})
+        except Exception:  # the broker being down must not turn the office's request into an error page
+            logger.warning("Could not queue the reminders of %s", school.schema_name, exc_info=True)
+            outcome["queued"] = False
+
+    with transaction.atomic():
+        regional_action_record(school=school, actor=actor, action=RegionalAction.Action.REMIND)
+        transaction.on_commit(queue)
+    return outcome["queued"]
 
 
 @transaction.atomic
@@ -58,3 +81,25 @@ def school_archival_delete(*, school: School, archival, actor, reason: str) -> N
     title = archival.title
     archival_delete(archival=archival, deleted_by=name, reason=reason)
     regional_action_record(school=school, actor=name, action=RegionalAction.Action.DELETE, reason=reason, title=title)
+
+
+# The roles the office may fill when the school cannot (clause 1.2), and how each is recorded.
+APPOINTMENT_ACTIONS = {
+    Role.SITE_ADMINISTRATOR: RegionalAction.Action.ADMINISTRATOR,
+    Role.DIRECTOR: RegionalAction.Action.HEAD,
+}
+
+
+@transaction.atomic
+def school_appointment(
+    *, school: School, role: Role, email: str, full_name: str, reason: str, actor
+) -> Invitation | None:
+    """Clause 1.2: the office appoints the school's head or site administrator when the school cannot, in the
+    school's schema, and records it in the office's audit trail in the same transaction. Returns the new
+    person's invitation, if they had no account yet."""
+    with schema_context(school.schema_name):
+        invitation = appointed_role_step_in(
+            role=role, email=email, full_name=full_name, reason=reason, officer=actor.get_username()
+        )
+    regional_action_record(actor=actor, action=APPOINTMENT_ACTIONS[role], school=school, reason=reason, email=email)
+    return invitation

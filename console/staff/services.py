@@ -19,6 +19,9 @@ from console.staff.roles import RegionalRole, regional_role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction
 
+# Where a staff invitation leads: the console's page to set a password (console/urls.py).
+WELCOME_URL_NAME = "console:staff_welcome"
+
 
 def _groups() -> dict[RegionalRole, Group]:
     return {role: Group.objects.get_or_create(name=role.value)[0] for role in RegionalRole}
@@ -47,7 +50,7 @@ def staff_add(*, email: str, full_name: str, role: RegionalRole, by) -> Invitati
     user.save()
     user.groups.add(_groups()[RegionalRole(role)])
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=email, change="add", role=role)
-    return invitation_issue(user=user, roles=[role])
+    return invitation_issue(user=user, roles=[role], public_url_name=WELCOME_URL_NAME)
 
 
 @transaction.atomic
@@ -93,4 +96,4 @@ def staff_access_reset(*, user, by) -> Invitation:
     second_factor_forget(user)
     regional_action_record(actor=by, action=RegionalAction.Action.STAFF, account=user.username, change="reset")
     role = regional_role(user)
-    return invitation_issue(user=user, roles=[role] if role else [])
+    return invitation_issue(user=user, roles=[role] if role else [], public_url_name=WELCOME_URL_NAME)

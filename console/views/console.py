@@ -71,11 +71,7 @@ def school_create_view(request):
     form = SchoolProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            provisioned = school_provision(details=form.details)
-            regional_action_record(
-                actor=request.user, action=RegionalAction.Action.OPEN, school=provisioned.school,
-                host=provisioned.hostname,
-            )  # fmt: skip
+            provisioned = school_provision(details=form.details, opened_by=request.user)
         except ValidationError as exc:  # someone opened the same school since the form was checked
             form.add_service_errors(exc)
             return render(request, "console/school_form.html", {"form": form})

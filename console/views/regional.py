@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
-from console.services.schools import school_archival_delete
+from console.services.schools import school_appointment, school_archival_delete
 from console.services.screening_rules import regional_rule_add, regional_rule_toggle
 from console.views.access import regional_administrator_required, regional_staff_required
 from regulation.roles import Role
@@ -26,7 +26,6 @@ from tenants.audit import regional_action_record
 from tenants.models import RegionalAction, School
 from workflows.audit import audit_csv, audit_entries
 from workflows.models import Archival, RegionalScreeningRule
-from workflows.people import appointed_role_step_in
 
 
 class RegionalRuleForm(forms.ModelForm):
@@ -108,10 +107,7 @@ class StepInForm(forms.Form):
 
 
 # The roles the office may fill when the school cannot (clause 1.2), by the URL's word.
-APPOINTMENTS = {
-    "administrator": (Role.SITE_ADMINISTRATOR, RegionalAction.Action.ADMINISTRATOR),
-    "head": (Role.DIRECTOR, RegionalAction.Action.HEAD),
-}
+APPOINTMENTS = {"administrator": Role.SITE_ADMINISTRATOR, "head": Role.DIRECTOR}
 
 
 @regional_administrator_required
@@ -120,31 +116,21 @@ def school_appointment_view(request, school_id: int, appointment: str):
     """Clause 1.2: the head appoints the administrator, the office the head; the office steps in for
     either when the school cannot, with a recorded reason, and the previous holder loses the role at once."""
     school = get_object_or_404(School, pk=school_id)
-    role, action = APPOINTMENTS[appointment]
+    role = APPOINTMENTS[appointment]
     form = StepInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = school_appointment(school=school, role=role, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            message = _("%(school)s: the new %(role)s is appointed.") % {"role": role.label, "school": school.name}
+            if invitation is not None:
+                message += " " + _("An invitation is sent to %(email)s.") % {"email": invitation.email}
+            messages.success(request, message)
+            return redirect("console:school_page", school.pk)
     with schema_context(school.schema_name):
-        if request.method == "POST" and form.is_valid():
-            try:
-                invitation = appointed_role_step_in(
-                    role=role,
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    reason=form.cleaned_data["reason"],
-                    officer=request.user.get_username(),
-                )
-            except ValidationError as error:
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                regional_action_record(
-                    actor=request.user, action=action, school=school, reason=form.cleaned_data["reason"],
-                    email=form.cleaned_data["email"],
-                )  # fmt: skip
-                message = _("%(school)s: the new %(role)s is appointed.") % {"role": role.label, "school": school.name}
-                if invitation is not None:
-                    message += " " + _("An invitation is sent to %(email)s.") % {"email": invitation.email}
-                messages.success(request, message)
-                return redirect("console:school_page", school.pk)
         current = list(get_user_model().objects.filter(groups__name=role.value))
-        context = {"school": school, "form": form, "current": current, "role": role, "appointment": appointment}
-        return render(request, "console/school_appointment.html", context)
+    context = {"school": school, "form": form, "current": current, "role": role, "appointment": appointment}
+    return render(request, "console/school_appointment.html", context)

@@ -86,8 +86,16 @@ def school_page_view(request, school_id: int):
 @require_POST
 def school_remind_view(request, school_id: int):
     school = get_object_or_404(School, pk=school_id)
-    school_remind(school=school, actor=request.user)
-    messages.success(request, _("The responsible people of every stale section are being reminded."))
+    if school_remind(school=school, actor=request.user):
+        messages.success(request, _("The responsible people of every stale section are being reminded."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "The background jobs cannot be reached right now, so no reminder was sent. Your request is "
+                "recorded; the nightly scan sends the reminders that are due, or try again later."
+            ),
+        )
     return redirect("console:school_page", school.pk)
 
 

@@ -178,6 +178,8 @@ STORAGES = {
 # --- Languages and time -------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+# A message to people whose language is not known (invitations, the office's digest) carries both of these.
+MESSAGE_LANGUAGES = ("kk", "ru")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["regional_platform.formats"]  # Kazakh dates and numbers (Django has none)
 USE_I18N = True

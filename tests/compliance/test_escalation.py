@@ -140,3 +140,15 @@ def test_the_weekly_digest_tells_the_administrator_what_waits(stale_news):
         body = mail.outbox[-1].body
         assert "- news " in body and "http://chase.edu.test/admin/" in body  # in the school's language (kk)
         assert "Жаңартуды қажет ететін бөлімдер" in body
+
+
+def test_a_person_in_both_roles_gets_each_section_once(stale_news):
+    """The head who is also the site administrator (a school provisioned without a separate one)."""
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        head = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
+        head.groups.add(Group.objects.get(name=Role.SITE_ADMINISTRATOR.value))
+        _scan_on(PERIOD)
+        assert head.email in _scan_on(PERIOD + 7)
+        (letter,) = [message for message in mail.outbox if message.to == [head.email]]
+        assert letter.body.count(f"/admin/sections/{news.pk}/freshness/") == 1

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from wagtail.models import ModelLogEntry
@@ -93,6 +94,13 @@ def test_administrators_manage_staff_accounts_and_each_change_is_recorded(
     assert "An e-mail with a link to set the password is sent to dana@region.kz." in added.content.decode()
     assert "/staff/welcome/" not in added.content.decode()  # the link reaches its owner only
     link = re.search(r"http://edu\.test(/staff/welcome/\S+/)", mail.outbox[-1].body).group(1)
+    # The same invitation as a school's people get: in Kazakh and Russian, nobody's language being known yet.
+    with translation.override("kk"):
+        kk_subject = translation.gettext("Your account in the regional console")
+    with translation.override("ru"):
+        ru_subject = translation.gettext("Your account in the regional console")
+    assert mail.outbox[-1].subject == f"{kk_subject} / {ru_subject}" and kk_subject != ru_subject
+    assert mail.outbox[-1].body.count(link) == 2 and "Dana Inspector" in mail.outbox[-1].body
     dana = get_user_model().objects.get(username="dana@region.kz")
     assert dana.is_staff and not dana.has_usable_password()
     assert list(dana.groups.values_list("name", flat=True)) == ["regional inspector"]

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
+from accounts.people import person_access_reset, person_deactivate, person_invite
 from regulation.roles import Role
 from school_sections.models import NewsIndexPage
 from tests.factories import login_verified
 from tests.workflows.conftest import news_draft
-from workflows.people import person_access_reset, person_deactivate, person_invite
 
 
 def test_the_director_reads_and_exports_every_step_of_a_publication(school_site, people, client_for):

@@ -142,3 +142,18 @@ def test_offering_the_reviewer_actions_writes_nothing(people):
     assert {action[0] for action in task.get_actions(page, administrator)} == {"reject"}
     assert ScreeningReport.objects.count() == reports_before
     assert not ScreeningReport.objects.filter(revision=page.get_latest_revision()).exists()
+
+
+def test_opening_the_editor_and_the_findings_page_writes_nothing(people, client_for, school_site):
+    """A draft nobody has submitted yet: its findings are shown, but no report or log entry is saved."""
+    page = news_draft(people["teacher"], intro=f"<p>{prohibited_example('3.3.1', 'kk')}</p>")
+    client = client_for(school_site.hostname)
+    login_verified(client, people["administrator"])
+    log_entries = PageLogEntry.objects.count()
+
+    editor = client.get(f"/admin/pages/{page.pk}/edit/")
+    findings = client.get(f"/admin/screening/{page.pk}/")
+    assert editor.status_code == 200 and findings.status_code == 200
+    assert "3.3.1" in findings.content.decode()
+    assert not ScreeningReport.objects.filter(page_id=page.pk).exists()
+    assert PageLogEntry.objects.count() == log_entries

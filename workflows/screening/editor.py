@@ -15,7 +15,7 @@ from wagtail.models import Page
 from regulation.permissions import Capability, user_may
 from workflows.models import RegionalScreeningRule
 from workflows.publication import ArchivedPagePublication, publication_check
-from workflows.screening.selectors import revision_findings
+from workflows.screening.selectors import revision_findings, revision_report
 from workflows.screening.services import ScreeningBlocked, revision_screen, screening_override
 
 
@@ -68,7 +68,7 @@ def show_findings_on_edit(request, page: Page):
         return None
     revision = page.get_latest_revision()
     if revision is not None:
-        findings_message(request, page, revision_screen(revision=revision))
+        findings_message(request, page, revision_report(revision))
     return None
 
 
@@ -87,11 +87,12 @@ def screening_findings_view(request, page_id: int):
     if not (may_override or page.permissions_for_user(request.user).can_edit()):
         raise PermissionDenied
     revision = page.get_latest_revision()
-    report = revision_screen(revision=revision) if revision else None
+    report = revision_report(revision) if revision else None
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and report is not None and form.is_valid():
         if not may_override:
             raise PermissionDenied
+        report = revision_screen(revision=revision)  # a decision is kept with a saved report
         try:
             screening_override(report=report, user=request.user, justification=form.cleaned_data["justification"])
         except ValidationError as error:

@@ -36,12 +36,17 @@ def override_carry(report: ScreeningReport, findings: list[dict]) -> None:
         report.overridden_at = decided.overridden_at
 
 
-def revision_blocks_publication(revision: Revision) -> bool:
-    """Whether screening stops ``revision``: from its report (made when it was submitted), or, if it
-    has none yet, from screening it in memory. A page being looked at is not a reason to write."""
+def revision_report(revision: Revision) -> ScreeningReport:
+    """The screening report of ``revision``: the saved one (made when it was submitted or published), or,
+    if it has none yet, one made in memory and not saved. A page being looked at is not a reason to write."""
     report = ScreeningReport.objects.filter(revision=revision).first()
     if report is None:
         findings = revision_findings(revision)
         report = ScreeningReport(revision=revision, page_id=revision.object_id, findings=findings)
         override_carry(report, findings)
-    return report.blocks_publication
+    return report
+
+
+def revision_blocks_publication(revision: Revision) -> bool:
+    """Whether screening stops ``revision`` (see ``revision_report``)."""
+    return revision_report(revision).blocks_publication

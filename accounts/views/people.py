@@ -13,15 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from regulation.permissions import Capability, user_may
-from regulation.roles import Role
-from workflows.people import (
+from accounts.people import (
     INVITABLE_ROLES,
     person_access_reset,
     person_deactivate,
     person_invite,
     person_reactivate,
 )
+from regulation.permissions import Capability, user_may
+from regulation.roles import Role
 from workflows.selectors import people_with_roles
 
 
@@ -66,10 +66,10 @@ def people_view(request):
                 form.add_error(field if field in form.fields else None, field_errors)
         else:
             messages.success(request, _("%(email)s is invited; the link is on its way.") % {"email": invitation.email})
-            return redirect("workflows_people")
+            return redirect("accounts_people")
     return TemplateResponse(
         request,
-        "workflows/admin/people.html",
+        "accounts/people.html",
         {"page_title": _("People"), "people": people_with_roles(), "form": form},
     )
 
@@ -94,4 +94,4 @@ def person_action_view(request, user_id: int, action: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done % {"name": person.get_full_name() or person.email})
-    return redirect("workflows_people")
+    return redirect("accounts_people")
