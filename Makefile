@@ -8,10 +8,10 @@ LAUNCH := $(PYTHON) -m regional_platform.launcher
 
 .PHONY: install demo test test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console messages clean-data
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -r requirements.txt
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

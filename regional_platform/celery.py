@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev"
 app = CeleryApp("regional_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+import regional_platform.observability  # noqa: E402, F401 (connects the task log lines)

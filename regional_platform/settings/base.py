@@ -10,6 +10,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from .environment import env_bool, env_int, env_list, env_str
 
@@ -83,7 +84,10 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    "tenants.middleware.SchoolTenantMiddleware",  # first: picks the schema from the host
+    "regional_platform.observability.RequestLogMiddleware",  # first: the duration covers the whole chain
+    "regional_platform.http.HealthMiddleware",  # /healthz and /readyz on any host, before anything else
+    "regional_platform.http.PublicCacheMiddleware",  # anonymous pages public for the micro-cache, else private
+    "tenants.middleware.SchoolTenantMiddleware",  # picks the schema from the host
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,14 +139,37 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
+# A statement that runs longer, or waits longer for a lock, is cancelled: a web request must fail fast
+# rather than hold a worker (deploy/entrypoint.sh gives web and background processes their own limits;
+# 0 means none). Sent as connection options: PgBouncer needs `ignore_startup_parameters = options`.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 0)
+if DB_STATEMENT_TIMEOUT_MS or DB_LOCK_TIMEOUT_MS:
+    DATABASES["default"]["OPTIONS"] = {
+        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+
+
+def _redis_database(url: str, offset: int) -> str:
+    """``url`` with its database number moved by ``offset``: redis://h:6379/0 -> redis://h:6379/1."""
+    base, _, database = url.rpartition("/")
+    if not base.startswith("redis") or not database.isdigit():
+        return url
+    return f"{base}/{(int(database) + offset) % 16}"
+
+
+# The broker (Celery's queues) keeps REDIS_URL's database; the cache the next one, so that clearing the
+# cache (FLUSHDB) can never take queued jobs with it. Both can be named outright.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", _redis_database(REDIS_URL, 1))
 CACHES = {
     "default": {
         "BACKEND": "regional_platform.cache.ForgivingRedisCache",  # Redis down is a miss, not an error
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "cache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cache"),
         # Wagtail caches site root paths under fixed keys: without the schema in
         # every key, school B's links pointed at school A's host (design.md).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -153,15 +180,15 @@ CACHES = {
     # Region-wide data that every school reads the same (announcements): keys without a schema.
     "region": {
         "BACKEND": "regional_platform.cache.ForgivingRedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "region",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cache") + "-region",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
 }
 
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
@@ -174,6 +201,9 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# How long the proxy's micro-cache may answer for an anonymous page (regional_platform.http): a
+# publication is visible to every visitor within this many seconds.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 
 # --- Languages and time -------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
@@ -216,12 +246,25 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background jobs ------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# Two queues, so that a person waiting for a result is never behind the nightly fan-out: interactive work
+# (an import, remind-now) and fan-out work (scans, scheduled publishing, digests, snapshots). A worker
+# takes both unless told otherwise (deploy/entrypoint.sh: WORKER_QUEUES).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+CELERY_INTERACTIVE_QUEUE = env_str("CELERY_INTERACTIVE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.interactive")
+INTERACTIVE_TASKS = ("compliance.tasks.remind_now_task", "tenants.tasks.school_import_task")
+
+
+def celery_queues(default: str, interactive: str) -> tuple[tuple, dict]:
+    """The queues and the routes of the interactive tasks (a function: the test settings rename the queues)."""
+    queues = (Queue(default), Queue(interactive))
+    return queues, {task: {"queue": interactive} for task in INTERACTIVE_TASKS}
+
+
+CELERY_TASK_QUEUES, CELERY_TASK_ROUTES = celery_queues(CELERY_TASK_DEFAULT_QUEUE, CELERY_INTERACTIVE_QUEUE)
 CELERY_BEAT_SCHEDULE: dict = {
     # Each dispatcher sends one task per active school (compliance.tasks).
     "daily-compliance-scan": {"task": "compliance.tasks.scan_dispatch", "schedule": crontab(hour=2, minute=0)},
@@ -249,14 +292,26 @@ ANNUAL_REPORT_DUE = (9, 1)
 
 from .cms import *  # noqa: E402, F403
 
+# One line per request and per task (regional_platform.observability); LOG_FORMAT=json in production.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Wagtail logs every page action and django-tasks every immediate task at INFO.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The request lines say more than Django's own (host, school, duration).
+        "django.server": {"level": "WARNING"},
     },
 }

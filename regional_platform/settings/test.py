@@ -12,7 +12,7 @@ os.environ["PLATFORM_DOMAIN"] = "edu.test"
 os.environ.pop("ALLOWED_HOSTS", None)
 
 from .base import *  # noqa: F403
-from .base import CACHES
+from .base import CACHES, celery_queues
 
 SECRET_KEY = "test-secret-key"  # noqa: S105
 DEBUG = False
@@ -29,3 +29,5 @@ CACHES["region"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "-region"
 SHOW_INVITATION_LINKS = True
 # Tasks of a test run go to a queue of their own: a demo's worker on the same Redis must not take them.
 CELERY_TASK_DEFAULT_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
+CELERY_INTERACTIVE_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.interactive"
+CELERY_TASK_QUEUES, CELERY_TASK_ROUTES = celery_queues(CELERY_TASK_DEFAULT_QUEUE, CELERY_INTERACTIVE_QUEUE)

@@ -1,0 +1,113 @@
+"""The platform's HTTP edges: health probes for the orchestrator, and which responses a shared cache may keep.
+
+Both are middleware of the project itself (not of one app): they look at every request, whatever its host.
+"""
+
+from __future__ import annotations
+
+import json
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+
+
+def _database_ready() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _redis_ready() -> str:
+    for url in {settings.CELERY_BROKER_URL, settings.CACHE_REDIS_URL}:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    return "ok"
+
+
+def readiness() -> tuple[bool, dict[str, str]]:
+    """Whether this process can serve: the database answers a query, Redis (broker and cache) a ping."""
+    checks = {}
+    for name, check in (("database", _database_ready), ("redis", _redis_ready)):
+        try:
+            checks[name] = check()
+        except Exception as error:  # a probe reports what failed; it never raises
+            checks[name] = f"{type(error).__name__}: {error}"[:200]
+    return all(value == "ok" for value in checks.values()), checks
+
+
+class HealthMiddleware:
+    """``/healthz``: the process answers (liveness). ``/readyz``: it can reach PostgreSQL and Redis (readiness).
+
+    First in the chain, on any host and over plain HTTP: a probe from inside the container network knows
+    neither the platform's domain nor TLS, and must not need a school, a session or the cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == HEALTH_PATH:
+            return _probe_response(200, {"status": "ok"})
+        if request.path == READY_PATH:
+            ready, checks = readiness()
+            return _probe_response(200 if ready else 503, {"status": "ok" if ready else "unavailable", **checks})
+        return self.get_response(request)
+
+
+def _probe_response(status: int, body: dict) -> HttpResponse:
+    response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+# Paths of a school's host that are never a shared page: the editor, invitations, language and display
+# switches (they set cookies), and files whose own views decide (Wagtail's documents, private uploads).
+PRIVATE_PREFIXES = ("/admin/", "/invite/", "/i18n/")
+OWN_RULES_PREFIXES = ("/files/", "/media/", "/static/")
+
+
+class PublicCacheMiddleware:
+    """Anonymous pages of a school's site may be kept by a shared cache (nginx's micro-cache) for
+    PUBLIC_PAGE_CACHE_SECONDS; everything else is ``private, no-store``.
+
+    A response is public only when the request is a GET or HEAD on a school's host, carries no session
+    cookie (whoever has one may be signed in), is not for the editor, an invitation or a switch, and the
+    response is a 200 that sets no cookie and says nothing of caching itself. Browsers are told
+    ``max-age=0``: they ask again, and the shared cache answers. The cache keys pages by the visitor's
+    language and display settings (deploy/nginx.conf): the only things a public page varies by.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.path.startswith(OWN_RULES_PREFIXES):
+            return response
+        if self._shareable(request, response):
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        else:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _shareable(request, response) -> bool:
+        from tenants.models import School  # the app registry is ready once requests are served
+
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and isinstance(getattr(request, "tenant", None), School)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(PRIVATE_PREFIXES)
+            and not response.cookies
+        )
