@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
 
 from compliance.models import ComplianceSnapshot, JobRun, LedgerEntry
+from tenants.models import School
 
 
 def stale_sections_across_region() -> QuerySet:
@@ -64,3 +65,19 @@ def mandatory_section_completion(*, district: str = "") -> list[dict]:
         .order_by("section_code")
     )
     return [dict(row) for row in rows]
+
+
+def scan_lag_seconds(*, now) -> float:
+    """How long ago the least recently scanned active school was scanned (a school never scanned counts
+    from its opening): the daily scan's lag, for monitoring. Two queries, whatever the number of schools."""
+    active = School.objects.filter(status=School.Status.ACTIVE)
+    last_scans = JobRun.objects.filter(job="scan", status=JobRun.Status.DONE, school__in=active)
+    oldest_scan = last_scans.aggregate(oldest=Min("finished_at"))["oldest"]
+    never_scanned = active.exclude(pk__in=last_scans.values("school_id")).aggregate(oldest=Min("created_at"))
+    candidates = [moment for moment in (oldest_scan, never_scanned["oldest"]) if moment is not None]
+    return max(0.0, (now - min(candidates)).total_seconds()) if candidates else 0.0
+
+
+def job_run_counts() -> list[dict]:
+    """How many schools' last run of each job is running, done or failed (one query), for monitoring."""
+    return list(JobRun.objects.values("job", "status").annotate(count=Count("pk")).order_by("job", "status"))

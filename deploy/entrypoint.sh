@@ -9,7 +9,10 @@ case "$1" in
     # Connections are recycled (CONN_MAX_AGE) and workers restarted after a while:
     # a process that visits many schools' schemas swells (design.md). The request log lines come
     # from the app (regional_platform.observability: host, school, duration), not gunicorn's.
-    exec gunicorn regional_platform.wsgi --bind 0.0.0.0:8000 --workers "${WEB_WORKERS:-4}" \
+    # The workers' request metrics meet in one folder, emptied at start (regional_platform.metrics).
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/metrics}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    exec gunicorn regional_platform.wsgi -c deploy/gunicorn.conf.py --bind 0.0.0.0:8000 --workers "${WEB_WORKERS:-4}" \
       --max-requests 2000 --max-requests-jitter 200 --timeout "${WEB_TIMEOUT:-30}" ;;
   worker)
     export DB_STATEMENT_TIMEOUT_MS="${DB_STATEMENT_TIMEOUT_MS:-600000}" DB_LOCK_TIMEOUT_MS="${DB_LOCK_TIMEOUT_MS:-60000}"

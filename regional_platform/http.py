@@ -13,6 +13,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from regional_platform.metrics import METRICS_PATH, metrics_response
+
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 
@@ -46,6 +48,7 @@ def readiness() -> tuple[bool, dict[str, str]]:
 
 class HealthMiddleware:
     """``/healthz``: the process answers (liveness). ``/readyz``: it can reach PostgreSQL and Redis (readiness).
+    ``/metrics``: Prometheus (regional_platform.metrics, not for the public).
 
     First in the chain, on any host and over plain HTTP: a probe from inside the container network knows
     neither the platform's domain nor TLS, and must not need a school, a session or the cache.
@@ -60,6 +63,8 @@ class HealthMiddleware:
         if request.path == READY_PATH:
             ready, checks = readiness()
             return _probe_response(200 if ready else 503, {"status": "ok" if ready else "unavailable", **checks})
+        if request.path == METRICS_PATH:
+            return metrics_response(request)
         return self.get_response(request)
 
 

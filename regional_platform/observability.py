@@ -14,6 +14,8 @@ import uuid
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry
 from django.db import connection
 
+from regional_platform.metrics import request_observe
+
 request_logger = logging.getLogger("platform.request")
 task_logger = logging.getLogger("platform.task")
 
@@ -41,8 +43,10 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         if not request.path.startswith(_QUIET_PATHS):
+            seconds = time.perf_counter() - started
+            request_observe(request, response.status_code, seconds)
             host = request.headers.get("Host", "")
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            duration_ms = round(seconds * 1000, 1)
             request_logger.info(
                 "%s %s%s %s %sms",
                 request.method,

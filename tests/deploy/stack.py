@@ -43,6 +43,7 @@ class Response:
 class Stack:
     http_port: int
     https_port: int
+    web_port: int = 0
     processes: list[subprocess.Popen] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
@@ -56,6 +57,17 @@ class Stack:
             connection = HTTPConnection("127.0.0.1", self.http_port, timeout=30)
         try:
             connection.request("GET", path, headers={"Host": host, **(headers or {})})
+            response = connection.getresponse()
+            body = response.read().decode("utf-8", "replace")
+            return Response(response.status, {name.lower(): value for name, value in response.getheaders()}, body)
+        finally:
+            connection.close()
+
+    def get_direct(self, path: str) -> Response:
+        """Straight to gunicorn, past nginx: what the monitoring network sees."""
+        connection = HTTPConnection("127.0.0.1", self.web_port, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Host": "edu.test"})
             response = connection.getresponse()
             body = response.read().decode("utf-8", "replace")
             return Response(response.status, {name.lower(): value for name, value in response.getheaders()}, body)
@@ -124,9 +136,16 @@ def start(folder: Path, environment: dict, *, cache_seconds: int) -> Stack:
     Free ports are only free when asked: another test process may take one before the server binds it,
     so each server is started until it is the one answering on its port (retried on new ports).
     """
-    environment = {**environment, "PUBLIC_PAGE_CACHE_SECONDS": str(cache_seconds)}
+    metrics = folder / "metrics"  # the workers' request metrics meet here (regional_platform.metrics)
+    metrics.mkdir()
+    environment = {
+        **environment,
+        "PUBLIC_PAGE_CACHE_SECONDS": str(cache_seconds),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+    }
     stack = Stack(http_port=0, https_port=0)
     web_port = _started(stack, lambda: _gunicorn(folder, environment, stack), "gunicorn")
+    stack.web_port = web_port
     tls = folder / "tls"
     tls.mkdir()
     _certificate(tls, "edu.test")
@@ -168,7 +187,7 @@ def _gunicorn(folder: Path, environment: dict, stack: Stack) -> tuple[int, subpr
     if log not in stack.logs:
         stack.logs.append(log)
     command = [sys.executable, "-m", "gunicorn", "regional_platform.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--timeout", "60"]
+    command += ["--workers", "2", "--timeout", "60", "-c", str(BASE_DIR / "deploy" / "gunicorn.conf.py")]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=log.open("a"), stderr=subprocess.STDOUT)
     return port, process
 

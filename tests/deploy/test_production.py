@@ -190,3 +190,13 @@ def test_every_request_is_logged_as_json_with_its_school(stack, schools):
     assert '"host": "smoke.edu.test"' in lines[-1]
     assert f'"school": "{schools["smoke"].school.schema_name}"' in lines[-1]
     assert '"duration_ms": ' in lines[-1] and '"request_id": ' in lines[-1]
+
+
+def test_metrics_reach_the_monitoring_network_only(stack, schools):
+    stack.get("smoke.edu.test", "/contacts/")
+    assert stack.get("smoke.edu.test", "/metrics").status == 404  # through the proxy: the public
+    metrics = stack.get_direct("/metrics")
+    assert metrics.status == 200, metrics.body[:500]
+    assert re.search(r'platform_request_seconds_count\{kind="site",status="2xx"\} [1-9]', metrics.body)
+    assert "platform_scan_lag_seconds " in metrics.body
+    assert re.search(r'platform_queue_depth\{queue="smoke-[0-9a-f]+"\} \d', metrics.body)
