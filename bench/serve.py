@@ -3,9 +3,12 @@
     make bench-serve                          # or: BENCH_ARGS="--seconds 20 --connections 16"
 
 1. Server time of a public section page, uncached, in-process (median, p95, queries).
-2. Requests per second and latency of the school's home page from gunicorn (the
-   production server, production settings, 2 workers), and of the same page saved
-   as a file and served by nginx, with wrk, in one run; then their ratio.
+2. Requests per second and latency of the school's home page, with wrk, in one run:
+   the production stack (nginx with deploy/nginx.conf.template and its micro-cache, in
+   front of gunicorn with the production settings, 2 workers, over HTTPS), gunicorn
+   alone (no cache), and the same page saved as a file and served by nginx over the
+   same TLS; then the ratios.
+3. 200 concurrent visitors for 60 s on the home page through the production stack.
 
 Needs `nginx` and `wrk` (Debian: apt-get install nginx-light wrk). Runs in its own
 database (<DATABASE_URL's name>_bench), dropped afterwards.
@@ -24,7 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import Request, urlopen
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -43,18 +45,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(url: str, headers: dict) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urlopen(Request(url, headers=headers), timeout=2) as response:  # noqa: S310 (localhost)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
 def _wrk(url: str, headers: dict, seconds: int, connections: int) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     for name, value in headers.items():
@@ -63,11 +53,13 @@ def _wrk(url: str, headers: dict, seconds: int, connections: int) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", output))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
         "rps": rps,
         "p50": latency.get("50"),
         "p99": latency.get("99"),
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(int(count) for count in socket_errors.groups()) if socket_errors else 0),
     }
 
 
@@ -91,46 +83,64 @@ def _server_time(client, path: str, repeats: int) -> tuple[float, float, int]:
 NGINX_CONF = """worker_processes 2; daemon off; pid {dir}/nginx.pid; error_log {dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{ access_log off; sendfile on;
-  server {{ listen 127.0.0.1:{port}; root {dir}; location / {{ try_files /index.html =404; }} }} }}
+  server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {tls}/fullchain.pem; ssl_certificate_key {tls}/privkey.pem;
+    root {dir}; location / {{ try_files /index.html =404; }} }} }}
 """
 
 
-def _start_gunicorn(port: int) -> subprocess.Popen:
-    """The production server with the production settings, as deployed (deploy/entrypoint.sh)."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "regional_platform.settings.production",
-        "SECRET_KEY": "bench-" + "x1y2z3" * 12,
-        "MEDIA_X_ACCEL_REDIRECT": "true",
-    }
-    command = [sys.executable, "-m", "gunicorn", "regional_platform.wsgi", "--bind", f"127.0.0.1:{port}"]
-    return subprocess.Popen([*command, "--workers", "2", "--log-level", "warning"], cwd=BASE_DIR, env=environment)
-
-
-def _start_nginx(workdir: Path, port: int) -> subprocess.Popen:
-    (workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=workdir, port=port))
+def _start_nginx(workdir: Path, port: int, tls: Path) -> subprocess.Popen:
+    (workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=workdir, port=port, tls=tls))
     return subprocess.Popen(["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir)])
 
 
-def _compare_servers(workdir: Path, processes: list, args) -> None:
-    gunicorn_port, nginx_port = _free_port(), _free_port()
-    headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Accept-Language": "kk"}
-    processes.append(_start_gunicorn(gunicorn_port))
-    _wait(f"http://127.0.0.1:{gunicorn_port}/", headers)
-    with urlopen(Request(f"http://127.0.0.1:{gunicorn_port}/", headers=headers)) as response:
-        (workdir / "index.html").write_bytes(response.read())
-    (workdir / "index.html").chmod(0o644)
-    processes.append(_start_nginx(workdir, nginx_port))
-    _wait(f"http://127.0.0.1:{nginx_port}/", {})
+def _print(label: str, figures: dict) -> None:
+    print(
+        f"{label:<44} {figures['rps']:9.1f} req/s   p50 {figures['p50']}   p99 {figures['p99']}"
+        f"   errors {figures['errors']}"
+    )
 
-    dynamic = _wrk(f"http://127.0.0.1:{gunicorn_port}/", headers, args.seconds, args.connections)
-    static = _wrk(f"http://127.0.0.1:{nginx_port}/", {}, args.seconds, args.connections)
-    for label, figures in (("gunicorn, home page", dynamic), ("nginx, same page as a file", static)):
-        print(
-            f"{label:<28} {figures['rps']:9.1f} req/s   p50 {figures['p50']}   p99 {figures['p99']}"
-            f"   non-2xx {figures['errors']}"
+
+def _compare_servers(workdir: Path, processes: list, args) -> None:
+    from tests.deploy import stack as production
+
+    environment = production.production_environment(
+        database_url=os.environ["DATABASE_URL"],
+        redis_url=os.environ["REDIS_URL"],
+        media_root=workdir / "media",
+        static_root=workdir / "static",
+        domain="bench.test",
+    )
+    production.collect_static(environment)
+    stack_dir = workdir / "stack"
+    stack_dir.mkdir()
+    stack = production.start(stack_dir, environment, cache_seconds=args.cache_seconds)
+    try:
+        headers = {"Host": HOST, "Accept-Language": "kk"}
+        page = stack.get(HOST, "/", headers=headers)
+        assert page.status == 200, page.status
+        (workdir / "index.html").write_text(page.body)
+        (workdir / "index.html").chmod(0o644)
+        file_port = _free_port()
+        processes.append(_start_nginx(workdir, file_port, stack_dir / "tls"))
+        time.sleep(1)
+
+        cached = _wrk(f"https://127.0.0.1:{stack.https_port}/", headers, args.seconds, args.connections)
+        direct = _wrk(
+            f"http://127.0.0.1:{stack.web_port}/",
+            {**headers, "X-Forwarded-Proto": "https"},
+            args.seconds,
+            args.connections,
         )
-    print(f"ratio (nginx / gunicorn): {static['rps'] / dynamic['rps']:.1f}x")
+        static = _wrk(f"https://127.0.0.1:{file_port}/", {}, args.seconds, args.connections)
+        _print("production stack (nginx cache + gunicorn)", cached)
+        _print("gunicorn alone, no cache", direct)
+        _print("nginx, the same page as a file", static)
+        print(f"cached stack / nginx file: {100 * cached['rps'] / static['rps']:.0f} %")
+        print(f"cached stack / gunicorn alone: {cached['rps'] / direct['rps']:.0f}x")
+        burst = _wrk(f"https://127.0.0.1:{stack.https_port}/", headers, args.burst_seconds, args.burst_connections)
+        _print(f"{args.burst_connections} visitors for {args.burst_seconds} s, production stack", burst)
+    finally:
+        production.stop(stack)
 
 
 def main() -> None:
@@ -138,6 +148,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per server (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--repeats", type=int, default=200, help="in-process requests per page (default 200)")
+    parser.add_argument("--cache-seconds", type=int, default=30, help="the micro-cache's lifetime (default 30)")
+    parser.add_argument("--burst-connections", type=int, default=200, help="concurrent visitors (default 200)")
+    parser.add_argument("--burst-seconds", type=int, default=60, help="how long they keep coming (default 60)")
     args = parser.parse_args()
     missing = [tool for tool in ("nginx", "wrk") if shutil.which(tool) is None]
     if missing:

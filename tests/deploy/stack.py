@@ -105,14 +105,16 @@ def _certificate(folder: Path, domain: str) -> None:
     )  # fmt: skip
 
 
-def production_environment(*, database_url: str, redis_url: str, media_root: Path, static_root: Path) -> dict:
+def production_environment(
+    *, database_url: str, redis_url: str, media_root: Path, static_root: Path, domain: str = "edu.test"
+) -> dict:
     return {
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))},
         "DJANGO_SETTINGS_MODULE": "regional_platform.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "PLATFORM_DOMAIN": "edu.test",
+        "PLATFORM_DOMAIN": domain,
         "PLATFORM_SCHEME": "https",
         "MEDIA_ROOT": str(media_root),
         "STATIC_ROOT": str(static_root),
@@ -148,7 +150,7 @@ def start(folder: Path, environment: dict, *, cache_seconds: int) -> Stack:
     stack.web_port = web_port
     tls = folder / "tls"
     tls.mkdir()
-    _certificate(tls, "edu.test")
+    _certificate(tls, environment["PLATFORM_DOMAIN"])
     _started(stack, lambda: _nginx(folder, environment, stack, web_port=web_port, tls=tls), "nginx")
     return stack
 
@@ -201,7 +203,7 @@ def _nginx(folder: Path, environment: dict, stack: Stack, *, web_port: int, tls:
         TLS_DIR=tls,
         MEDIA_DIR=environment["MEDIA_ROOT"],
         CACHE_DIR=folder / "cache",
-        PLATFORM_DOMAIN="edu.test",
+        PLATFORM_DOMAIN=environment["PLATFORM_DOMAIN"],
     )
     (folder / "site.conf").write_text(site)
     log = folder / "nginx-error.log"
