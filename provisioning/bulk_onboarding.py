@@ -43,19 +43,61 @@ def _row_record(row: ImportRow, outcome: str) -> dict:
     }
 
 
-def school_import_check(*, file_name: str, content: bytes, by) -> SchoolImport:
-    """Read and check every row, write nothing but the upload itself; raises ``ImportFileError``."""
+def school_import_upload(*, file_name: str, content: bytes, by) -> SchoolImport:
+    """Keep the upload and check every row, writing nothing else; raises ``ImportFileError`` at once for a
+    file that cannot be read. A short file is checked while the officer waits; a longer one (the check
+    reads the database for every line: minutes for thousands) by a background job, whose progress its
+    page shows (IMPORT_CHECK_IN_REQUEST_MAX_ROWS)."""
     rows = school_rows_read(content)
-    school_rows_check(rows)
-    preview = [_row_record(row, str(row.outcome) if row.outcome else WILL_CREATE) for row in rows]
-    return SchoolImport.objects.create(
+    school_import = SchoolImport(
         language=translation.get_language() or "",
         file_name=file_name[:255],
         content=content.decode("utf-8-sig"),
         uploaded_by=by.get_username(),
         total=len(rows),
-        preview=preview,
     )
+    if len(rows) <= settings.IMPORT_CHECK_IN_REQUEST_MAX_ROWS:
+        school_rows_check(rows)
+        school_import.preview = _preview(rows)
+        school_import.save()
+        return school_import
+    from provisioning.tasks import school_import_check_task
+
+    school_import.status = SchoolImport.Status.CHECKING
+    school_import.save()
+    # robust: a broker that is down is logged; the page says after a minute that no worker took it.
+    transaction.on_commit(lambda: school_import_check_task.delay(school_import.pk), robust=True)
+    return school_import
+
+
+def _preview(rows: list[ImportRow]) -> list[dict]:
+    return [_row_record(row, str(row.outcome) if row.outcome else WILL_CREATE) for row in rows]
+
+
+def school_import_check_run(import_id: int) -> SchoolImport | None:
+    """The background check of a long file: the preview, as ``school_import_upload`` makes it for a short one,
+    moving ``processed`` as it goes. None when the import is not waiting to be checked (a message twice)."""
+    claimed = SchoolImport.objects.filter(pk=import_id, status=SchoolImport.Status.CHECKING).update(processed=0)
+    if not claimed:
+        return None
+    school_import = SchoolImport.objects.get(pk=import_id)
+    rows = school_rows_read(school_import.content)
+    checked = 0
+
+    def advance(row: ImportRow) -> None:
+        nonlocal checked
+        checked += 1
+        if checked % 25 == 0:  # the progress bar moves without a write per line
+            SchoolImport.objects.filter(pk=import_id).update(processed=checked)
+
+    with translation.override(school_import.language or settings.LANGUAGE_CODE):
+        school_rows_check(rows, progress=advance)
+        preview = _preview(rows)
+    SchoolImport.objects.filter(pk=import_id, status=SchoolImport.Status.CHECKING).update(
+        status=SchoolImport.Status.CHECKED, preview=preview, processed=0
+    )
+    school_import.refresh_from_db()
+    return school_import
 
 
 def school_import_start(*, school_import: SchoolImport, by) -> bool:

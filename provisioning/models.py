@@ -36,6 +36,7 @@ class SchoolImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("checking the file")
         CHECKED = "checked", _("checked, not started")
         QUEUED = "queued", _("waiting for a worker")
         RUNNING = "running", _("running")
@@ -72,13 +73,17 @@ class SchoolImport(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @property
+    def is_in_progress(self) -> bool:
+        """A background job is checking or importing it: its page shows the progress bar."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
+
     WORKER_PATIENCE = datetime.timedelta(minutes=1)
 
     @property
     def is_waiting_too_long(self) -> bool:
-        """Queued for over a minute: no background worker is taking jobs."""
-        return (
-            self.status == self.Status.QUEUED
-            and self.started_at is not None
-            and timezone.now() - self.started_at > self.WORKER_PATIENCE
-        )
+        """Queued (or waiting to be checked) for over a minute: no background worker is taking jobs."""
+        waiting_since = {self.Status.QUEUED: self.started_at, self.Status.CHECKING: self.uploaded_at}.get(self.status)
+        if self.status == self.Status.CHECKING and self.processed:
+            return False
+        return waiting_since is not None and timezone.now() - waiting_since > self.WORKER_PATIENCE

@@ -119,9 +119,9 @@ def _duplicates_within_file(rows: list[ImportRow]) -> None:
                 )
 
 
-def school_rows_check(rows: list[ImportRow]) -> None:
+def school_rows_check(rows: list[ImportRow], *, progress: Callable[[ImportRow], None] | None = None) -> None:
     """Decide every row without writing anything: already there, refused with its problems, or
-    left undecided (``outcome`` None), which the import would create."""
+    left undecided (``outcome`` None), which the import would create. ``progress`` hears of each row."""
     school_rows_mark_existing(rows)
     _duplicates_within_file(rows)
     for row in rows:
@@ -131,6 +131,8 @@ def school_rows_check(rows: list[ImportRow]) -> None:
             except ValidationError as exc:
                 row.outcome = RowOutcome.REFUSED
                 row.problems.extend(validation_messages(exc))
+        if progress is not None:
+            progress(row)
 
 
 def school_rows_import(

@@ -6,7 +6,7 @@ from celery import shared_task
 from tenant_schemas_celery.task import TenantTask
 
 from compliance.tasks import RETRY
-from provisioning.bulk_onboarding import school_import_fail, school_import_run
+from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 
 
 class SchoolImportTask(TenantTask):
@@ -24,3 +24,10 @@ def school_import_task(import_id: int) -> int:
     """Run a checked bulk import in the public schema; returns how many rows it went through (0: nothing to do)."""
     school_import = school_import_run(import_id)
     return school_import.processed if school_import else 0
+
+
+@shared_task(base=SchoolImportTask, **RETRY)
+def school_import_check_task(import_id: int) -> int:
+    """Check a long uploaded file in the public schema; returns how many lines it checked (0: nothing to do)."""
+    school_import = school_import_check_run(import_id)
+    return school_import.total if school_import else 0

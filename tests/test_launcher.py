@@ -41,7 +41,8 @@ def _alive(pids: list[int]) -> list[int]:
     return [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
 
 
-def _wait_gone(pids: list[int], seconds: float = 15) -> list[int]:
+def _wait_gone(pids: list[int], seconds: float = 60) -> list[int]:
+    # Generous: under a loaded machine a server saving its data on shutdown takes a while; it returns early.
     deadline = time.monotonic() + seconds
     while _alive(pids) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -15,8 +15,8 @@ from provisioning.bulk_onboarding import (
     MAX_FILE_BYTES,
     WILL_CREATE,
     outcome_counts,
-    school_import_check,
     school_import_start,
+    school_import_upload,
 )
 from provisioning.models import SchoolImport
 from provisioning.school_import import COLUMNS, REQUIRED_COLUMNS, ImportFileError, RowOutcome
@@ -42,7 +42,7 @@ def school_import_upload_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            school_import = school_import_check(file_name=upload.name, content=upload.read(), by=request.user)
+            school_import = school_import_upload(file_name=upload.name, content=upload.read(), by=request.user)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -96,6 +96,8 @@ def school_import_progress_view(request, import_id: int):
             "total": school_import.total,
             "percent": school_import.percent,
             "finished": school_import.is_finished,
+            # Checked or finished: the page reloads to show the preview or the result.
+            "in_progress": school_import.is_in_progress,
             "stalled": school_import.is_waiting_too_long,
         }
     )

@@ -255,7 +255,14 @@ CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 # takes both unless told otherwise (deploy/entrypoint.sh: WORKER_QUEUES).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_INTERACTIVE_QUEUE = env_str("CELERY_INTERACTIVE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.interactive")
-INTERACTIVE_TASKS = ("compliance.tasks.remind_now_task", "tenants.tasks.school_import_task")
+INTERACTIVE_TASKS = (
+    "compliance.tasks.remind_now_task",
+    "tenants.tasks.school_import_task",
+    "provisioning.tasks.school_import_check_task",
+)
+# An uploaded CSV of up to this many schools is checked while the officer waits (a few seconds); a
+# longer one in the background, with a progress bar (provisioning.bulk_onboarding).
+IMPORT_CHECK_IN_REQUEST_MAX_ROWS = env_int("IMPORT_CHECK_IN_REQUEST_MAX_ROWS", 200)
 
 
 def celery_queues(default: str, interactive: str) -> tuple[tuple, dict]:

@@ -1,4 +1,5 @@
-// The bulk-onboarding page: poll the import's progress and show the result when it is done.
+// The bulk-onboarding page: poll the check's or the import's progress; show the preview or the result
+// once the background job is done with it.
 (function () {
   var box = document.getElementById("import-progress");
   if (!box) return;
@@ -15,7 +16,7 @@
         count.textContent = state.processed + " / " + state.total;
         status.textContent = state.status_label;
         document.getElementById("import-stalled").hidden = !state.stalled;
-        if (state.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
+        if (!state.in_progress) { window.location.reload(); } else { setTimeout(poll, 1000); }
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

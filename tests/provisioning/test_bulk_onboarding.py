@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from provisioning.bulk_onboarding import school_import_run
+from provisioning.bulk_onboarding import school_import_check_run, school_import_run
 from provisioning.models import SchoolImport
 from tenants.models import RegionalAction, School
 from tests.factories import console_client, valid_bin
@@ -74,6 +74,7 @@ def test_the_import_runs_in_the_background_reports_each_row_and_twice_creates_no
         "total": 3,
         "percent": 0,
         "finished": False,
+        "in_progress": False,
         "stalled": False,
     }
     with django_capture_on_commit_callbacks() as queued:
@@ -116,3 +117,33 @@ def test_a_job_no_worker_takes_says_so_after_a_minute(office, time_machine):
     office.post(f"/schools/import/{school_import.pk}/start/")  # queued again, a minute later
     assert RegionalAction.objects.filter(action="import").count() == 2
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is False
+
+
+def test_a_long_file_is_checked_in_the_background_with_progress(
+    office, settings, django_capture_on_commit_callbacks, time_machine
+):
+    """Thousands of lines take minutes to check: not inside a request (issue 12)."""
+    settings.IMPORT_CHECK_IN_REQUEST_MAX_ROWS = 2
+    text = HEADER + _line(31) + _line(32) + _line(33, bin_="123")
+    with django_capture_on_commit_callbacks() as queued:
+        page = _upload(office, text).content.decode()
+    assert len(queued) == 1  # the check is sent once the upload is kept
+    school_import = SchoolImport.objects.get()
+    assert school_import.status == "checking" and school_import.total == 3 and school_import.preview == []
+    assert "Checking every line of the file" in page and 'id="import-bar"' in page
+    progress = office.get(f"/schools/import/{school_import.pk}/progress/").json()
+    assert progress["in_progress"] is True and progress["stalled"] is False
+    office.post(f"/schools/import/{school_import.pk}/start/")  # cannot start before it is checked
+    assert SchoolImport.objects.get().status == "checking"
+    time_machine.move_to(school_import.uploaded_at + datetime.timedelta(minutes=2))  # no worker took it
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is True
+
+    school_import_check_run(school_import.pk)  # what the worker runs
+    school_import.refresh_from_db()
+    assert school_import.status == "checked"
+    assert [row["outcome"] for row in school_import.preview] == ["create", "create", "refused"]
+    assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["in_progress"] is False
+    checked = office.get(f"/schools/import/{school_import.pk}/").content.decode()
+    assert "Checked: 2 to create, 0 already there, 1 refused." in checked
+    assert school_import_check_run(school_import.pk) is None  # delivered twice: checked once
+    assert not School.objects.filter(schema_name__startswith="school_bulk_3").exists()  # nothing created yet
