@@ -80,4 +80,5 @@ def scan_lag_seconds(*, now) -> float:
 
 def job_run_counts() -> list[dict]:
     """How many schools' last run of each job is running, done or failed (one query), for monitoring."""
-    return list(JobRun.objects.values("job", "status").annotate(count=Count("pk")).order_by("job", "status"))
+    rows = JobRun.objects.values("job", "status").annotate(count=Count("pk")).order_by("job", "status")
+    return [dict(row) for row in rows]

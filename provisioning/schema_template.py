@@ -264,9 +264,13 @@ def schema_template_build() -> SchemaTemplate:
 
 
 def schema_template_current() -> SchemaTemplate:
-    """The template for the migrations in the code, built now if it is missing or behind."""
-    template = SchemaTemplate.objects.filter(fingerprint=migrations_fingerprint()).first()
-    return template or schema_template_build()
+    """The template for the migrations in the code, built now if it is missing or behind (minutes)."""
+    return schema_template_ready() or schema_template_build()
+
+
+def schema_template_ready() -> SchemaTemplate | None:
+    """The template for the migrations in the code if it is recorded; None if it must be built first."""
+    return SchemaTemplate.objects.filter(fingerprint=migrations_fingerprint()).first()
 
 
 def schema_create_from_template(*, schema_name: str, template: SchemaTemplate) -> None:

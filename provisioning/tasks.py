@@ -7,6 +7,7 @@ from tenant_schemas_celery.task import TenantTask
 
 from compliance.tasks import RETRY
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
+from provisioning.schema_template import schema_template_current
 
 
 class SchoolImportTask(TenantTask):
@@ -31,3 +32,9 @@ def school_import_check_task(import_id: int) -> int:
     """Check a long uploaded file in the public schema; returns how many lines it checked (0: nothing to do)."""
     school_import = school_import_check_run(import_id)
     return school_import.total if school_import else 0
+
+
+@shared_task(base=TenantTask, **RETRY)
+def schema_template_build_task() -> str:
+    """Record the school template for the code's migrations, if it is behind (minutes); its fingerprint."""
+    return schema_template_current().fingerprint

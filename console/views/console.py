@@ -16,7 +16,7 @@ from compliance.overview import school_overview
 from console.exports import XLSX_CONTENT_TYPE, overview_csv, overview_xlsx
 from console.forms import SchoolProvisionForm, SchoolSearchForm
 from console.views.access import regional_administrator_required, regional_staff_required
-from provisioning.services import school_provision
+from provisioning.services import SchoolTemplateNotReady, school_provision
 from tenants.audit import regional_action_record
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
@@ -71,9 +71,18 @@ def school_create_view(request):
     form = SchoolProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            provisioned = school_provision(details=form.details, opened_by=request.user)
+            provisioned = school_provision(details=form.details, opened_by=request.user, build_template=False)
         except ValidationError as exc:  # someone opened the same school since the form was checked
             form.add_service_errors(exc)
+            return render(request, "console/school_form.html", {"form": form})
+        except SchoolTemplateNotReady:
+            messages.warning(
+                request,
+                _(
+                    "The platform is preparing new schools' sites after an update; this takes a few minutes. "
+                    "Nothing was created: send the form again shortly."
+                ),
+            )
             return render(request, "console/school_form.html", {"form": form})
         messages.success(request, _("The site of %(school)s is open.") % {"school": provisioned.school.name})
         return render(

@@ -259,6 +259,7 @@ INTERACTIVE_TASKS = (
     "compliance.tasks.remind_now_task",
     "tenants.tasks.school_import_task",
     "provisioning.tasks.school_import_check_task",
+    "provisioning.tasks.schema_template_build_task",
 )
 # An uploaded CSV of up to this many schools is checked while the officer waits (a few seconds); a
 # longer one in the background, with a progress bar (provisioning.bulk_onboarding).

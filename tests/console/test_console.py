@@ -202,3 +202,20 @@ def test_the_overview_names_the_administrator_and_whether_they_signed_in(office_
     assert "signed in " in body and "never signed in" not in body
     csv_text = office_client.get("/", {"export": "csv", "q": school.school.bin}).content.decode("utf-8-sig")
     assert "Site administrator" in csv_text.splitlines()[0]
+
+
+def test_a_template_behind_the_code_is_rebuilt_in_the_background_not_in_the_request(
+    office_client, django_capture_on_commit_callbacks
+):
+    """A deploy that skipped migrate: the rebuild takes minutes, beyond any web request (issue 12)."""
+    from provisioning.models import SchemaTemplate
+    from provisioning.tasks import schema_template_build_task
+
+    SchemaTemplate.objects.all().delete()  # rolled back with the test
+    with django_capture_on_commit_callbacks() as queued:
+        response = office_client.post("/schools/new/", _form(subdomain="waits"))
+    assert response.status_code == 200
+    assert "preparing new schools" in response.content.decode() and 'value="waits"' in response.content.decode()
+    assert not School.objects.filter(schema_name="school_waits").exists()
+    assert not SchemaTemplate.objects.exists()  # nothing was built while the officer waited
+    assert [callback.__self__.name for callback in queued] == [schema_template_build_task.name]
