@@ -118,14 +118,15 @@ def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(of
     from provisioning import services as provisioning
     from tests.factories import school_details
 
-    real = provisioning.schema_template_current
+    # The console's request takes the recorded template (it never builds one): the rival comes in then.
+    real = provisioning.schema_template_ready
 
     def rival_first():
-        monkeypatch.setattr(provisioning, "schema_template_current", real)
+        monkeypatch.setattr(provisioning, "schema_template_ready", real)
         provisioning.school_provision(details=school_details(subdomain="raced"), send_invitations=False)
         return real()
 
-    monkeypatch.setattr(provisioning, "schema_template_current", rival_first)
+    monkeypatch.setattr(provisioning, "schema_template_ready", rival_first)
     response = office_client.post("/schools/new/", _form(subdomain="raced"))
     assert response.status_code == 200
     assert "already taken" in response.context["form"].errors["subdomain"][0]
