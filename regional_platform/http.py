@@ -11,7 +11,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from regional_platform.metrics import METRICS_PATH, metrics_response
 
@@ -100,6 +100,9 @@ class PublicCacheMiddleware:
             return response
         if self._shareable(request, response):
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            # The language may come from a cookie: a cache that keys only by URL must keep them apart.
+            # (nginx ignores Vary and keys by the language and display cookies alone; deploy/.)
+            patch_vary_headers(response, ["Cookie"])
         else:
             patch_cache_control(response, private=True, no_store=True)
         return response

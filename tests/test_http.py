@@ -12,6 +12,7 @@ def test_an_anonymous_school_page_may_be_shared_for_a_while(school, client_for):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Cache-Control"] == PUBLIC, path
+        assert "Cookie" in response["Vary"], path  # the language may come from a cookie
 
 
 @pytest.mark.parametrize(

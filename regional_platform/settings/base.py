@@ -5,6 +5,7 @@ README, "Configuration"). Topic modules hold what would crowd this file.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -154,11 +155,14 @@ REDIS_URL = env_str("REDIS_URL", "")
 
 
 def _redis_database(url: str, offset: int) -> str:
-    """``url`` with its database number moved by ``offset``: redis://h:6379/0 -> redis://h:6379/1."""
-    base, _, database = url.rpartition("/")
-    if not base.startswith("redis") or not database.isdigit():
+    """``url`` with its database number moved by ``offset``: redis://h:6379/0 (or no number) -> redis://h:6379/1."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("redis"):
         return url
-    return f"{base}/{(int(database) + offset) % 16}"
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        return url
+    return urlunsplit(parts._replace(path=f"/{(int(number) + offset) % 16}"))
 
 
 # The broker (Celery's queues) keeps REDIS_URL's database; the cache the next one, so that clearing the
