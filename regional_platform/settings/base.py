@@ -272,7 +272,8 @@ IMPORT_CHECK_IN_REQUEST_MAX_ROWS = env_int("IMPORT_CHECK_IN_REQUEST_MAX_ROWS", 2
 
 def celery_queues(default: str, interactive: str) -> tuple[tuple, dict]:
     """The queues and the routes of the interactive tasks (a function: the test settings rename the queues)."""
-    queues = (Queue(default), Queue(interactive))
+    # Each queue its own routing key, so that a message can only ever be bound to the queue it names.
+    queues = (Queue(default, routing_key=default), Queue(interactive, routing_key=interactive))
     return queues, {task: {"queue": interactive} for task in INTERACTIVE_TASKS}
 
 
