@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -114,14 +113,9 @@ def appointed_role_step_in(*, role: Role, email: str, full_name: str, reason: st
     """
     if role not in APPOINTED_ROLES:
         raise ValueError(f"{role} is not appointed by the regional office")
-    email = (email or "").strip().lower()
-    full_name = " ".join((full_name or "").split())
+    email, full_name, errors = invitee_clean(email=email, full_name=full_name)
+    errors.pop("full_name", None)  # needed only for someone without an account yet (below)
     reason = " ".join((reason or "").split())
-    errors = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid e-mail address.")
     if not reason:
         errors["reason"] = _("Write why the regional office steps in; it is kept in the school's audit trail.")
     User = get_user_model()
