@@ -8,6 +8,7 @@ from console.views import (
     bulk_onboarding,
     console,
     office,
+    opening,
     regional,
     school_page,
     second_factor,
@@ -18,7 +19,18 @@ from console.views import (
 app_name = "console"
 urlpatterns = [
     path("", console.school_list_view, name="school_list"),
-    path("schools/new/", console.school_create_view, name="school_create"),
+    path("schools/new/", opening.school_create_view, name="school_create"),
+    path("schools/opening/<int:opening_id>/", opening.school_opening_view, name="school_opening"),
+    path(
+        "schools/opening/<int:opening_id>/progress/",
+        opening.school_opening_progress_view,
+        name="school_opening_progress",
+    ),
+    path(
+        "schools/opening/<int:opening_id>/requeue/",
+        opening.school_opening_requeue_view,
+        name="school_opening_requeue",
+    ),
     path("schools/import/", bulk_onboarding.school_import_upload_view, name="school_import_upload"),
     path("schools/import/<int:import_id>/", bulk_onboarding.school_import_view, name="school_import"),
     path(

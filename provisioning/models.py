@@ -7,6 +7,7 @@ import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,3 +88,64 @@ class SchoolImport(models.Model):
         if self.status == self.Status.CHECKING and self.processed:
             return False
         return waiting_since is not None and timezone.now() - waiting_since > self.WORKER_PATIENCE
+
+
+class SchoolOpening(models.Model):
+    """One school opened from the console's form, provisioned by a background job.
+
+    Provisioning replays the school template (seconds; minutes when the template is rebuilt after an
+    update), too long for a web request; the officer's page polls this row and shows the result.
+    The form's details are kept so that a refused opening can be corrected without typing anything again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        PREPARING = "preparing", _("preparing new schools' sites after an update")
+        RUNNING = "running", _("creating the site")
+        DONE = "done", pgettext_lazy("school opening", "open")
+        REFUSED = "refused", pgettext_lazy("school opening", "refused")
+        FAILED = "failed", _("failed")
+
+    details = models.JSONField()  # the form's fields, named as the CSV columns (SchoolDetails.from_columns)
+    language = models.CharField(max_length=8, blank=True)  # the officer's, for problems and e-mails
+    opened_by = models.CharField(_("by"), max_length=254)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    school = models.ForeignKey("tenants.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # [{"email", "full_name", "roles": [role values], "url"}]; "url" only where SHOW_INVITATION_LINKS (development):
+    # a one-time link is as good as a password until it is used, so production keeps it only in the e-mail.
+    invitations = models.JSONField(default=list)
+    problems = models.JSONField(default=list)  # why it was refused, one line per problem
+    error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "tenants"  # beside SchoolImport, whose table the tenants app created
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["status"], name="school_opening_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    PENDING = (Status.QUEUED, Status.PREPARING, Status.RUNNING)
+    WORKER_PATIENCE = SchoolImport.WORKER_PATIENCE
+
+    @property
+    def name(self) -> str:
+        """The school's name in the active language, falling back to Kazakh (as ``School.name``)."""
+        language = (get_language() or "kk")[:2]
+        return self.details.get(f"name_{language}") or self.details.get("name_kk") or self.details.get("subdomain", "")
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.PENDING
+
+    @property
+    def is_finished(self) -> bool:
+        return not self.is_in_progress
+
+    @property
+    def is_waiting_too_long(self) -> bool:
+        """Queued over a minute ago and no worker took it (the broker or the workers are down)."""
+        return self.status == self.Status.QUEUED and timezone.now() - self.queued_at > self.WORKER_PATIENCE

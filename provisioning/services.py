@@ -24,7 +24,7 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
 from accounts.invitations import Invitation, invitation_issue
-from provisioning.schema_template import schema_create_from_template, schema_template_current, schema_template_ready
+from provisioning.schema_template import schema_create_from_template, schema_template_current
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.audit import regional_action_record
@@ -198,27 +198,21 @@ def _subdomain_errors(subdomain: str) -> list[str]:
     return []
 
 
-class SchoolTemplateNotReady(Exception):
-    """The recorded school template is behind the code (a deploy that skipped ``migrate``): it is being
-    rebuilt in the background, which takes minutes; opening a school waits for it."""
-
-
-def school_provision(
-    *, details: SchoolDetails, send_invitations: bool = True, opened_by=None, build_template: bool = True
-) -> ProvisionedSchool:
+def school_provision(*, details: SchoolDetails, send_invitations: bool = True, opened_by=None) -> ProvisionedSchool:
     """Create a school's site from ``details``; all of it or nothing.
 
     The school's head (clause 4.1, who appoints the administrator, clause 1.2)
     and its first site administrator get accounts with one-time invitation
     links, e-mailed once the transaction commits. One person given twice, or
-    no administrator, makes one account that holds both roles. ``opened_by`` (a regional staff member)
+    no administrator, makes one account that holds both roles. ``opened_by`` (a regional staff member, or their name)
     is recorded in the office's audit trail in the same transaction.
 
-    ``build_template=False`` (a web request): never rebuild a template that is behind the code here;
-    queue the rebuild and raise ``SchoolTemplateNotReady`` instead.
+    A template behind the code (a deploy that skipped ``migrate``) is rebuilt first, which takes minutes:
+    call this from a job or a command, never from a web request (the console queues
+    ``provisioning.school_opening``).
     """
     details = school_details_clean(details)
-    template = schema_template_current() if build_template else _template_or_queue_rebuild()
+    template = schema_template_current()
     hostname = school_hostname(details.subdomain)
     try:
         with transaction.atomic():
@@ -273,18 +267,6 @@ def _accounts_create(*, details: SchoolDetails, hostname: str, send: bool) -> li
         user.groups.set([groups[role.value] for role in roles])
         invitations.append(invitation_issue(user=user, roles=roles, hostname=hostname, send=send))
     return invitations
-
-
-def _template_or_queue_rebuild():
-    template = schema_template_ready()
-    if template is None:
-        from provisioning.tasks import schema_template_build_task
-
-        # Several requests may queue it: the build takes a lock, and a second finds it done. A broker
-        # that is down is logged (robust); migrate_schemas rebuilds it too.
-        transaction.on_commit(schema_template_build_task.delay, robust=True)
-        raise SchoolTemplateNotReady
-    return template
 
 
 def _first_scan_queue(school: School) -> None:

@@ -8,6 +8,7 @@ from tenant_schemas_celery.task import TenantTask
 from compliance.tasks import RETRY
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 from provisioning.schema_template import schema_template_current
+from provisioning.school_opening import school_opening_fail, school_opening_run
 
 
 class SchoolImportTask(TenantTask):
@@ -32,6 +33,19 @@ def school_import_check_task(import_id: int) -> int:
     """Check a long uploaded file in the public schema; returns how many lines it checked (0: nothing to do)."""
     school_import = school_import_check_run(import_id)
     return school_import.total if school_import else 0
+
+
+class SchoolOpeningTask(TenantTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Called once the task has failed for good (not on each retry): the officer's page says so."""
+        school_opening_fail(opening_id=args[0] if args else kwargs["opening_id"], error=exc)
+
+
+@shared_task(base=SchoolOpeningTask, **RETRY)
+def school_opening_task(opening_id: int) -> int | None:
+    """Open one school the console queued (provisioning.school_opening); the new school's id."""
+    opening = school_opening_run(opening_id)
+    return opening.school_id if opening else None
 
 
 @shared_task(base=TenantTask, **RETRY)

@@ -38,6 +38,27 @@ def school_details(**overrides) -> SchoolDetails:
     return SchoolDetails(**values)
 
 
+def school_form_fields(**overrides) -> dict[str, str]:
+    """The console's “Open a school site” form, filled in validly; any field can be overridden."""
+    data = {
+        "name_kk": "Жаңа мектеп",
+        "name_ru": "Новая школа",
+        "name_en": "New School",
+        "short_name": "New",
+        "bin": valid_bin(4242),
+        "region": "Abai region",
+        "district": "Semey",
+        "address": "1 Abai avenue",
+        "subdomain": "console-made",
+        "head_full_name": "Head Person",
+        "head_email": "head@console.kz",
+        "administrator_full_name": "",
+        "administrator_email": "",
+    }
+    data.update(overrides)
+    return data
+
+
 def school_create(**overrides) -> ProvisionedSchool:
     return school_provision(details=school_details(**overrides), send_invitations=False)
 

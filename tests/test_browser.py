@@ -1,4 +1,5 @@
-"""In a real browser: the office opens a school; its head follows the invitation into the editor."""
+"""In a real browser: the office opens a school (a real worker provisions it); its head follows the invitation
+into the editor."""
 
 from urllib.parse import urlsplit
 
@@ -29,7 +30,8 @@ def office_account(server, django_db_blocker):
             school.delete(force_drop=True)
 
 
-def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account):
+def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account, worker):
+    # (worker last: it stops before `office_account` removes the school whose first scan it may be running)
     console = f"http://edu.test:{server}"
     console_sign_in(page, console, "browser-office", "Office-pass-42")  # with the second factor
     assert page.locator("h1").inner_text() == "Schools"
@@ -55,7 +57,9 @@ def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page,
     }.items():
         page.fill(f"#id_{field}", value)
     page.click("form.form button[type=submit]")
+    # The page follows the background job (a real worker) until the site is open.
     expect(page.locator("h1")).to_have_text("Browser School")
+    expect(page.locator("[role=status]")).to_have_text("The site of Browser School is open.", timeout=60_000)
     invitation = page.locator("ul.invitations code").first.inner_text()
     assert invitation.startswith("http://browser-made.edu.test/invite/")
 

@@ -255,14 +255,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 # Two queues, so that a person waiting for a result is never behind the nightly fan-out: interactive work
-# (an import, remind-now) and fan-out work (scans, scheduled publishing, digests, snapshots). A worker
-# takes both unless told otherwise (deploy/entrypoint.sh: WORKER_QUEUES).
+# (an import, opening a school, remind-now) and fan-out work (scans, scheduled publishing, digests,
+# snapshots). A worker takes both unless told otherwise (deploy/entrypoint.sh: WORKER_QUEUES).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_INTERACTIVE_QUEUE = env_str("CELERY_INTERACTIVE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.interactive")
 INTERACTIVE_TASKS = (
     "compliance.tasks.remind_now_task",
     "tenants.tasks.school_import_task",
     "provisioning.tasks.school_import_check_task",
+    "provisioning.tasks.school_opening_task",
     "provisioning.tasks.schema_template_build_task",
 )
 # An uploaded CSV of up to this many schools is checked while the officer waits (a few seconds); a

@@ -1,11 +1,11 @@
-"""The regional console: sign-in, the list of schools, opening a school from the browser."""
+"""The regional console: sign-in, the list of schools, the form that opens a school
+(tests/console/test_school_opening.py follows the opening itself)."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django_tenants.utils import schema_exists
 
 from tenants.models import School
-from tests.factories import console_client, regional_staff, valid_bin
+from tests.factories import console_client, regional_staff, school_form_fields
 
 CONSOLE = "edu.test"
 
@@ -13,26 +13,6 @@ CONSOLE = "edu.test"
 @pytest.fixture
 def office_client(db, client_for):
     return console_client(client_for, "office-console")
-
-
-def _form(**overrides):
-    data = {
-        "name_kk": "Жаңа мектеп",
-        "name_ru": "Новая школа",
-        "name_en": "New School",
-        "short_name": "New",
-        "bin": valid_bin(4242),
-        "region": "Abai region",
-        "district": "Semey",
-        "address": "1 Abai avenue",
-        "subdomain": "console-made",
-        "head_full_name": "Head Person",
-        "head_email": "head@console.kz",
-        "administrator_full_name": "",
-        "administrator_email": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_console_requires_regional_staff(db, client_for):
@@ -79,17 +59,10 @@ def test_school_list_query_count_does_not_grow_with_schools(
         office_client.get("/")
 
 
-def test_open_a_school_from_the_console(office_client):
-    response = office_client.post("/schools/new/", _form())
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "http://console-made.edu.test/invite/" in body
-    assert School.objects.filter(schema_name="school_console_made").exists()
-    assert schema_exists("school_console_made")
-
-
 def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(office_client, school):
-    response = office_client.post("/schools/new/", _form(bin="123", subdomain="alpha", head_email="nope", name_ru=""))
+    response = office_client.post(
+        "/schools/new/", school_form_fields(bin="123", subdomain="alpha", head_email="nope", name_ru="")
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"bin", "subdomain", "head_email", "name_ru"}
@@ -99,37 +72,12 @@ def test_bad_input_is_shown_next_to_each_field_and_nothing_is_created(office_cli
     assert not School.objects.filter(name_kk="Жаңа мектеп").exists()
 
 
-def test_invitation_links_are_only_e_mailed_outside_development(office_client, settings):
-    settings.SHOW_INVITATION_LINKS = False
-    body = office_client.post("/schools/new/", _form(subdomain="quiet-links")).content.decode()
-    assert "head@console.kz" in body
-    assert "/invite/" not in body
-
-
 def test_signed_in_non_staff_user_is_refused_not_looped(db, client_for):
     teacher = get_user_model().objects.create_user("teacher2", password="irrelevant")
     client = client_for(CONSOLE)
     client.force_login(teacher)
     assert client.get("/").status_code == 403
     assert client.get("/login/", follow=True).status_code == 403  # no redirect loop
-
-
-def test_school_opened_meanwhile_by_someone_else_is_a_field_error_not_a_crash(office_client, monkeypatch):
-    from provisioning import services as provisioning
-    from tests.factories import school_details
-
-    # The console's request takes the recorded template (it never builds one): the rival comes in then.
-    real = provisioning.schema_template_ready
-
-    def rival_first():
-        monkeypatch.setattr(provisioning, "schema_template_ready", real)
-        provisioning.school_provision(details=school_details(subdomain="raced"), send_invitations=False)
-        return real()
-
-    monkeypatch.setattr(provisioning, "schema_template_ready", rival_first)
-    response = office_client.post("/schools/new/", _form(subdomain="raced"))
-    assert response.status_code == 200
-    assert "already taken" in response.context["form"].errors["subdomain"][0]
 
 
 def test_the_office_adds_a_screening_rule_for_every_school(office_client):
@@ -203,20 +151,3 @@ def test_the_overview_names_the_administrator_and_whether_they_signed_in(office_
     assert "signed in " in body and "never signed in" not in body
     csv_text = office_client.get("/", {"export": "csv", "q": school.school.bin}).content.decode("utf-8-sig")
     assert "Site administrator" in csv_text.splitlines()[0]
-
-
-def test_a_template_behind_the_code_is_rebuilt_in_the_background_not_in_the_request(
-    office_client, django_capture_on_commit_callbacks
-):
-    """A deploy that skipped migrate: the rebuild takes minutes, beyond any web request (issue 12)."""
-    from provisioning.models import SchemaTemplate
-    from provisioning.tasks import schema_template_build_task
-
-    SchemaTemplate.objects.all().delete()  # rolled back with the test
-    with django_capture_on_commit_callbacks() as queued:
-        response = office_client.post("/schools/new/", _form(subdomain="waits"))
-    assert response.status_code == 200
-    assert "preparing new schools" in response.content.decode() and 'value="waits"' in response.content.decode()
-    assert not School.objects.filter(schema_name="school_waits").exists()
-    assert not SchemaTemplate.objects.exists()  # nothing was built while the officer waited
-    assert [callback.__self__.name for callback in queued] == [schema_template_build_task.name]

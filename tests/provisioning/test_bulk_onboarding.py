@@ -113,7 +113,7 @@ def test_a_job_no_worker_takes_says_so_after_a_minute(office, time_machine):
     time_machine.move_to(school_import.uploaded_at + datetime.timedelta(minutes=2))
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is True
     page = office.get(f"/schools/import/{school_import.pk}/").content.decode()
-    assert '<div id="import-stalled" role="alert">' in page and "Queue it again" in page
+    assert '<div id="import-stalled" role="alert" data-progress-stalled>' in page and "Queue it again" in page
     office.post(f"/schools/import/{school_import.pk}/start/")  # queued again, a minute later
     assert RegionalAction.objects.filter(action="import").count() == 2
     assert office.get(f"/schools/import/{school_import.pk}/progress/").json()["stalled"] is False
