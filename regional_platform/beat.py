@@ -74,10 +74,11 @@ class BeatLock:
 class SingleBeatScheduler(PersistentScheduler):
     """Celery's default scheduler (its schedule file), run only while this beat holds the lock."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lazy: bool = False, **kwargs):
         self.lock = BeatLock()
-        self.lock.wait()
-        super().__init__(*args, **kwargs)
+        if not lazy:  # a lazy one only describes the schedule (the start-up banner): it runs nothing
+            self.lock.wait()
+        super().__init__(*args, lazy=lazy, **kwargs)
 
     def tick(self, *args, **kwargs):
         if not self.lock.held() and not self.lock.acquire():
