@@ -7,7 +7,6 @@ import datetime
 import traceback
 
 from django.conf import settings
-
 from django.db.models import F
 from django.utils import timezone
 

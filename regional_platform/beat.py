@@ -10,6 +10,7 @@ the new standby.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -64,10 +65,8 @@ class BeatLock:
 
     def release(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(DatabaseError):
                 self.connection.close()  # ending the session releases the lock
-            except DatabaseError:
-                pass
             self.connection = None
 
 

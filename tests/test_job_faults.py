@@ -40,13 +40,16 @@ def processes():
 
 def _worker(processes, tmp_path, environment, name="worker") -> CeleryProcess:
     queues = f"{environment['FAULT_QUEUE']},{environment['FAULT_QUEUE']}.interactive"
-    worker = CeleryProcess("worker", tmp_path / f"{name}.log", environment, "-c", "1", "-Q", queues, "-n", f"{name}@%h")
+    options = ("-c", "1", "-Q", queues, "-n", f"{name}@%h")
+    worker = CeleryProcess("worker", tmp_path / f"{name}.log", environment, *options)
     processes.append(worker)
     worker.wait_for_line("ready.")
     return worker
 
 
-def test_a_worker_holding_a_countdown_task_rides_out_redis_going_away(django_db_blocker, tmp_path, own_redis, processes):
+def test_a_worker_holding_a_countdown_task_rides_out_redis_going_away(
+    django_db_blocker, tmp_path, own_redis, processes
+):
     """Redis killed while the worker holds an unacknowledged (countdown) task: the worker reconnects instead of
     exiting with "Unrecoverable error", runs what is sent after, and the held task is still in Redis (its
     append-only file) to be delivered again."""

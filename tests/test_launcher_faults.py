@@ -59,7 +59,8 @@ def test_a_worker_that_dies_is_started_again_with_growing_pauses_and_the_web_kee
     try:
         time.sleep(12)  # 4 s of start-up, then restarts after 1 s, 2 s and 5 s
         assert supervisor.poll() is None, supervisor.stdout.read()
-        web = [child for child in psutil.Process(supervisor.pid).children() if "sleep(120)" in " ".join(child.cmdline())]
+        children = psutil.Process(supervisor.pid).children()
+        web = [child for child in children if "sleep(120)" in " ".join(child.cmdline())]
         assert len(web) == 1
     finally:
         supervisor.send_signal(signal.SIGINT)

@@ -45,7 +45,8 @@ class FinishedTasks:
         if state not in states.READY_STATES:
             return
         with self._lock:
-            self._finished.append(FinishedTask(task.name, task_id, task.request.parent_id, task.request.root_id, state, retval))
+            request = task.request
+            self._finished.append(FinishedTask(task.name, task_id, request.parent_id, request.root_id, state, retval))
 
     def _snapshot(self) -> list[FinishedTask]:
         with self._lock:
