@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from provisioning.models import SchoolImport, SchoolOpening
@@ -28,26 +28,21 @@ IMPORT_CHECK_LOCK = 7_315_011
 OPENING_RUN_LOCK = 7_315_012
 
 
-def _try_lock(kind: int, pk: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [kind, pk])
-        return bool(cursor.fetchone()[0])
-
-
-def _unlock(kind: int, pk: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [kind, pk])
-
-
 @contextlib.contextmanager
 def running_alone(kind: int, pk: int) -> Iterator[bool]:
-    """True inside if no other worker runs job ``kind`` for row ``pk`` (then it is this one's until the end)."""
-    alone = _try_lock(kind, pk)
+    """True inside if no other worker runs job ``kind`` for row ``pk`` (then it is this one's until the end).
+
+    The lock is held by a session of its own: the job's connection is closed and opened again along the way
+    (an import takes a fresh one every few schools), which would drop a lock taken on it.
+    """
+    session = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
+        with session.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [kind, pk])
+            alone = bool(cursor.fetchone()[0])
         yield alone
     finally:
-        if alone:
-            _unlock(kind, pk)
+        session.close()  # ending the session releases the lock
 
 
 def _nobody_runs(kind: int, pk: int) -> bool:

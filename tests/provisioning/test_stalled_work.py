@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from provisioning.models import SchoolImport, SchoolOpening
-from provisioning.stalled_work import IMPORT_RUN_LOCK, OPENING_RUN_LOCK, stalled_work_requeue
+from provisioning.stalled_work import IMPORT_RUN_LOCK, OPENING_RUN_LOCK, running_alone, stalled_work_requeue
 from provisioning.tasks import school_import_task
 from regional_platform.celery import app
 
@@ -87,3 +87,11 @@ def test_a_second_delivery_of_a_running_import_does_nothing(db, other_worker):
     other_worker(IMPORT_RUN_LOCK, running.pk)
     assert school_import_task.apply(args=[running.pk]).get() == 0
     assert SchoolImport.objects.get(pk=running.pk).status == SchoolImport.Status.RUNNING
+
+
+def test_a_job_runs_alone_until_it_ends(db):
+    with running_alone(IMPORT_RUN_LOCK, 424242) as first:
+        with running_alone(IMPORT_RUN_LOCK, 424242) as second:
+            assert (first, second) == (True, False)
+    with running_alone(IMPORT_RUN_LOCK, 424242) as after:
+        assert after
