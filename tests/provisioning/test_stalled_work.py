@@ -90,8 +90,7 @@ def test_a_second_delivery_of_a_running_import_does_nothing(db, other_worker):
 
 
 def test_a_job_runs_alone_until_it_ends(db):
-    with running_alone(IMPORT_RUN_LOCK, 424242) as first:
-        with running_alone(IMPORT_RUN_LOCK, 424242) as second:
-            assert (first, second) == (True, False)
+    with running_alone(IMPORT_RUN_LOCK, 424242) as first, running_alone(IMPORT_RUN_LOCK, 424242) as second:
+        assert (first, second) == (True, False)
     with running_alone(IMPORT_RUN_LOCK, 424242) as after:
         assert after
