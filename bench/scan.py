@@ -141,7 +141,6 @@ def main() -> None:
     url, reused = bench_database_url("_scan", reuse=args.keep)
     os.environ["DATABASE_URL"] = url
     os.environ["CELERY_QUEUE"] = f"bench-scan-{os.getpid()}"
-    os.environ["COMPLIANCE_SCAN_SPREAD_SECONDS"] = "0"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
     import django

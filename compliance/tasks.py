@@ -4,7 +4,7 @@ those inside its school's schema (the ``_schema_name`` header)."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compliance.digests import regional_digest_send, weekly_digest_send
-from compliance.jobs import job_run
+from compliance.jobs import job_run, job_runs_abandoned_mark
 from compliance.remind import remind_now
 from compliance.services import scheduled_publishing_run, school_scan
 from compliance.snapshots import region_snapshot_take
@@ -30,18 +30,37 @@ RETRY = {
 }
 
 
-def schools_fan_out(task, *, spread_seconds: float) -> int:
-    """Send ``task`` once per active school, spread over ``spread_seconds`` (one query for the list)."""
-    schemas = list(
-        School.objects.filter(status=School.Status.ACTIVE)
+def schools_fan_out(task) -> int:
+    """Send ``task`` once per active school, a batch at a time (``schools_batch_send``); returns 1, the first
+    batch's sender.
+
+    Nothing waits in a worker's memory: the school tasks carry no countdown (a worker holding thousands of
+    countdown tasks, all unacknowledged, lost them or died when Redis blinked). Each batch's sender is queued
+    behind its batch's school tasks, so the next batch is sent only once the workers have reached the end
+    of this one: the queue holds one batch of a fan-out at a time and the workers set the pace.
+    """
+    schools_batch_send.delay(task.name, 0)
+    return 1
+
+
+@shared_task(**RETRY)
+def schools_batch_send(task_name: str, after_pk: int = 0) -> int:
+    """Send ``task_name`` to the next batch of active schools after ``after_pk`` (one query), then queue the
+    sender of the batch after it; returns how many tasks it sent. A sender delivered twice (its worker was
+    killed) sends its batch and the rest again: every school task is idempotent."""
+    batch = list(
+        School.objects.filter(status=School.Status.ACTIVE, pk__gt=after_pk)
         .exclude(schema_name=get_public_schema_name())
         .order_by("pk")
-        .values_list("schema_name", flat=True)
+        .values_list("pk", "schema_name")[: settings.FAN_OUT_BATCH_SIZE]
     )
-    step = spread_seconds / len(schemas) if schemas else 0
-    for index, schema in enumerate(schemas):
-        task.apply_async(headers={"_schema_name": schema}, countdown=round(index * step, 3))
-    return len(schemas)
+    task = current_app.tasks[task_name]
+    for _, schema in batch:
+        task.apply_async(headers={"_schema_name": schema})
+    if len(batch) < settings.FAN_OUT_BATCH_SIZE:
+        return len(batch)
+    schools_batch_send.apply_async((task_name, batch[-1][0]), headers={"_schema_name": get_public_schema_name()})
+    return len(batch) + 1
 
 
 @shared_task(**RETRY)
@@ -53,7 +72,7 @@ def school_scan_task():
 @shared_task(**RETRY)
 def scan_dispatch():
     with job_run("scan-dispatch"):
-        return schools_fan_out(school_scan_task, spread_seconds=settings.COMPLIANCE_SCAN_SPREAD_SECONDS)
+        return schools_fan_out(school_scan_task)
 
 
 @shared_task(**RETRY)
@@ -65,7 +84,7 @@ def scheduled_publishing_task():
 @shared_task(**RETRY)
 def scheduled_publishing_dispatch():
     with job_run("scheduled-publishing-dispatch"):
-        return schools_fan_out(scheduled_publishing_task, spread_seconds=settings.SCHEDULED_PUBLISHING_SPREAD_SECONDS)
+        return schools_fan_out(scheduled_publishing_task)
 
 
 @shared_task(**RETRY)
@@ -77,7 +96,7 @@ def weekly_digest_task():
 @shared_task(**RETRY)
 def weekly_digest_dispatch():
     with job_run("weekly-digest-dispatch"):
-        return schools_fan_out(weekly_digest_task, spread_seconds=settings.COMPLIANCE_SCAN_SPREAD_SECONDS)
+        return schools_fan_out(weekly_digest_task)
 
 
 @shared_task(**RETRY)
@@ -97,3 +116,9 @@ def compliance_snapshot_task():
 def remind_now_task():
     with job_run("remind-now", current_school()):
         remind_now(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def job_runs_abandoned_sweep():
+    """Runs left "running" by a worker that was killed are marked failed, so that jobs_status shows them."""
+    return job_runs_abandoned_mark(now=timezone.now())

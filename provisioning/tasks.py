@@ -9,6 +9,13 @@ from compliance.tasks import RETRY
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
+from provisioning.stalled_work import (
+    IMPORT_CHECK_LOCK,
+    IMPORT_RUN_LOCK,
+    OPENING_RUN_LOCK,
+    running_alone,
+    stalled_work_requeue,
+)
 
 
 class SchoolImportTask(TenantTask):
@@ -24,14 +31,16 @@ class SchoolImportTask(TenantTask):
 @shared_task(base=SchoolImportTask, name="tenants.tasks.school_import_task", **RETRY)
 def school_import_task(import_id: int) -> int:
     """Run a checked bulk import in the public schema; returns how many rows it went through (0: nothing to do)."""
-    school_import = school_import_run(import_id)
+    with running_alone(IMPORT_RUN_LOCK, import_id) as alone:
+        school_import = school_import_run(import_id) if alone else None
     return school_import.processed if school_import else 0
 
 
 @shared_task(base=SchoolImportTask, **RETRY)
 def school_import_check_task(import_id: int) -> int:
     """Check a long uploaded file in the public schema; returns how many lines it checked (0: nothing to do)."""
-    school_import = school_import_check_run(import_id)
+    with running_alone(IMPORT_CHECK_LOCK, import_id) as alone:
+        school_import = school_import_check_run(import_id) if alone else None
     return school_import.total if school_import else 0
 
 
@@ -44,7 +53,8 @@ class SchoolOpeningTask(TenantTask):
 @shared_task(base=SchoolOpeningTask, **RETRY)
 def school_opening_task(opening_id: int) -> int | None:
     """Open one school the console queued (provisioning.school_opening); the new school's id."""
-    opening = school_opening_run(opening_id)
+    with running_alone(OPENING_RUN_LOCK, opening_id) as alone:
+        opening = school_opening_run(opening_id) if alone else None
     return opening.school_id if opening else None
 
 
@@ -52,3 +62,9 @@ def school_opening_task(opening_id: int) -> int | None:
 def schema_template_build_task() -> str:
     """Record the school template for the code's migrations, if it is behind (minutes); its fingerprint."""
     return schema_template_current().fingerprint
+
+
+@shared_task(base=TenantTask, **RETRY)
+def stalled_work_requeue_task() -> dict[str, int]:
+    """Queue again what was queued while the broker was down, or whose worker was killed (beat, every minute)."""
+    return stalled_work_requeue()

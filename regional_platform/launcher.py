@@ -225,6 +225,10 @@ class EmbeddedRedis:
                 "--dir", str(self.dir),
                 "--pidfile", str(self.pid_file),
                 "--save", "60 1",
+                # Queued jobs survive a restart or a crash: every write goes to an append-only file,
+                # flushed to disk every second (at most a second of writes lost to a power cut).
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
                 "--logfile", str(self.log),
             ]  # fmt: skip
             try:
@@ -233,7 +237,18 @@ class EmbeddedRedis:
                 raise ServiceError(f"embedded Redis did not start ({exc}); set REDIS_URL to a Redis server.") from exc
             self.port_file.write_text(str(port))
             _wait_for_port(port, 20, "embedded Redis", self.log)
+        else:
+            self._persist(port)
         return f"redis://127.0.0.1:{port}/0"
+
+    @staticmethod
+    def _persist(port: int) -> None:
+        """A server started before Redis was told to keep an append-only file (an older launcher) keeps one now."""
+        import redis
+
+        with contextlib.suppress(redis.RedisError), redis.Redis(port=port, socket_timeout=5) as client:
+            if client.config_get("appendonly").get("appendonly") != "yes":
+                client.config_set("appendonly", "yes")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -337,17 +352,42 @@ def _run(command: list[str]) -> int:
         _terminate(process, signal.SIGINT)
 
 
-def _run_together(commands: dict[str, list[str]], banner: str = "") -> int:
-    """Run long-lived processes until one exits or we are stopped; then stop them all."""
+RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)  # a restarted process that dies again waits longer
+STEADY_SECONDS = 60  # a process that ran this long before dying was not crash-looping: start the backoff over
+
+
+def _run_together(commands: dict[str, list[str]], banner: str = "", restartable: frozenset[str] = frozenset()) -> int:
+    """Run long-lived processes until one that is not ``restartable`` exits or we are stopped; then stop them
+    all. A ``restartable`` one that exits is started again, after a pause that grows while it keeps dying
+    (the worker and beat: a Redis or PostgreSQL blip must not take the web and the services down)."""
     processes = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
+    started = {name: time.monotonic() for name in commands}
+    restarts = dict.fromkeys(commands, 0)
+    due: dict[str, float] = {}  # name -> when to start it again
     try:
         time.sleep(4)  # let their start-up chatter pass, so the banner is the last thing on screen
         print(banner + "\nRunning; press Ctrl-C to stop everything.", flush=True)
         while True:
+            now = time.monotonic()
             for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}; stopping the others.")
+                if name in due or process.poll() is None:
+                    continue
+                if name not in restartable:
+                    print(f"{name} exited with code {process.returncode}; stopping the others.", flush=True)
                     return process.returncode or 1
+                _terminate(process)  # its leftover children
+                if now - started[name] >= STEADY_SECONDS:
+                    restarts[name] = 0
+                pause = RESTART_BACKOFF_SECONDS[min(restarts[name], len(RESTART_BACKOFF_SECONDS) - 1)]
+                restarts[name] += 1
+                due[name] = now + pause
+                print(f"{name} exited with code {process.returncode}; starting it again in {pause} s.", flush=True)
+            for name, when in list(due.items()):
+                if now >= when:
+                    del due[name]
+                    processes[name] = subprocess.Popen(commands[name], start_new_session=True)
+                    started[name] = time.monotonic()
+                    print(f"{name} started again (restart {restarts[name]}).", flush=True)
             time.sleep(0.5)
     finally:
         for process in processes.values():
@@ -371,6 +411,7 @@ def _demo(python: str) -> int:
             ],
         },
         banner=DEMO_ACCOUNTS.read_text() if DEMO_ACCOUNTS.exists() else "",
+        restartable=frozenset({"worker", "beat"}),
     )  # fmt: skip
 
 

@@ -21,12 +21,15 @@ from celery.signals import task_postrun
 
 from regional_platform.celery import app
 
+FAN_OUT_BATCH_SENDER = "compliance.tasks.schools_batch_send"
+
 
 @dataclass(frozen=True)
 class FinishedTask:
     name: str
     task_id: str
     parent_id: str | None
+    root_id: str | None
     state: str
     retval: object
 
@@ -42,24 +45,30 @@ class FinishedTasks:
         if state not in states.READY_STATES:
             return
         with self._lock:
-            self._finished.append(FinishedTask(task.name, task_id, task.request.parent_id, state, retval))
+            request = task.request
+            self._finished.append(FinishedTask(task.name, task_id, request.parent_id, request.root_id, state, retval))
 
     def _snapshot(self) -> list[FinishedTask]:
         with self._lock:
             return list(self._finished)
 
     def wait_for_fan_out(self, sent, seconds: float = 120) -> list[FinishedTask]:
-        """Wait until the dispatcher ``sent`` (an AsyncResult) has finished and so has every school task it
-        sent (a dispatcher returns how many it sent); returns those school tasks."""
+        """Wait until the dispatcher ``sent`` (an AsyncResult) has finished and so has every task sent from it,
+        however deep (the dispatcher and each batch's sender return how many tasks they sent); returns the
+        school tasks."""
         deadline = time.monotonic() + seconds
         while True:
             finished = self._snapshot()
-            dispatcher = next((task for task in finished if task.task_id == sent.id), None)
-            if dispatcher is not None and dispatcher.state != states.SUCCESS:
-                raise AssertionError(f"the dispatcher ended in {dispatcher.state}: {dispatcher.retval!r}")
-            children = [task for task in finished if task.parent_id == sent.id]
-            if dispatcher is not None and len(children) == dispatcher.retval:
-                return children
+            tree = [task for task in finished if sent.id in (task.task_id, task.root_id)]
+            senders = [task for task in tree if task.task_id == sent.id or task.name == FAN_OUT_BATCH_SENDER]
+            for sender in senders:
+                if sender.state != states.SUCCESS:
+                    raise AssertionError(f"{sender.name} ended in {sender.state}: {sender.retval!r}")
+            complete = any(task.task_id == sent.id for task in senders) and all(
+                len([task for task in tree if task.parent_id == sender.task_id]) == sender.retval for sender in senders
+            )
+            if complete:
+                return [task for task in tree if task not in senders]
             if time.monotonic() > deadline:
                 raise AssertionError(f"{sent.id} and its tasks did not finish in {seconds} s; finished: {finished}")
             time.sleep(0.05)

@@ -254,6 +254,23 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# A worker rides out a broker outage: it reconnects for as long as it takes, and a Redis lost while it holds
+# unacknowledged messages no longer kills it (regional_platform.broker explains the crash it avoids).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "regional_platform.broker:Transport"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # forever
+# A task running when the connection goes can no longer be acknowledged: it will be delivered again, so it
+# is stopped rather than left to run beside its second delivery.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A killed worker's messages go back to their queue after this long (Redis's default is an hour). Also the
+# longest a task may run before another worker is handed it as well: the school tasks take seconds; the long
+# ones (imports, openings) run alone whatever the number of deliveries (provisioning.tasks).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# One beat at a time, however many are started: the others wait as standbys (regional_platform.beat).
+CELERY_BEAT_SCHEDULER = "regional_platform.beat:SingleBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # how soon a beat notices it lost the lock
 # Two queues, so that a person waiting for a result is never behind the nightly fan-out: interactive work
 # (an import, opening a school, remind-now) and fan-out work (scans, scheduled publishing, digests,
 # snapshots). A worker takes both unless told otherwise (deploy/entrypoint.sh: WORKER_QUEUES).
@@ -282,7 +299,7 @@ CELERY_TASK_QUEUES, CELERY_TASK_ROUTES = celery_queues(CELERY_TASK_DEFAULT_QUEUE
 CELERY_BEAT_SCHEDULE: dict = {
     # Each dispatcher sends one task per active school (compliance.tasks).
     "daily-compliance-scan": {"task": "compliance.tasks.scan_dispatch", "schedule": crontab(hour=2, minute=0)},
-    # After the scan's spread (COMPLIANCE_SCAN_SPREAD_SECONDS) and its retries: the day's trend point.
+    # After the scan's fan-out and its retries: the day's trend point.
     "compliance-snapshot": {
         "task": "compliance.tasks.compliance_snapshot_task",
         "schedule": crontab(hour=6, minute=30),
@@ -293,13 +310,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
     },
     "scheduled-publishing": {"task": "compliance.tasks.scheduled_publishing_dispatch", "schedule": 300.0},
+    # Work queued while the broker was down (imports, openings), or whose worker was killed, is queued again.
+    "stalled-work-requeue": {"task": "provisioning.tasks.stalled_work_requeue_task", "schedule": 60.0},
+    "job-runs-sweep": {"task": "compliance.tasks.job_runs_abandoned_sweep", "schedule": 600.0},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------
 # Who is reminded how many days after a section went stale; "region" goes into the office's digest.
 COMPLIANCE_ESCALATION = [("responsible", 0), ("administrator", 7), ("director", 14), ("region", 30)]
-COMPLIANCE_SCAN_SPREAD_SECONDS = env_int("COMPLIANCE_SCAN_SPREAD_SECONDS", 1800)  # the daily fan-out
-SCHEDULED_PUBLISHING_SPREAD_SECONDS = 60
+FAN_OUT_BATCH_SIZE = 100  # schools per batch of a fan-out (compliance.tasks.schools_fan_out)
+# A job run still "running" this long after it started was abandoned by a killed worker.
+JOB_RUN_ABANDONED_SECONDS = env_int("JOB_RUN_ABANDONED_SECONDS", 2 * CELERY_VISIBILITY_TIMEOUT)
 COMPLIANCE_REMINDER_LEASE_SECONDS = 600  # a claimed, unsent reminder is taken over after this
 # (month, day): each school's annual report is due by this day every year (clause 3.1.3).
 ANNUAL_REPORT_DUE = (9, 1)

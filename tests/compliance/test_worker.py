@@ -39,18 +39,11 @@ def two_schools(session_schools, django_db_blocker):
             school.delete(force_drop=True)
 
 
-@pytest.fixture
-def spread_nothing(settings):
-    """The school tasks of a fan-out are due at once instead of spread over half an hour."""
-    settings.COMPLIANCE_SCAN_SPREAD_SECONDS = 0
-    settings.SCHEDULED_PUBLISHING_SPREAD_SECONDS = 0
-
-
 def _all_succeeded(tasks) -> None:
     assert tasks and {task.state for task in tasks} == {"SUCCESS"}, tasks
 
 
-def test_the_daily_scan_reaches_every_school_and_each_reads_its_own_schema(two_schools, spread_nothing, worker):
+def test_the_daily_scan_reaches_every_school_and_each_reads_its_own_schema(two_schools, worker):
     stale, fresh = two_schools
     sent = scan_dispatch.delay()
     scans = worker.wait_for_fan_out(sent)
@@ -68,7 +61,7 @@ def test_the_daily_scan_reaches_every_school_and_each_reads_its_own_schema(two_s
     }
 
 
-def test_the_same_scan_twice_sends_each_reminder_once(two_schools, spread_nothing, worker):
+def test_the_same_scan_twice_sends_each_reminder_once(two_schools, worker):
     stale, _ = two_schools
     first, second = scan_dispatch.delay(), scan_dispatch.delay()  # beat running twice
     _all_succeeded(worker.wait_for_fan_out(first) + worker.wait_for_fan_out(second))
@@ -77,7 +70,7 @@ def test_the_same_scan_twice_sends_each_reminder_once(two_schools, spread_nothin
     assert Reminder.objects.get(school=stale, step="responsible").recipients == "teacher@stale.kz"
 
 
-def test_scheduled_pages_go_live_and_expire_on_time(two_schools, spread_nothing, worker):
+def test_scheduled_pages_go_live_and_expire_on_time(two_schools, worker):
     stale, _ = two_schools
     now = timezone.now()
     with schema_context(stale.schema_name):
@@ -96,3 +89,16 @@ def test_scheduled_pages_go_live_and_expire_on_time(two_schools, spread_nothing,
         assert NewsPage.objects.get(pk=going_live.pk).live
         expired = NewsPage.objects.get(pk=expiring.pk)
         assert not expired.live and expired.expired
+
+
+def test_a_fan_out_in_batches_reaches_every_school_once(two_schools, worker, settings):
+    """Nothing waits in a worker's memory: each batch's school tasks are due at once, and the next batch's
+    sender follows them (issue 13)."""
+    settings.FAN_OUT_BATCH_SIZE = 1
+    active = School.objects.filter(status=School.Status.ACTIVE).exclude(schema_name="public").count()
+    sent = scan_dispatch.delay()
+    scans = worker.wait_for_fan_out(sent)
+    _all_succeeded(scans)
+    assert sorted(scan.name for scan in scans) == ["compliance.tasks.school_scan_task"] * active
+    batches = [task for task in worker._snapshot() if task.root_id == sent.id and task.name.endswith("batch_send")]
+    assert len(batches) == active + 1  # one per school, and the last finds no school after it
