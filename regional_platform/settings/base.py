@@ -293,6 +293,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
     },
     "scheduled-publishing": {"task": "compliance.tasks.scheduled_publishing_dispatch", "schedule": 300.0},
+    # The office's "remind now" that could not be queued (broker down) goes out once the broker is back.
+    "waiting-reminders-sweep": {"task": "compliance.tasks.waiting_reminders_sweep", "schedule": 300.0},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------
