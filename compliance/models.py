@@ -94,7 +94,9 @@ class RemindNowRequest(models.Model):
     recipients = models.TextField(blank=True)  # written to so far: a run taken over skips them
 
     class Meta:
-        indexes = [models.Index(fields=["school"], condition=models.Q(sent_at__isnull=True), name="remind_now_pending")]
+        indexes = [
+            models.Index(fields=["school"], condition=models.Q(sent_at__isnull=True), name="remind_now_pending")
+        ]
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -5,43 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0004_compliance_snapshot'),
-        ('tenants', '0009_school_opening'),
+        ("compliance", "0004_compliance_snapshot"),
+        ("tenants", "0009_school_opening"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DigestDelivery',
+            name="DigestDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('weekly', 'weekly digest'), ('regional', 'regional digest')], max_length=16)),
-                ('recipient', models.EmailField(max_length=254)),
-                ('period', models.CharField(max_length=16)),
-                ('claim', models.UUIDField()),
-                ('claimed_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("weekly", "weekly digest"), ("regional", "regional digest")], max_length=16
+                    ),
+                ),
+                ("recipient", models.EmailField(max_length=254)),
+                ("period", models.CharField(max_length=16)),
+                ("claim", models.UUIDField()),
+                ("claimed_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'school', 'recipient', 'period'), name='one_school_digest'), models.UniqueConstraint(condition=models.Q(('school__isnull', True)), fields=('kind', 'recipient', 'period'), name='one_regional_digest')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "school", "recipient", "period"), name="one_school_digest"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("school__isnull", True)),
+                        fields=("kind", "recipient", "period"),
+                        name="one_regional_digest",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RemindNowRequest',
+            name="RemindNowRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_by', models.CharField(max_length=150)),
-                ('requested_at', models.DateTimeField()),
-                ('claim', models.UUIDField(null=True)),
-                ('claimed_at', models.DateTimeField(null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipients', models.TextField(blank=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='remind_now_requests', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_by", models.CharField(max_length=150)),
+                ("requested_at", models.DateTimeField()),
+                ("claim", models.UUIDField(null=True)),
+                ("claimed_at", models.DateTimeField(null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("recipients", models.TextField(blank=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="remind_now_requests",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['school'], name='remind_now_pending')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)), fields=["school"], name="remind_now_pending"
+                    )
+                ],
             },
         ),
     ]

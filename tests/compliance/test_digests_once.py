@@ -28,7 +28,7 @@ def _at_once(runs: int, send) -> list[int]:
         try:
             barrier.wait()
             results.append(send())
-        except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
@@ -89,7 +89,9 @@ def test_parallel_regional_digests_send_each_officer_one_and_report_each_section
         User.objects.create_user(f"digest-office-{number}", email=address, is_staff=True)
     episode = timezone.now() - datetime.timedelta(days=40)
     for code in ("news", "events"):
-        Reminder.objects.create(school=committed, section_code=code, step="region", episode=episode, claimed_at=episode)
+        Reminder.objects.create(
+            school=committed, section_code=code, step="region", episode=episode, claimed_at=episode
+        )
     mail.outbox.clear()
 
     results = _at_once(3, lambda: regional_digest_send(now=timezone.now()))

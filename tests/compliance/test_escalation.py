@@ -165,7 +165,7 @@ def test_a_run_whose_lease_was_taken_over_sends_nothing_more(stale_news):
 
     from compliance.letters import Letter, letters_send
 
-    provisioned, news = stale_news
+    provisioned, _news = stale_news
     with schema_context(provisioned.school.schema_name):
         _scan_on(PERIOD)
         reminder = Reminder.objects.get(step="responsible")

@@ -85,7 +85,8 @@ def test_remind_now_with_the_broker_down_is_recorded_and_sent_once_when_it_is_ba
     assert mail.outbox == []
 
     # The broker is back; a few minutes later the sweep finds the waiting request and its job sends it.
-    RemindNowRequest.objects.filter(pk=request.pk).update(requested_at=F("requested_at") - datetime.timedelta(minutes=5))
+    five_minutes_earlier = F("requested_at") - datetime.timedelta(minutes=5)
+    RemindNowRequest.objects.filter(pk=request.pk).update(requested_at=five_minutes_earlier)
     swept = worker.wait_for_fan_out(waiting_reminders_sweep.delay())
     assert [task.state for task in swept] == ["SUCCESS"]
     assert worker.wait_for_fan_out(waiting_reminders_sweep.delay()) == []  # nothing waits any more
