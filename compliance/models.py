@@ -41,7 +41,8 @@ class Reminder(models.Model):
     """A reminder step of one stale episode of a section: claimed once, then sent.
 
     The unique constraint makes each (school, section, step, episode) happen once whatever runs
-    twice; ``sent_at`` stays empty while it is being sent (see compliance.escalation).
+    twice; ``sent_at`` stays empty while it is being sent, and ``recipients`` grows by each address as soon
+    as its e-mail has gone, so a run that takes over a killed one's rows skips them (compliance.letters).
     """
 
     school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="reminders")
@@ -51,7 +52,7 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField()
     claim = models.UUIDField(null=True)  # the run that holds it; a run finds its own claims by this
     sent_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.TextField(blank=True)
+    recipients = models.TextField(blank=True)  # written to so far
 
     class Meta:
         constraints = [
