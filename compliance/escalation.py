@@ -3,11 +3,11 @@ and the regional office's digest (clauses 1.2, 5.4, 5.7). Steps and days are set
 
 Each (school, section, step, stale episode) is a unique row, claimed by one run before anything is
 sent, so a retried task, beat running twice or two workers never send it twice. A run inserts the
-rows it needs (conflicts ignored) and takes the ones that carry its own claim token. A worker
-killed between claim and send leaves the rows unsent; once their lease has passed, the next scan
-takes them over. (Only a kill after the mail server accepted a message and before the rows are
-marked sent could repeat it: e-mail cannot be made exactly-once beyond that.) Each person gets one
-e-mail per scan, listing every section due for them.
+rows it needs (conflicts ignored) and takes the ones that carry its own claim token. Each person gets one
+e-mail per scan, listing every section due for them; each e-mail is marked on its rows as soon as it is
+handed to the mail server, and a row is sent once its last e-mail has gone (compliance.letters). A worker
+killed mid-batch leaves the rest unsent; once their lease has passed, the next scan takes them over and
+writes only to the people not reached yet (compliance.deliveries: only the e-mail in flight can repeat).
 """
 
 from __future__ import annotations
@@ -15,21 +15,17 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
-from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from compliance.deliveries import lease_start
 from compliance.freshness import SectionFreshnessState
+from compliance.letters import Letter, letters_send, written_to
 from compliance.models import Reminder
-from regulation import catalogue
 from regulation.roles import Role
-from tenants.hosts import absolute_url, active_school_hostname
+from tenants.hosts import active_school_hostname
 from workflows.selectors import section_recipients
 
 logger = logging.getLogger(__name__)
@@ -56,9 +52,9 @@ def _due(states: list[SectionFreshnessState], now: datetime.datetime) -> dict[tu
     return due
 
 
-def _claim(*, school, due: dict, now: datetime.datetime) -> list[Reminder]:
+def _claim(*, school, due: dict) -> tuple[uuid.UUID, list[Reminder]]:
     """Claim the due reminders nobody has sent or is sending; three queries whatever their number."""
-    token = uuid.uuid4()
+    token, now = uuid.uuid4(), timezone.now()
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -68,88 +64,52 @@ def _claim(*, school, due: dict, now: datetime.datetime) -> list[Reminder]:
         ],
         ignore_conflicts=True,
     )
-    lease = datetime.timedelta(seconds=settings.COMPLIANCE_REMINDER_LEASE_SECONDS)
-    abandoned = Q(sent_at__isnull=True, claimed_at__lt=now - lease) & ~Q(step=REGION_STEP)
+    abandoned = Q(sent_at__isnull=True, claimed_at__lt=lease_start()) & ~Q(step=REGION_STEP)
     Reminder.objects.filter(abandoned, school=school).update(claim=token, claimed_at=now)
-    return [
+    claimed = [
         reminder
         for reminder in Reminder.objects.filter(school=school, claim=token, sent_at__isnull=True)
         if (reminder.section_code, reminder.step) in due
         and reminder.episode == due[(reminder.section_code, reminder.step)].stale_since
     ]
+    return token, claimed
 
 
-def recipient_language(person, school) -> str:
-    profile = getattr(person, "wagtail_userprofile", None)
-    preferred = getattr(profile, "preferred_language", "") if profile else ""
-    return preferred if preferred in dict(settings.LANGUAGES) else school.default_language
-
-
-def _recipients(reminders: list[Reminder], due: dict) -> dict:
-    """person -> [(reminder, state)] for every claimed reminder."""
+def _letters(reminders: list[Reminder], due: dict) -> list[Letter]:
+    """One letter per person for the claimed reminders they have not had yet."""
     page_ids = {due[(reminder.section_code, reminder.step)].page_id for reminder in reminders}
     recipients = section_recipients(section_ids=page_ids, roles=STEP_ROLES.values())
-    letters = defaultdict(list)
+    letters: dict = {}
     for reminder in reminders:
         state = due[(reminder.section_code, reminder.step)]
         if reminder.step == RESPONSIBLE_STEP:
             people_for_step = recipients.responsible[state.page_id]
         else:
             people_for_step = recipients.by_role[STEP_ROLES[reminder.step].value]
+        already = written_to(reminder)
         for person in people_for_step:
-            letters[person].append((reminder, state))
-    return letters
-
-
-def stale_letter(*, school, hostname: str, person, items) -> EmailMessage:
-    """One e-mail to ``person`` about the sections in ``items``: (step, state) pairs, in their language."""
-    with translation.override(recipient_language(person, school)):
-        sections = [
-            {
-                "section": catalogue.section(state.code),
-                "state": state,
-                "step": step,
-                "link": absolute_url(
-                    hostname,
-                    reverse("compliance_section_freshness", urlconf=settings.ROOT_URLCONF, args=[state.page_id]),
-                ),
-            }
-            for step, state in items
-        ]
-        context = {"person": person, "school": school.name, "sections": sections}
-        if len(sections) == 1:
-            subject = _("The section “%(section)s” needs an update") % {"section": sections[0]["section"].title}
-        else:
-            subject = _("%(count)d sections of the website need an update") % {"count": len(sections)}
-        return EmailMessage(subject, render_to_string("email/stale_section.txt", context), None, [person.email])
+            if person.email not in already:
+                letter = letters.setdefault(person, Letter(person))
+                letter.items.append((reminder.step, state))
+                letter.rows.append(reminder)
+    return list(letters.values())
 
 
 def escalate(*, school, states: list[SectionFreshnessState], now: datetime.datetime) -> int:
-    """Send the reminders due for the stale sections of the active school; returns how many were sent."""
+    """Send the reminders due for the stale sections of the active school; returns how many were claimed."""
     due = _due(states, now)
     if not due:
         return 0
-    claimed = _claim(school=school, due=due, now=now)
+    token, claimed = _claim(school=school, due=due)
     to_send = [reminder for reminder in claimed if reminder.step != REGION_STEP]  # the region's: its digest
     if not to_send:
         return 0
-    letters = _recipients(to_send, due)
-    hostname = active_school_hostname()
-    messages = [
-        stale_letter(
-            school=school,
-            hostname=hostname,
-            person=person,
-            items=[(reminder.step, state) for reminder, state in items],
-        )
-        for person, items in letters.items()
-    ]
-    get_connection().send_messages(messages)
-    addresses = defaultdict(list)
-    for person, items in letters.items():
-        for reminder, _state in items:
-            addresses[reminder.pk].append(person.email)
-    for reminder in to_send:
-        reminder.sent_at, reminder.recipients = now, ", ".join(addresses[reminder.pk])
-    Reminder.objects.bulk_update(to_send, ["sent_at", "recipients"])
+    letters_send(
+        model=Reminder,
+        token=token,
+        rows=to_send,
+        letters=_letters(to_send, due),
+        school=school,
+        hostname=active_school_hostname(),
+    )
     return len(to_send)

@@ -41,7 +41,8 @@ class Reminder(models.Model):
     """A reminder step of one stale episode of a section: claimed once, then sent.
 
     The unique constraint makes each (school, section, step, episode) happen once whatever runs
-    twice; ``sent_at`` stays empty while it is being sent (see compliance.escalation).
+    twice; ``sent_at`` stays empty while it is being sent, and ``recipients`` grows by each address as soon
+    as its e-mail has gone, so a run that takes over a killed one's rows skips them (compliance.letters).
     """
 
     school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="reminders")
@@ -51,7 +52,7 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField()
     claim = models.UUIDField(null=True)  # the run that holds it; a run finds its own claims by this
     sent_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.TextField(blank=True)
+    recipients = models.TextField(blank=True)  # written to so far
 
     class Meta:
         constraints = [
@@ -75,6 +76,69 @@ class Reminder(models.Model):
     @property
     def step_label(self) -> str:
         return str(self.STEP_LABELS.get(self.step, self.step))
+
+
+class RemindNowRequest(models.Model):
+    """The regional office's "remind now" for one school: recorded when asked, claimed by the job that sends
+    it, sent once every letter it needs has been handed to the mail server (compliance.remind).
+
+    Recorded in the office's own transaction, so that the request outlives a job system that is down: the
+    job queued after the commit, or the sweep (``pending_reminders_sweep``), sends it once the broker is back.
+    """
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="remind_now_requests")
+    requested_by = models.CharField(max_length=150)
+    requested_at = models.DateTimeField()
+    claim = models.UUIDField(null=True)  # the run that is sending it
+    claimed_at = models.DateTimeField(null=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)  # written to so far: a run taken over skips them
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["school"], condition=models.Q(sent_at__isnull=True), name="remind_now_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def recipient_count(self) -> int:
+        return len([address for address in self.recipients.split(",") if address.strip()])
+
+
+class DigestDelivery(models.Model):
+    """One digest to one person for one period, claimed before it is sent and marked sent right after: two
+    runs of the same digest (two beats, a retry, a scan run twice) find the claim and send nothing.
+
+    In the public schema, the school's digests keyed by school (the regional one without): a per-school table
+    would be multiplied by every school (design.md), and the region's reminders already live here.
+    """
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("weekly digest")
+        REGIONAL = "regional", _("regional digest")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    school = models.ForeignKey("tenants.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient = models.EmailField()
+    period = models.CharField(max_length=16)  # the day (regional) or ISO week (weekly) it covers
+    claim = models.UUIDField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "school", "recipient", "period"], name="one_school_digest"),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "period"],
+                condition=models.Q(school__isnull=True),
+                name="one_regional_digest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.school_id} {self.recipient} {self.period}"
 
 
 class RegionalUpdatePeriod(models.Model):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
 
-from compliance.models import ComplianceSnapshot, JobRun, LedgerEntry
+from compliance.deliveries import lease_start
+from compliance.models import ComplianceSnapshot, JobRun, LedgerEntry, RemindNowRequest
 from tenants.models import School
 
 
@@ -82,3 +85,16 @@ def job_run_counts() -> list[dict]:
     """How many schools' last run of each job is running, done or failed (one query), for monitoring."""
     rows = JobRun.objects.values("job", "status").annotate(count=Count("pk")).order_by("job", "status")
     return [dict(row) for row in rows]
+
+
+def schools_with_waiting_reminders(*, now: datetime.datetime, grace_seconds: int = 60) -> list[str]:
+    """The schemas of the schools whose "remind now" waits: never taken by a job (it could not be queued, or
+    was lost with the broker) for longer than ``grace_seconds``, or abandoned by a killed one (one query)."""
+    never_taken = Q(claim__isnull=True, requested_at__lt=now - datetime.timedelta(seconds=grace_seconds))
+    waiting = RemindNowRequest.objects.filter(never_taken | Q(claimed_at__lt=lease_start()), sent_at__isnull=True)
+    return list(
+        waiting.filter(school__status=School.Status.ACTIVE)
+        .values_list("school__schema_name", flat=True)
+        .distinct()
+        .order_by("school__schema_name")
+    )

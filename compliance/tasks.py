@@ -14,7 +14,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.jobs import job_run, job_runs_abandoned_mark
-from compliance.remind import remind_now
+from compliance.remind import remind_now_send
+from compliance.selectors import schools_with_waiting_reminders
 from compliance.services import scheduled_publishing_run, school_scan
 from compliance.snapshots import region_snapshot_take
 from tenants.current import current_school
@@ -115,7 +116,18 @@ def compliance_snapshot_task():
 @shared_task(**RETRY)
 def remind_now_task():
     with job_run("remind-now", current_school()):
-        remind_now(now=timezone.now())
+        remind_now_send(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def waiting_reminders_sweep():
+    """The office's "remind now" that no job has sent (queued while the broker was down, or its worker
+    killed): queue it again. A duplicate job finds the request claimed and sends nothing."""
+    with job_run("waiting-reminders-sweep"):
+        schemas = schools_with_waiting_reminders(now=timezone.now())
+        for schema in schemas:
+            remind_now_task.apply_async(headers={"_schema_name": schema})
+        return len(schemas)
 
 
 @shared_task(**RETRY)

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from accounts.invitations import Invitation
 from accounts.people import appointed_role_step_in
+from compliance.remind import remind_now_request
 from regulation.roles import Role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction, School
@@ -47,12 +48,12 @@ def school_restore(*, school: School, actor: str, reason: str) -> School:
 
 
 def school_remind(*, school: School, actor) -> bool:
-    """Remind the responsible people of every stale section of ``school`` now (a task in its schema, sent once
-    this transaction commits), and record that the office asked.
+    """Record the office's request to remind the responsible people of every stale section of ``school`` now,
+    and queue the job that sends it (in the school's schema, once this transaction commits).
 
-    Returns False when the job queue could not be reached: the request stays recorded, nothing is sent
-    now, and the nightly scan sends the reminders that are due (known only when this is the outermost
-    transaction, as from the console; inside another one it returns True).
+    Returns False when the job queue could not be reached: the request stays recorded and the sweep
+    (``compliance.tasks.waiting_reminders_sweep``) sends it once the job system is back (known only when this
+    is the outermost transaction, as from the console; inside another one it returns True).
     """
     from compliance.tasks import remind_now_task
 
@@ -65,8 +66,10 @@ def school_remind(*, school: School, actor) -> bool:
             logger.warning("Could not queue the reminders of %s", school.schema_name, exc_info=True)
             outcome["queued"] = False
 
+    name = actor if isinstance(actor, str) else actor.get_username()
     with transaction.atomic():
-        regional_action_record(school=school, actor=actor, action=RegionalAction.Action.REMIND)
+        regional_action_record(school=school, actor=name, action=RegionalAction.Action.REMIND)
+        remind_now_request(school=school, requested_by=name)
         transaction.on_commit(queue)
     return outcome["queued"]
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
-from compliance.models import Reminder
+from compliance.models import Reminder, RemindNowRequest
 from compliance.selectors import school_ledger
 from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from console.services.schools import school_remind, school_restore, school_suspend
@@ -76,6 +76,7 @@ def school_page_view(request, school_id: int):
             "editor_url": absolute_url(host, "/admin/") if host else "",
             "sections": sections,
             "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
+            "remind_requests": RemindNowRequest.objects.filter(school=school).order_by("-requested_at")[:10],
             "actions": RegionalAction.objects.filter(school=school)[:50],
             "form": ReasonForm(),
         },
@@ -92,8 +93,8 @@ def school_remind_view(request, school_id: int):
         messages.warning(
             request,
             _(
-                "The background jobs cannot be reached right now, so no reminder was sent. Your request is "
-                "recorded; the nightly scan sends the reminders that are due, or try again later."
+                "The background jobs cannot be reached right now. Your request is recorded: the reminders "
+                "will go out as soon as the background jobs are back."
             ),
         )
     return redirect("console:school_page", school.pk)

@@ -313,6 +313,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Work queued while the broker was down (imports, openings), or whose worker was killed, is queued again.
     "stalled-work-requeue": {"task": "provisioning.tasks.stalled_work_requeue_task", "schedule": 60.0},
     "job-runs-sweep": {"task": "compliance.tasks.job_runs_abandoned_sweep", "schedule": 600.0},
+    # The office's "remind now" that could not be queued (broker down) goes out once the broker is back.
+    "waiting-reminders-sweep": {"task": "compliance.tasks.waiting_reminders_sweep", "schedule": 300.0},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------

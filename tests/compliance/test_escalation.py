@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -40,9 +41,9 @@ def stale_news(make_school):
         yield provisioned, news
 
 
-def _scan_on(day: int):
+def _scan_on(day: int, *, minutes: int = 60):
     mail.outbox.clear()
-    with time_machine.travel(START + datetime.timedelta(days=day, hours=1), tick=False):
+    with time_machine.travel(START + datetime.timedelta(days=day, minutes=minutes), tick=False):
         school_scan(now=timezone.now())
     return {address for message in mail.outbox for address in message.to}
 
@@ -117,6 +118,70 @@ def test_a_worker_killed_between_claim_and_send_is_taken_over_once(stale_news):
         assert _scan_on(PERIOD) == {"teacher@chase.kz"}
         assert _scan_on(PERIOD) == set()
         assert Reminder.objects.get(step="responsible").sent_at is not None
+
+
+class ProcessKilled(BaseException):
+    """A kill: no ``except Exception`` runs, nothing after the point of death."""
+
+
+class MailServerThenKill(locmem.EmailBackend):
+    """The mail server accepts the first message of the batch; then the worker is killed."""
+
+    def send_messages(self, messages):
+        if mail.outbox:
+            raise ProcessKilled()
+        return super().send_messages(messages)
+
+
+def test_a_worker_killed_mid_batch_sends_each_delivered_letter_once(stale_news, settings):
+    """Clauses 5.4, 5.7: a reminder reaching two people; the worker dies after the first e-mail. The next scan
+    after the lease writes only to the second; the first is never written to twice."""
+    provisioned, news = stale_news
+    lease_minutes = settings.COMPLIANCE_REMINDER_LEASE_SECONDS // 60
+    with schema_context(provisioned.school.schema_name):
+        User = get_user_model()
+        second = User.objects.create_user("second@chase.kz", email="second@chase.kz")
+        responsibility_set(section=news, people=[User.objects.get(email="teacher@chase.kz"), second])
+        settings.EMAIL_BACKEND = f"{__name__}.MailServerThenKill"
+        with pytest.raises(ProcessKilled):
+            _scan_on(PERIOD)
+        ((delivered,),) = [message.to for message in mail.outbox]
+        reminder = Reminder.objects.get(step="responsible")
+        assert reminder.sent_at is None and reminder.recipients == delivered  # marked right after its e-mail
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert _scan_on(PERIOD, minutes=60 + lease_minutes - 1) == set()  # the killed run's lease still holds
+        remaining = {"teacher@chase.kz", "second@chase.kz"} - {delivered}
+        assert _scan_on(PERIOD, minutes=60 + 2 * lease_minutes) == remaining
+        assert _scan_on(PERIOD, minutes=60 + 4 * lease_minutes) == set()
+        reminder.refresh_from_db()
+        assert reminder.sent_at is not None
+        assert set(reminder.recipients.split(", ")) == {"teacher@chase.kz", "second@chase.kz"}
+
+
+def test_a_run_whose_lease_was_taken_over_sends_nothing_more(stale_news):
+    """A run that stalled past its lease finds its rows taken over before its next e-mail, and stops."""
+    import uuid
+
+    from compliance.letters import Letter, letters_send
+
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        _scan_on(PERIOD)
+        reminder = Reminder.objects.get(step="responsible")
+        Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, recipients="")
+        reminder.refresh_from_db()  # now held by another run's token
+        mail.outbox.clear()
+        teacher = get_user_model().objects.get(email="teacher@chase.kz")
+        written = letters_send(
+            model=Reminder,
+            token=uuid.uuid4(),  # this run's, no longer on the row
+            rows=[reminder],
+            letters=[Letter(teacher, items=[], rows=[reminder])],
+            school=provisioned.school,
+            hostname=provisioned.hostname,
+        )
+        assert written == [] and mail.outbox == []
 
 
 def test_reminders_link_to_the_schools_host_in_the_recipients_language(stale_news):

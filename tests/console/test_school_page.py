@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from compliance.remind import remind_now
+from compliance.models import RemindNowRequest
+from compliance.remind import remind_now_send
 from compliance.services import school_scan
 from school_sections.models import NewsIndexPage
 from tenants.models import RegionalAction
@@ -32,21 +33,30 @@ def test_the_page_shows_sections_and_the_names_of_the_responsible(office, make_s
     assert "3.1.1" in body and "nobody" in body
 
 
-def test_remind_now_writes_to_the_responsible_of_stale_sections(
+def test_remind_now_writes_to_the_responsible_of_stale_sections_once(
     office, make_school, django_capture_on_commit_callbacks
 ):
     provisioned = make_school(subdomain="remind")
     with schema_context(provisioned.school.schema_name):
         teacher = get_user_model().objects.create_user("t@remind.kz", email="t@remind.kz")
         responsibility_set(section=NewsIndexPage.objects.get(), people=[teacher])
-        addresses = remind_now(now=timezone.now() + datetime.timedelta(days=400))
-    assert "t@remind.kz" in addresses
-    assert any(message.to == ["t@remind.kz"] for message in mail.outbox)
     with django_capture_on_commit_callbacks() as queued:
         response = office.post(f"/schools/{provisioned.school.pk}/remind/")
     assert response.status_code == 302
     assert len(queued) == 1  # the school's reminder task, sent once the office's action is committed
     assert RegionalAction.objects.filter(school=provisioned.school, action="remind", actor="office-page").exists()
+    request = RemindNowRequest.objects.get(school=provisioned.school, requested_by="office-page", sent_at=None)
+
+    mail.outbox.clear()
+    with schema_context(provisioned.school.schema_name):  # what the queued task does
+        addresses = remind_now_send(now=timezone.now() + datetime.timedelta(days=400))
+        assert remind_now_send(now=timezone.now() + datetime.timedelta(days=400)) == []  # answered once
+    assert "t@remind.kz" in addresses
+    assert [message.to for message in mail.outbox].count(["t@remind.kz"]) == 1
+    request.refresh_from_db()
+    assert request.sent_at is not None and "t@remind.kz" in request.recipients
+    page = office.get(f"/schools/{provisioned.school.pk}/").content.decode()
+    assert "Reminders the office asked for" in page and "waiting for the background jobs" not in page
 
 
 def test_a_schools_state_exports_as_csv_and_xlsx(office, make_school):

@@ -1,0 +1,101 @@
+"""The reminder letter about stale sections, and sending a batch of them one by one, each marked on its claimed
+rows right after it is handed to the mail server (compliance.deliveries)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from compliance.deliveries import claim_renew
+from compliance.freshness import SectionFreshnessState
+from regulation import catalogue
+from tenants.hosts import absolute_url
+
+
+@dataclass
+class Letter:
+    """One e-mail to ``person`` about ``items`` ((step, state) pairs), delivering the claimed ``rows``."""
+
+    person: object
+    items: list[tuple[str, SectionFreshnessState]] = field(default_factory=list)
+    rows: list[models.Model] = field(default_factory=list)
+
+
+def recipient_language(person, school) -> str:
+    profile = getattr(person, "wagtail_userprofile", None)
+    preferred = getattr(profile, "preferred_language", "") if profile else ""
+    return preferred if preferred in dict(settings.LANGUAGES) else school.default_language
+
+
+def written_to(row) -> set[str]:
+    """The addresses a claimed row's letters have already reached (an earlier run may have been killed)."""
+    return {address.strip() for address in row.recipients.split(",") if address.strip()}
+
+
+def stale_letter(*, school, hostname: str, person, items) -> EmailMessage:
+    """One e-mail to ``person`` about the sections in ``items``: (step, state) pairs, in their language."""
+    with translation.override(recipient_language(person, school)):
+        sections = [
+            {
+                "section": catalogue.section(state.code),
+                "state": state,
+                "step": step,
+                "link": absolute_url(
+                    hostname,
+                    reverse("compliance_section_freshness", urlconf=settings.ROOT_URLCONF, args=[state.page_id]),
+                ),
+            }
+            for step, state in items
+        ]
+        context = {"person": person, "school": school.name, "sections": sections}
+        if len(sections) == 1:
+            subject = _("The section “%(section)s” needs an update") % {"section": sections[0]["section"].title}
+        else:
+            subject = _("%(count)d sections of the website need an update") % {"count": len(sections)}
+        return EmailMessage(subject, render_to_string("email/stale_section.txt", context), None, [person.email])
+
+
+def _delivered(model: type[models.Model], letter: Letter, token: uuid.UUID, outstanding: dict) -> None:
+    """Right after ``letter`` went: its address on each of its rows, and a row with no letter left is sent."""
+    address = letter.person.email
+    with transaction.atomic():
+        for row in letter.rows:
+            outstanding[row.pk].discard(address)
+            row.recipients = ", ".join([*sorted(written_to(row)), address])
+            row.sent_at = None if outstanding[row.pk] else timezone.now()
+            model.objects.filter(pk=row.pk, claim=token).update(recipients=row.recipients, sent_at=row.sent_at)
+
+
+def letters_send(
+    *, model: type[models.Model], token: uuid.UUID, rows: list, letters: list[Letter], school, hostname: str
+) -> list[str]:
+    """Send ``letters`` one by one, for the ``rows`` this run claimed with ``token``; returns the addresses written.
+
+    A row is sent once its last letter has gone; a row nobody is to receive (no one responsible, or an earlier
+    run reached everyone) is marked sent before anything goes. A letter whose rows were taken over is skipped.
+    """
+    outstanding = defaultdict(set)
+    for letter in letters:
+        for row in letter.rows:
+            outstanding[row.pk].add(letter.person.email)
+    nobody_left = [row.pk for row in rows if not outstanding[row.pk]]
+    model.objects.filter(pk__in=nobody_left, claim=token).update(sent_at=timezone.now())
+    written = []
+    with get_connection() as connection:  # one connection to the mail server for the batch
+        for letter in letters:
+            if not claim_renew(model, pks=[row.pk for row in letter.rows], token=token):
+                continue
+            message = stale_letter(school=school, hostname=hostname, person=letter.person, items=letter.items)
+            connection.send_messages([message])
+            _delivered(model, letter, token, outstanding)
+            written.append(letter.person.email)
+    return written
