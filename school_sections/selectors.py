@@ -57,15 +57,25 @@ class SchoolCompleteness:
 
 
 def news_latest(*, limit: int = 10) -> list[NewsPage]:
-    """The newest published news items of this school (clause 2.2.2)."""
-    return list(NewsPage.objects.live().order_by("-date", "-pk")[:limit])
+    """The newest published news items of this school that anybody may read (clause 2.2.2).
+
+    Public listings (the home page, the news section, the feeds) show only public pages: an item
+    behind a password or a sign-in (Wagtail's view restriction, on it or on the news section) must
+    not show its title or text to a visitor who has not passed it.
+    """
+    return list(NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
 
 
 def events_upcoming(*, limit: int = 10, now: datetime.datetime | None = None) -> list[EventPage]:
-    """Published events that have not ended yet, soonest first."""
+    """Published events that anybody may read and that have not ended yet, soonest first.
+
+    Public only, as ``news_latest``: the home page, the events section and the iCalendar feed list them.
+    """
     now = now or timezone.now()
-    events = EventPage.objects.live().filter(
-        models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now)
+    events = (
+        EventPage.objects.live()
+        .public()
+        .filter(models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now))
     )
     return list(events.order_by("starts_at")[:limit])
 

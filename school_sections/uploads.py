@@ -1,8 +1,11 @@
-"""Uploaded documents are checked by what they contain, not by what they are called (issue: uploads).
+"""Uploads are checked by what they contain, not by what they are called (issue: uploads; issue 13).
 
-Images need nothing more: Wagtail opens every image with Willow and refuses what
-is not one. Documents are only named, so a program renamed ``report.pdf`` would
-pass; here each file's first bytes must match its extension's kind.
+Documents are only named, so a program renamed ``report.pdf`` would pass; here each
+file's first bytes must match its extension's kind. Images are opened by Wagtail with
+Willow, which refuses what is not one at all; but a file that starts like a GIF and
+then breaks made Pillow raise past Wagtail's checks (a 500), or was accepted and
+failed later, when a thumbnail was made. Here an image must decode whole, as every
+rendition will, or the form says it is broken.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from pathlib import PurePath
 import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image as PillowImage
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
 # Extension -> what its content must be detected as (filetype's extension), or a
 # special check: "text" (UTF-8 text without control bytes) or "ole" (old Office).
@@ -116,3 +122,57 @@ class CheckedDocumentForm(BaseDocumentForm):
         if uploaded and "file" in self.changed_data:
             document_content_check(uploaded)
         return uploaded
+
+
+def _broken_image() -> ValidationError:
+    return ValidationError(
+        _("This image is damaged or incomplete and cannot be shown. Save it again in an image editor and upload it."),
+        code="invalid_image",
+    )
+
+
+def image_decode_check(uploaded) -> None:
+    """Raise ``ValidationError`` unless the image decodes: its first frame whole, and its EXIF data.
+
+    That is what every rendition reads (Willow's ``auto_orient``, then a resize). Pillow reports a broken
+    file with many kinds of errors (OSError, SyntaxError, EOFError, ValueError, struct.error…), so any
+    error here means the file is broken. The pixel count was already checked by Wagtail's field.
+    """
+    position = uploaded.tell()
+    try:
+        uploaded.seek(0)
+        with PillowImage.open(uploaded) as image:
+            image.load()
+            image.getexif()
+    except Exception as error:
+        raise _broken_image() from error
+    finally:
+        uploaded.seek(position)
+
+
+class CheckedImageField(WagtailImageField):
+    """Wagtail's image field, refusing with a form error an image it could not read or decode."""
+
+    def to_python(self, data):
+        try:
+            image_file = super().to_python(data)
+        except ValidationError:
+            raise
+        except Exception as error:
+            raise _broken_image() from error
+        if image_file is not None:
+            image_decode_check(image_file)
+        return image_file
+
+
+class CheckedImageForm(BaseImageForm):
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE) for every upload: single, multiple, chooser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if field is not None and not isinstance(field, CheckedImageField):
+            # Wagtail builds the field in its form factory; this keeps its label, widget and help.
+            checked = CheckedImageField(label=field.label, required=field.required, widget=field.widget)
+            checked.help_text = field.help_text
+            self.fields["file"] = checked

@@ -36,6 +36,8 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "school_sections.uploads.CheckedDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# ...and an image must decode whole: a broken one is refused with a form error (school_sections/uploads.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "school_sections.uploads.CheckedImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the servers do not reach the internet
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's background tasks (django-tasks) carry no schema: run them immediately,

@@ -79,3 +79,73 @@ def test_the_editor_refuses_a_disguised_upload_and_keeps_the_title(make_school, 
         )
         assert good.status_code == 302
         assert Document.objects.get().title == "Annual report 2026"
+
+
+def _gif(size=(8, 8)) -> bytes:
+    from PIL import Image as PillowImage
+
+    buffer = io.BytesIO()
+    PillowImage.new("P", size).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+BROKEN_IMAGES = {
+    "header only": ("broken.gif", b"GIF89a"),
+    "screen descriptor, then garbage": ("broken.gif", b"GIF89a\x0a\x00\x0a\x00\xf7\x00\x00" + b"\xff" * 40),
+    "cut in half": ("broken.gif", _gif()[: len(_gif()) // 2]),
+    "pixel data zeroed": ("broken.gif", _gif()[:-10] + b"\x00" * 10),
+    "broken LZW stream": ("broken.gif", _gif()[:30] + b"\x0c" + b"\xff" * 30 + b"\x00;"),
+    "PNG cut short": ("broken.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"),
+    "JPEG header only": ("broken.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_IMAGES))
+def test_a_broken_image_is_refused_by_the_image_field_with_a_reason(name):
+    """Issue 13: a malformed GIF (or any broken image) is a form error, not a server error."""
+    from school_sections.uploads import CheckedImageField
+
+    filename, content = BROKEN_IMAGES[name]
+    with pytest.raises(ValidationError) as refused:
+        CheckedImageField().clean(SimpleUploadedFile(filename, content))
+    assert refused.value.code in {"invalid_image", "invalid_image_known_format"}
+
+
+def test_a_whole_image_passes_the_image_field():
+    from school_sections.uploads import CheckedImageField
+
+    assert CheckedImageField().clean(SimpleUploadedFile("fine.gif", _gif())).image.get_size() == (8, 8)
+
+
+def test_the_editor_refuses_a_malformed_gif_with_a_form_error_on_every_upload_path(make_school, client_for):
+    """Issue 13: the image library's single and multiple uploads answer a form error, never a 500."""
+    from wagtail.images.models import Image
+
+    provisioned = make_school()
+    client = client_for(provisioned.hostname)
+    client.raise_request_exception = False
+    with schema_context(provisioned.school.schema_name):
+        login_verified(client, get_user_model().objects.get(email=provisioned.invitations[-1].email))
+        for name, (filename, content) in BROKEN_IMAGES.items():
+            single = client.post(
+                "/admin/images/add/",
+                {"title": "Sports day", "file": SimpleUploadedFile(filename, content), "collection": 1},
+            )
+            assert single.status_code == 200, name
+            assert "damaged or incomplete" in single.content.decode() or "Not a valid" in single.content.decode(), name
+            assert 'value="Sports day"' in single.content.decode(), name
+            multiple = client.post(
+                "/admin/images/multiple/add/",
+                {"files[]": SimpleUploadedFile(filename, content), "collection": 1},
+                headers={"x-requested-with": "XMLHttpRequest"},
+            )
+            assert multiple.status_code == 200, name
+            assert multiple.json()["success"] is False, name
+        assert not Image.objects.exists()
+
+        good = client.post(
+            "/admin/images/add/",
+            {"title": "Sports day", "file": SimpleUploadedFile("fine.gif", _gif()), "collection": 1},
+        )
+        assert good.status_code == 302
+        assert Image.objects.get().title == "Sports day"
