@@ -13,6 +13,7 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -134,15 +135,29 @@ def second_factor_step(request) -> dict | None:
     return context
 
 
+def next_path(request, default: str) -> str:
+    """Where to go after the second factor: ``?next=`` if it is a path on this site, else ``default``.
+
+    Only an absolute path is taken: ``redirect()`` reads anything else as a URL name to reverse
+    (``?next=abc`` was a server error), and a scheme or another host would lead off the site.
+    """
+    candidate = request.GET.get("next", "")
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
+    ):
+        return candidate
+    return default
+
+
 def second_factor_view(request):
     """The editor's second-factor page."""
     if not request.user.is_authenticated:
         return redirect("wagtailadmin_login")
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("wagtailadmin_home")
+    next_url = next_path(request, reverse("wagtailadmin_home"))
     context = second_factor_step(request)
     if context is None:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     context["page_title"] = _("Second factor")
     return TemplateResponse(request, "accounts/second_factor.html", context)
