@@ -134,6 +134,13 @@ def _count(keys: list[str], seconds: int) -> dict[str, int]:
     return counts
 
 
+def counter_add(*parts: str, seconds: int) -> int:
+    """Count one more attempt under ``parts`` (say, enrolment codes typed for an account) and return
+    how many were made in the window of ``seconds`` that the first one opened."""
+    key = _digest(*parts)
+    return _count([key], seconds)[key]
+
+
 def _is_known(key: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {_table()} WHERE key = %s AND expires_at > now()", [key])  # noqa: S608

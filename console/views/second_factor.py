@@ -24,4 +24,6 @@ def console_second_factor_view(request):
     context = second_factor_step(request)
     if context is None:
         return HttpResponseRedirect(next_url)
+    if "redirect" in context:  # the office's enrolment code was right: now the key
+        return HttpResponseRedirect(context["redirect"])
     return render(request, "console/second_factor.html", context)
