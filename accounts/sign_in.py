@@ -120,7 +120,7 @@ def _count(keys: list[str], seconds: int) -> dict[str, int]:
     rows = ", ".join(["(%s, 1, now() + make_interval(secs => %s))"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table()} AS counter (key, count, expires_at) VALUES {rows} "  # noqa: S608 (no input)
+            f"INSERT INTO {_table()} AS counter (key, count, expires_at) VALUES {rows} "
             "ON CONFLICT (key) DO UPDATE SET "
             "count = CASE WHEN counter.expires_at <= now() THEN 1 ELSE counter.count + 1 END, "
             "expires_at = CASE WHEN counter.expires_at <= now() THEN EXCLUDED.expires_at "
@@ -130,7 +130,7 @@ def _count(keys: list[str], seconds: int) -> dict[str, int]:
         )
         counts = dict(cursor.fetchall())
         # Expired counters are kept by nobody; the index on expires_at makes this a short range scan.
-        cursor.execute(f"DELETE FROM {_table()} WHERE expires_at < now()")  # noqa: S608
+        cursor.execute(f"DELETE FROM {_table()} WHERE expires_at < now()")
     return counts
 
 
@@ -143,7 +143,7 @@ def counter_add(*parts: str, seconds: int) -> int:
 
 def _is_known(key: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {_table()} WHERE key = %s AND expires_at > now()", [key])  # noqa: S608
+        cursor.execute(f"SELECT 1 FROM {_table()} WHERE key = %s AND expires_at > now()", [key])
         return cursor.fetchone() is not None
 
 
@@ -165,13 +165,13 @@ def sign_in_succeeded(attempt: Attempt) -> None:
     is taken back from the client's and the account's counts (they count failures), and the client is
     remembered as one the account signs in from."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_table()} WHERE key = %s", [attempt.pair])  # noqa: S608
+        cursor.execute(f"DELETE FROM {_table()} WHERE key = %s", [attempt.pair])
         cursor.execute(
-            f"UPDATE {_table()} SET count = greatest(count - 1, 0) WHERE key IN (%s, %s)",  # noqa: S608
+            f"UPDATE {_table()} SET count = greatest(count - 1, 0) WHERE key IN (%s, %s)",
             [attempt.client, attempt.account],
         )
         cursor.execute(
-            f"INSERT INTO {_table()} (key, count, expires_at) "  # noqa: S608
+            f"INSERT INTO {_table()} (key, count, expires_at) "
             "VALUES (%s, 1, now() + make_interval(secs => %s)) "
             "ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at",
             [attempt.known, KNOWN_CLIENT_SECONDS],

@@ -35,7 +35,8 @@ def office_account(server, django_db_blocker):
 def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account, worker):
     # (worker last: it stops before `office_account` removes the school whose first scan it may be running)
     console = f"http://edu.test:{server}"
-    console_sign_in(page, console, "browser-office", "Office-pass-42", office_account.enrolment_code)  # with the second factor
+    # With the second factor, enrolled with the office's one-time code.
+    console_sign_in(page, console, "browser-office", "Office-pass-42", office_account.enrolment_code)
     assert page.locator("h1").inner_text() == "Schools"
     assert page.locator("a[href='http://alpha.edu.test/admin/']").count() == 1
 

@@ -78,10 +78,8 @@ def _request(address: str):
 def test_past_the_accounts_ceiling_only_clients_it_used_before_are_evaluated(db):
     _office("targeted")
     assert authenticate(_request("192.0.2.20"), username="targeted", password=PASSWORD)  # the owner's office
-    attacker = 0
-    for _ in range(ACCOUNT_CEILING):  # a botnet: each address stays under its own limits
+    for attacker in range(ACCOUNT_CEILING):  # a botnet: each address stays under its own limits
         assert authenticate(_request(f"10.9.{attacker // PAIR_LIMIT}.1"), username="targeted", password="x") is None
-        attacker += 1
     newcomer = _request("198.51.100.99")
     assert authenticate(newcomer, username="targeted", password=PASSWORD) is None
     assert "from a network it was used on before" in newcomer.sign_in_refusal

@@ -62,7 +62,7 @@ def test_concurrent_attempts_are_counted_before_the_hash(db):
     def forget():
         keys = _attempt(RequestFactory().post("/login/", REMOTE_ADDR=address), username)
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table()} WHERE key IN (%s, %s, %s)", [keys.pair, keys.client, keys.account])  # noqa: S608
+            cursor.execute(f"DELETE FROM {_table()} WHERE key IN (%s, %s, %s)", [keys.pair, keys.client, keys.account])
 
     cleanup = threading.Thread(target=_in_thread(forget))
     cleanup.start()

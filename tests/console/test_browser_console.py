@@ -9,11 +9,11 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from accounts.enrolment import enrolment_code_issue
 from compliance.models import LedgerEntry, SchoolSummary
 from compliance.services import school_scan
 from provisioning.models import SchoolImport
 from tenants.models import School
-from accounts.enrolment import enrolment_code_issue
 from tests.browser import console_sign_in, skip_without_chromium
 from tests.factories import regional_staff, valid_bin
 
