@@ -122,6 +122,7 @@ def test_throttling_still_counts_while_redis_is_down(school, client_for, redis_d
         (1, "10.0.0.2", "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # nginx appended the real one, last
         (1, "10.0.0.2", "", "10.0.0.2"),  # reached directly, not through the proxy
         (0, "2001:db8:1:2:3:4:5:6", "", "2001:db8:1:2::/64"),  # one subscriber's IPv6 block
+        (0, "::ffff:203.0.113.5", "", "203.0.113.5"),  # an IPv4 client on a dual-stack socket
     ],
 )
 def test_the_client_is_the_address_the_trusted_proxy_saw(hops, remote, forwarded, client):
