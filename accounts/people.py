@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from accounts.invitations import Invitation, invitation_issue, invitee_clean
 from accounts.services import second_factor_forget
-from regulation.permissions import Capability, user_may
+from regulation.permissions import Capability, may_reset_access, user_may
 from regulation.roles import APPOINTED_ROLES, Role
 from workflows.models import SectionResponsibility
 from workflows.services import appointed_role_replace, responsibility_set
@@ -93,6 +93,13 @@ def person_reactivate(*, person, by) -> None:
 def person_access_reset(*, person, by) -> Invitation:
     """Forget the password and the second factor; e-mail a new link to set them again."""
     _require_manager(by)
+    if not may_reset_access(by, person):
+        raise ValidationError(
+            _(
+                "The director's access can be reset only by the director or by the regional office, "
+                "which appoints directors (clause 1.2)."
+            )
+        )
     if not person.is_active:
         raise ValidationError(_("Reactivate the account before resetting its access."))
     person.set_unusable_password()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import io
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
 
+from accounts.enrolment import EnrolmentCodeForm, enrolment_allow, enrolment_allowed, enrolment_forget
 from accounts.services import DEVICE_NAME, second_factor_enrolment_confirm
 from regulation.roles import Role, user_has_role
 
@@ -77,7 +80,7 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and second_factor_required(user)
         ):
-            return redirect(f"{reverse('accounts_second_factor')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('accounts_second_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
@@ -112,9 +115,18 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 
 def second_factor_step(request) -> dict | None:
     """Enrol an authenticator app (first time) or check its code (every sign-in), for the editor and
-    the console alike. None once the code is right (the session is verified); else the page's context."""
+    the console alike. None once the code is right (the session is verified); ``{"redirect": url}``
+    once an office's enrolment code was accepted (the page shows the key next); else the page's context.
+    """
     device = confirmed_device(request.user)
     enrolling = device is None
+    if enrolling and not enrolment_allowed(request):
+        # The password alone does not show the key: the owner proves themself first (accounts.enrolment).
+        code_form = EnrolmentCodeForm(request.POST or None, user=request.user)
+        if request.method == "POST" and code_form.is_valid():
+            enrolment_allow(request, request.user)
+            return {"redirect": request.get_full_path()}
+        return {"form": code_form, "enrolling": True, "needs_code": True}
     if enrolling:
         device = enrolment_device(request)
     form = TokenForm(request.POST or None, device=device)
@@ -122,6 +134,7 @@ def second_factor_step(request) -> dict | None:
         if enrolling:
             second_factor_enrolment_confirm(device)
             request.session.pop(ENROLMENT_KEY_SESSION, None)
+            enrolment_forget(request)
             messages.success(
                 request, _("Your authenticator app is set up; you will be asked for a code at each sign-in.")
             )
@@ -134,15 +147,31 @@ def second_factor_step(request) -> dict | None:
     return context
 
 
+def next_path(request, default: str) -> str:
+    """Where to go after the second factor: ``?next=`` if it is a path on this site, else ``default``.
+
+    Only an absolute path is taken: ``redirect()`` reads anything else as a URL name to reverse
+    (``?next=abc`` was a server error), and a scheme or another host would lead off the site.
+    """
+    candidate = request.GET.get("next", "")
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
+    ):
+        return candidate
+    return default
+
+
 def second_factor_view(request):
     """The editor's second-factor page."""
     if not request.user.is_authenticated:
         return redirect("wagtailadmin_login")
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("wagtailadmin_home")
+    next_url = next_path(request, reverse("wagtailadmin_home"))
     context = second_factor_step(request)
     if context is None:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
+    if "redirect" in context:
+        return HttpResponseRedirect(context["redirect"])
     context["page_title"] = _("Second factor")
     return TemplateResponse(request, "accounts/second_factor.html", context)

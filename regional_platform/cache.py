@@ -2,8 +2,8 @@
 
 The public sites and the editors must keep working while Redis is away (it is a cache and the
 job broker, never the only copy of anything). A failed cache call is logged and answered as a
-miss; the host lookup then goes to the database, and sign-in throttling counts nothing until
-Redis is back.
+miss; the host lookup then goes to the database. (Sign-in throttling is counted in PostgreSQL,
+accounts.sign_in, so that it never switches off with Redis.)
 """
 
 from __future__ import annotations

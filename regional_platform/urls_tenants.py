@@ -7,11 +7,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views.invitations import InvitationAcceptView
+from accounts.views.sign_out import editor_sign_out_view
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
 from school_sections.views.media import school_media
 from school_sections.views.site import low_vision_toggle, robots_txt, search_view
 
 urlpatterns = [
+    path("admin/logout/", editor_sign_out_view),  # before Wagtail's: POST only (accounts.views.sign_out)
     path("admin/", include(wagtailadmin_urls)),
     # Not "documents/": that is the slug of the documents section (clause 3.1.3).
     path("files/", include(wagtaildocs_urls)),

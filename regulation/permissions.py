@@ -50,3 +50,16 @@ CAPABILITY_ROLES: dict[Capability, tuple[Role, ...]] = {
 def user_may(user, capability: Capability) -> bool:
     """Whether ``user`` (active; a superuser may do everything) holds a role that gives ``capability``."""
     return user_has_role(user, *CAPABILITY_ROLES[capability])
+
+
+def may_reset_access(user, person) -> bool:
+    """Whether ``user`` may reset ``person``'s access (refuse their password, forget their authenticator).
+
+    Clause 1.2: the head appoints the site administrator, so the administrator must not be able to lock
+    the head out of the site that answers to them; the head's access is reset by the head themself or by
+    the regional office, which steps in (accounts.people.appointed_role_step_in). Reads the person's
+    groups through ``groups.all()`` so that a prefetched list costs no query.
+    """
+    if any(group.name == Role.DIRECTOR.value for group in person.groups.all()):
+        return user.pk == person.pk
+    return user_may(user, Capability.MANAGE_PEOPLE)

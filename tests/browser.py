@@ -61,8 +61,9 @@ def page(browser):
     context.close()
 
 
-def console_sign_in(page, console_url: str, username: str, password: str) -> None:
-    """Sign in to the regional console; an office administrator enrols an authenticator app first."""
+def console_sign_in(page, console_url: str, username: str, password: str, enrolment_code: str = "") -> None:
+    """Sign in to the regional console; an office administrator enrols an authenticator app first, with
+    the office's one-time ``enrolment_code`` (accounts.enrolment)."""
     from tests.factories import totp_code
 
     page.goto(f"{console_url}/")
@@ -72,6 +73,10 @@ def console_sign_in(page, console_url: str, username: str, password: str) -> Non
     # Wait for where the sign-in leads (the console, or the second factor first), not for the click alone.
     page.wait_for_url(lambda url: "/second-factor/" in url or url == f"{console_url}/")
     if "/second-factor/" in page.url:
+        if page.locator("#id_code").count():
+            page.fill("#id_code", enrolment_code)
+            page.click("form.form button[type=submit]")
+            page.locator("#second-factor-key").wait_for()
         secret = page.locator("#second-factor-key").inner_text()
         page.fill("#id_token", totp_code(secret))
         page.click("form.form button[type=submit]")

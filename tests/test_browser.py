@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from playwright.sync_api import expect
 
+from accounts.enrolment import enrolment_code_issue
 from tenants.models import School
 from tests.browser import console_sign_in, skip_without_chromium
 from tests.factories import regional_staff, totp_code
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, skip_without_chromium]
 def office_account(server, django_db_blocker):
     with django_db_blocker.unblock():
         user = regional_staff("browser-office", password="Office-pass-42")
+        user.enrolment_code = enrolment_code_issue(user)[0]
     yield user
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
@@ -33,7 +35,8 @@ def office_account(server, django_db_blocker):
 def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page, office_account, worker):
     # (worker last: it stops before `office_account` removes the school whose first scan it may be running)
     console = f"http://edu.test:{server}"
-    console_sign_in(page, console, "browser-office", "Office-pass-42")  # with the second factor
+    # With the second factor, enrolled with the office's one-time code.
+    console_sign_in(page, console, "browser-office", "Office-pass-42", office_account.enrolment_code)
     assert page.locator("h1").inner_text() == "Schools"
     assert page.locator("a[href='http://alpha.edu.test/admin/']").count() == 1
 

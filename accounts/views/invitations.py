@@ -2,6 +2,8 @@
 
 from django.contrib.auth import views as auth_views
 
+from accounts.enrolment import enrolment_allow
+
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """Django's password-reset confirmation: the token works once, then the user is signed in."""
@@ -10,3 +12,9 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = "accounts.sign_in.ThrottledModelBackend"
     success_url = "/admin/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The link reached its owner: this session may enrol a first authenticator app (accounts.enrolment).
+        enrolment_allow(self.request, form.user)
+        return response

@@ -20,7 +20,7 @@ from accounts.people import (
     person_invite,
     person_reactivate,
 )
-from regulation.permissions import Capability, user_may
+from regulation.permissions import Capability, may_reset_access, user_may
 from regulation.roles import Role
 from workflows.selectors import people_with_roles
 
@@ -67,10 +67,13 @@ def people_view(request):
         else:
             messages.success(request, _("%(email)s is invited; the link is on its way.") % {"email": invitation.email})
             return redirect("accounts_people")
+    people = people_with_roles()
+    for row in people:
+        row["may_reset"] = may_reset_access(request.user, row["person"])
     return TemplateResponse(
         request,
         "accounts/people.html",
-        {"page_title": _("People"), "people": people_with_roles(), "form": form},
+        {"page_title": _("People"), "people": people, "form": form},
     )
 
 

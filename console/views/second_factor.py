@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from accounts.two_factor import second_factor_step
+from accounts.two_factor import next_path, second_factor_step
 from console.staff.roles import second_factor_required
 
 
@@ -17,12 +17,13 @@ def console_second_factor_view(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("console:login")
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("console:school_list")
+    # A path on the console only: anything else (?next=abc, another host) goes to the overview.
+    next_url = next_path(request, reverse("console:school_list"))
     if not second_factor_required(user) or user.is_verified():
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     context = second_factor_step(request)
     if context is None:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
+    if "redirect" in context:  # the office's enrolment code was right: now the key
+        return HttpResponseRedirect(context["redirect"])
     return render(request, "console/second_factor.html", context)

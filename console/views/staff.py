@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.enrolment import enrolment_allow
 from console.staff import services
 from console.staff.roles import RegionalRole
 from console.staff.selectors import staff_accounts
@@ -94,4 +95,8 @@ class StaffWelcomeView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password is set; sign in with it."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The link reached its owner: after signing in, this browser may enrol an authenticator app
+        # (accounts.enrolment; signing in keeps the data of an anonymous session).
+        enrolment_allow(self.request, form.user)
+        return response

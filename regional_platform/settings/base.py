@@ -36,7 +36,7 @@ SHARED_APPS = [
     "tenants",  # the registry of schools and their hosts (tenancy core)
     "provisioning",  # new schools from the recorded template, bulk onboarding; tables under "tenants"
     "django_tenants",
-    "accounts",  # sign-in throttling, the second factor, invitations; no tables
+    "accounts",  # sign-in throttling (its counters: the one table, public schema only), second factor, invitations
     "compliance",  # the region's ledger of every school's sections, reminders, job runs
     "console",  # the regional office's console; no tables of its own
     "django.contrib.contenttypes",
@@ -226,6 +226,11 @@ LOGIN_REDIRECT_URL = "console:school_list"
 LOGOUT_REDIRECT_URL = "console:login"
 AUTHENTICATION_BACKENDS = ["accounts.sign_in.ThrottledModelBackend"]
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.sign_in.ThrottledLoginForm"
+# How many proxies in front of the web processes append to X-Forwarded-For (deploy/nginx.conf.template:
+# one). Sign-in throttling counts per client: with 0 it is REMOTE_ADDR; with N, the N-th address from the
+# right of X-Forwarded-For, the one the outermost trusted proxy saw (entries further left are the
+# client's own words). Production assumes nginx in front; say 0 if the web processes face clients.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Invitation links use Django's password-reset tokens: valid once, for a week.
 # They are e-mailed; shown to whoever provisioned the school only in development,
 # since whoever holds a link can become the school's director.

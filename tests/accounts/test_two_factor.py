@@ -6,6 +6,7 @@ import re
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.enrolment import enrolment_code_issue
 from tests.factories import totp_code
 
 PASSWORD = "Pass-word-2026"
@@ -17,12 +18,19 @@ def _sign_in(client, user, password=PASSWORD):
     assert client.login(username=user.username, password=password)
 
 
+def _office_code(client, user):
+    """The office's one-time enrolment code, typed on the page (the password alone shows no key)."""
+    response = client.post("/admin/second-factor/", {"code": enrolment_code_issue(user)[0]})
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize("role", ["administrator", "director"])
 def test_enrol_then_enter_a_code_at_each_sign_in(school_site, people, client_for, role):
     client = client_for(school_site.hostname)
     _sign_in(client, people[role])
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/second-factor/")
+    _office_code(client, people[role])
     enrol = client.get(response["Location"]).content.decode()
     secret = re.search(r"<code id=\"second-factor-key\">([A-Z2-7=]+)</code>", enrol).group(1)
     assert "data:image/svg+xml;base64," in enrol
@@ -53,6 +61,7 @@ def test_a_teacher_needs_no_second_factor(school_site, people, client_for):
 def test_the_next_address_cannot_lead_off_the_site(school_site, people, client_for):
     client = client_for(school_site.hostname)
     _sign_in(client, people["administrator"])
+    _office_code(client, people["administrator"])
     enrol = client.get("/admin/second-factor/").content.decode()
     secret = re.search(r"<code id=\"second-factor-key\">([A-Z2-7=]+)</code>", enrol).group(1)
     response = client.post("/admin/second-factor/?next=https://evil.example/", {"token": totp_code(secret)})

@@ -9,6 +9,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from accounts.enrolment import enrolment_code_issue
 from compliance.models import LedgerEntry, SchoolSummary
 from compliance.services import school_scan
 from provisioning.models import SchoolImport
@@ -50,6 +51,7 @@ def office(server, session_schools, django_db_blocker):
 
     with django_db_blocker.unblock():
         user = regional_staff("browser-console", password="Console-pass-42")
+        user.enrolment_code = enrolment_code_issue(user)[0]
         for provisioned in session_schools.values():
             with schema_context(provisioned.school.schema_name):
                 school_scan(now=timezone.now())
@@ -88,7 +90,7 @@ def test_the_office_finds_an_incomplete_school_exports_and_onboards_ten_more(
     server, page, office, session_schools, tmp_path, worker
 ):  # (worker last: it stops before `office` removes the schools whose first scans it may still be running)
     console = f"http://edu.test:{server}"
-    console_sign_in(page, console, "browser-console", "Console-pass-42")
+    console_sign_in(page, console, "browser-console", "Console-pass-42", office.enrolment_code)
     alpha, beta = session_schools["alpha"].school, session_schools["beta"].school
 
     # Two schools with different scores; the filter finds the incomplete one.

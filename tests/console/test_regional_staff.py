@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from wagtail.models import ModelLogEntry
 
+from accounts.enrolment import enrolment_code_issue
 from compliance.models import RegionalUpdatePeriod
 from regulation.roles import Role
 from tenants.models import Announcement, RegionalAction
@@ -65,11 +66,14 @@ def test_a_staff_account_without_a_role_is_refused(db, client_for):
 
 
 def test_an_office_administrator_enrols_a_second_factor_before_anything_else(db, client_for):
-    regional_staff("chief", password="Chief-pass-2026")
+    chief = regional_staff("chief", password="Chief-pass-2026")
     client = client_for("edu.test")
     assert client.post("/login/", {"username": "chief", "password": "Chief-pass-2026"}).status_code == 302
     first = client.get("/audit/")
     assert first.status_code == 302 and first["Location"].startswith("/second-factor/?next=%2Faudit%2F")
+    # The password alone shows no key: the office's one-time code first (tests/accounts/test_enrolment.py).
+    assert "second-factor-key" not in client.get(first["Location"]).content.decode()
+    client.post(first["Location"], {"code": enrolment_code_issue(chief)[0]})
     enrolment = client.get(first["Location"]).content.decode()
     secret = re.search(r'id="second-factor-key">([A-Z2-7]+)<', enrolment).group(1)
     # (Wrong codes and their throttling are the same form as the schools' editor: tests/workflows.)

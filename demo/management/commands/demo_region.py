@@ -18,13 +18,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
+from accounts.enrolment import enrolment_code_issue
 from compliance.services import school_scan
 from compliance.snapshots import region_snapshot_take
 from console.staff.roles import RegionalRole
 from demo.content import DEMO_CONTENT, demo_content_fill
 from demo.workflow import demo_workflow_fill
 from provisioning.school_import import school_rows_import, school_rows_read
-from regulation.roles import Role
+from regulation.roles import APPOINTED_ROLES, Role
 from school_sections.models import ContactsPage
 from tenants.hosts import absolute_url
 from tenants.models import Domain
@@ -63,6 +64,15 @@ def _fill_sections(*, complete: bool, licence_expired: bool = False) -> None:
             responsibility_set(section=section, people=[administrator])
 
 
+def _roles_and_code(user) -> str:
+    """The account's groups, and the office's enrolment code for those who enrol an authenticator app
+    (accounts.enrolment): the demo sets passwords, so nobody arrives through an invitation link."""
+    names = list(user.groups.values_list("name", flat=True))
+    if set(names) & {*APPOINTED_ROLES, RegionalRole.ADMINISTRATOR.value}:
+        return f"{', '.join(names)}; authenticator app enrolment code {enrolment_code_issue(user)[0]}"
+    return ", ".join(names)
+
+
 class Command(BaseCommand):
     help = "Create a demo region (regional office account and three schools) and print how to sign in."
 
@@ -93,7 +103,8 @@ class Command(BaseCommand):
         out("")
         out("Demo region ready.")
         out(f"Regional console: {absolute_url(settings.PLATFORM_DOMAIN)}")
-        out(f"    office administrator: {OFFICE_USERNAME} / {passwords[OFFICE_USERNAME]}  (then an authenticator app)")
+        office = User.objects.get(username=OFFICE_USERNAME)
+        out(f"    office administrator: {OFFICE_USERNAME} / {passwords[OFFICE_USERNAME]}  ({_roles_and_code(office)})")
         out(f"    inspector (read only): {INSPECTOR_USERNAME} / {passwords[INSPECTOR_USERNAME]}")
         out(f"    bulk onboarding example: {DEMO_FILE.parent / 'ten-more-schools.csv'}")
         # The last school of the file is left incomplete, for the completeness report.
@@ -115,11 +126,11 @@ class Command(BaseCommand):
                     password = _password()
                     user.set_password(password)
                     user.save(update_fields=["password"])
-                    groups = ", ".join(user.groups.values_list("name", flat=True))
-                    out(f"    {user.username} / {password}  ({groups})")
+                    out(f"    {user.username} / {password}  ({_roles_and_code(user)})")
         region_snapshot_take(on=timezone.localdate())  # today's point of the console's trends
         out("")
-        out("Directors and site administrators set up an authenticator app (TOTP) at their first sign-in.")
+        out("Directors and site administrators set up an authenticator app (TOTP) at their first sign-in,")
+        out("after typing the enrolment code printed beside them (accounts/enrolment.py).")
         out("In schools 1 and 2 a teacher's news waits for review with a screening finding (clause 3.3),")
         out("and an expired licence is in the archive (Archive in the editor's menu).")
         out("")
