@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
 
+from compliance.jobs import job_run
 from compliance.tasks import RETRY
+from provisioning.backup_schedule import school_backup_nightly
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
+from tenants.current import current_school
+from tenants.models import School
 
 
 class SchoolImportTask(TenantTask):
@@ -52,3 +58,24 @@ def school_opening_task(opening_id: int) -> int | None:
 def schema_template_build_task() -> str:
     """Record the school template for the code's migrations, if it is behind (minutes); its fingerprint."""
     return schema_template_current().fingerprint
+
+
+@shared_task(base=TenantTask, **RETRY)
+def school_backup_task() -> str:
+    """Back up the school whose schema the task runs in (the ``_schema_name`` header); the archive's path."""
+    return str(school_backup_nightly(current_school()).path)
+
+
+@shared_task(base=TenantTask, **RETRY)
+def school_backup_dispatch() -> int:
+    """Every school, suspended ones too (their content is kept), one task each, spread over the night."""
+    with job_run("backup-dispatch"):
+        schemas = list(
+            School.objects.exclude(schema_name=get_public_schema_name())
+            .order_by("pk")
+            .values_list("schema_name", flat=True)
+        )
+        step = settings.SCHOOL_BACKUP_SPREAD_SECONDS / len(schemas) if schemas else 0
+        for index, schema in enumerate(schemas):
+            school_backup_task.apply_async(headers={"_schema_name": schema}, countdown=round(index * step, 3))
+        return len(schemas)
