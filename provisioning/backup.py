@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import logging
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -59,12 +60,11 @@ class Backup:
 
 def platform_version() -> str:
     """The code's git commit where there is a repository; else what the image was told (PLATFORM_VERSION)."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        done = None
+    git = shutil.which("git")
+    done = None
+    if git:
+        command = [git, "rev-parse", "HEAD"]
+        done = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False)  # noqa: S603
     if done is not None and done.returncode == 0:
         return done.stdout.strip()
     return getattr(settings, "PLATFORM_VERSION", "") or "unknown"
@@ -105,8 +105,16 @@ def school_backup(*, school: School, output_dir: Path) -> Backup:
             snapshot = _snapshot_begin()
             arguments, environment = pg_tools.libpq_arguments()
             dumping = subprocess.Popen(  # noqa: S603 (our own program and arguments)
-                [str(pg_dump), "-Fc", "-n", school.schema_name, f"--snapshot={snapshot}", "-f", str(dump_path)]
-                + arguments,
+                [
+                    str(pg_dump),
+                    "-Fc",
+                    "-n",
+                    school.schema_name,
+                    f"--snapshot={snapshot}",
+                    "-f",
+                    str(dump_path),
+                    *arguments,
+                ],
                 env=environment,
                 stderr=subprocess.PIPE,
             )
@@ -135,7 +143,7 @@ def school_backup(*, school: School, output_dir: Path) -> Backup:
                 "version": platform_version(),
                 "migrations": platform_migrations,
                 "school_migrations": school_migrations,
-                "pg_dump": subprocess.run([str(pg_dump), "--version"], capture_output=True, text=True).stdout.strip(),
+                "pg_dump": pg_tools.program_version(pg_dump),
                 "server_version": connection.pg_version,
             },
             "tables": tables,

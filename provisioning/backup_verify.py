@@ -41,7 +41,9 @@ def school_backup_differences(*, archive: Path, school: School | None = None) ->
     expected_public = public_summary(public_rows_for(archive_public_rows(archive), manifest, target, school.pk))
     problems += _summary_differences(expected_public, live_public, _("public rows of"))
     archived_files = {
-        name[len(MEDIA_PREFIX) :]: digest for name, digest in manifest["files"].items() if name.startswith(MEDIA_PREFIX)
+        name[len(MEDIA_PREFIX) :]: digest
+        for name, digest in manifest["files"].items()
+        if name.startswith(MEDIA_PREFIX)
     }
     live_files = media_checksums(school.schema_name)
     for name in sorted(set(archived_files) | set(live_files)):

@@ -57,8 +57,14 @@ def _candidate_dirs(major: int) -> list[Path]:
 
 
 @cache
+def program_version(program: Path) -> str:
+    """What ``program --version`` says, e.g. "pg_dump (PostgreSQL) 17.6"."""
+    command = [str(program), "--version"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603 (a found program)
+
+
 def program_major_version(program: Path) -> int:
-    output = subprocess.run([str(program), "--version"], capture_output=True, text=True, check=True).stdout
+    output = program_version(program)
     match = re.search(r"(\d+)(?:\.\d+)?", output)
     if not match:
         raise PostgresToolError(f"{program} --version said: {output!r}")
@@ -100,11 +106,3 @@ def libpq_arguments() -> tuple[list[str], dict[str, str]]:
     if params.get("PASSWORD"):
         environment["PGPASSWORD"] = params["PASSWORD"]
     return arguments, environment
-
-
-def run(command: list, *, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run a client program; its error output becomes the message of the error raised."""
-    done = subprocess.run([str(part) for part in command], capture_output=True, env=env, check=False)
-    if done.returncode != 0:
-        raise PostgresToolError(f"{Path(command[0]).name} failed: {done.stderr.decode(errors='replace').strip()}")
-    return done

@@ -220,7 +220,9 @@ def _public_rows_write(rows: list[dict], manifest: dict, target: Target) -> Scho
 
 # pg_restore's data-only script: COPY blocks and setval calls name the archived schema.
 _COPY = re.compile(rb'^COPY (?P<schema>"(?:[^"]|"")+"|[^".\s]+)\.(?P<rest>.+ FROM stdin);\n$')
-_SETVAL = re.compile(rb"^SELECT pg_catalog\.setval\('(?P<name>(?:[^']|'')+)', (?P<value>\d+), (?P<called>true|false)\);\n$")
+_SETVAL = re.compile(
+    rb"^SELECT pg_catalog\.setval\('(?P<name>(?:[^']|'')+)', (?P<value>\d+), (?P<called>true|false)\);\n$"
+)
 # \\restrict/\\unrestrict: psql meta-commands newer pg_restore adds around a script (CVE-2025-8714).
 _IGNORED = (b"--", b"SET ", b"SELECT pg_catalog.set_config(", b"\n", b"\\restrict ", b"\\unrestrict ")
 

@@ -5,8 +5,8 @@ school's public rows (ledger, summary, job runs, the office's audit trail) made 
 """
 
 import io
-import shutil
 import json
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from provisioning.backup import school_backup
 from provisioning.backup_schedule import backups_prune
 from provisioning.backup_verify import school_backup_differences
 from provisioning.restore import RestoreRefused, school_restore
+from provisioning.tasks import school_backup_dispatch
 from school_sections.models import NewsIndexPage, NewsPage
 from tenants.audit import regional_action_record
 from tenants.models import Domain, RegionalAction, School
@@ -99,7 +100,9 @@ def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its
     with django_db_blocker.unblock():
         with pytest.raises(RestoreRefused, match="give the copy its own with --bin"):
             school_restore(archive=backup.path, as_subdomain="bk-copy")
-        call_command("school_restore", str(backup.path), as_subdomain="bk-copy", bin=valid_bin(777), stdout=io.StringIO())
+        call_command(
+            "school_restore", str(backup.path), as_subdomain="bk-copy", bin=valid_bin(777), stdout=io.StringIO()
+        )
         copy = School.objects.get(schema_name="school_bk_copy")
         assert copy.bin == valid_bin(777) and copy.name_kk == school.name_kk
         assert list(Domain.objects.filter(tenant=copy).values_list("domain", "is_primary")) == [
@@ -203,3 +206,25 @@ def test_old_archives_are_pruned_to_the_newest_of_each_kept_day(tmp_path):
     removed = backups_prune(tmp_path, keep_daily=2)
     assert sorted(path.name for path in removed) == [names[0], names[2]]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names[1], names[3], names[4]])
+
+
+def test_the_nightly_job_archives_every_school_into_its_folder(archived, settings, tmp_path, worker):
+    """Beat's school-backups entry: one task per school (suspended ones too), each archive verifiable."""
+    school, _ = archived
+    settings.BACKUP_ROOT = tmp_path
+    settings.SCHOOL_BACKUP_SPREAD_SECONDS = 0
+    School.objects.filter(pk=school.pk).update(status=School.Status.SUSPENDED)
+    try:
+        tasks = worker.wait_for_fan_out(school_backup_dispatch.delay())
+        assert tasks and {task.state for task in tasks} == {"SUCCESS"}, tasks
+        schools = School.objects.exclude(schema_name="public")
+        assert len(tasks) == schools.count()
+        for each in schools:
+            assert len(list((tmp_path / each.schema_name).glob("*.tar.gz"))) == 1, each.schema_name
+        (archive,) = (tmp_path / school.schema_name).glob("*.tar.gz")
+        assert school_backup_differences(archive=archive) == []
+    finally:
+        School.objects.filter(pk=school.pk).update(status=School.Status.ACTIVE)
+    # The archive holds the school as it was: suspended.
+    assert school_backup_differences(archive=archive) == ["public rows of tenants.school: the rows differ"]
+    assert "school-backups" in settings.CELERY_BEAT_SCHEDULE

@@ -1,4 +1,7 @@
-"""Restore a school from its archive: ``manage.py school_restore ARCHIVE [--as-subdomain NEW [--bin BIN]] [--replace]``."""
+"""Restore a school from its archive.
+
+``manage.py school_restore ARCHIVE [--replace]`` (in place), ``… --as-subdomain NEW [--bin BIN]`` (a copy).
+"""
 
 from pathlib import Path
 
