@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from provisioning import pg_tools
@@ -219,9 +220,10 @@ def archive_manifest(path: Path) -> dict:
                 raise KeyError(MANIFEST)
             manifest = json.load(member)
     except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as exc:
-        raise ArchiveError(f"{path} is not a school archive ({exc}).") from exc
+        raise ArchiveError(_("%(path)s is not a school archive (%(error)s).") % {"path": path, "error": exc}) from exc
     if manifest.get("format") != ARCHIVE_FORMAT:
-        raise ArchiveError(f"{path}: unknown archive format {manifest.get('format')!r}.")
+        message = _("%(path)s: unknown archive format %(format)s.")
+        raise ArchiveError(message % {"path": path, "format": manifest.get("format")})
     return manifest
 
 
@@ -235,15 +237,17 @@ def archive_differences(path: Path, manifest: dict) -> list[str]:
                 continue
             handle = archive.extractfile(member)
             if handle is None:
-                problems.append(f"{member.name}: not a file")
+                problems.append(_("%(name)s: not a file") % {"name": member.name})
                 continue
             digest = hashlib.sha256()
             for chunk in iter(lambda handle=handle: handle.read(1 << 20), b""):
                 digest.update(chunk)
             wanted = expected.pop(member.name, None)
             if wanted is None:
-                problems.append(f"{member.name}: in the archive but not in its manifest")
+                problems.append(_("%(name)s: in the archive but not in its manifest") % {"name": member.name})
             elif digest.hexdigest() != wanted:
-                problems.append(f"{member.name}: its checksum is not the manifest's (changed since the backup)")
-    problems += [f"{name}: in the manifest but missing from the archive" for name in sorted(expected)]
+                changed = _("%(name)s: its checksum is not the manifest's (changed since the backup)")
+                problems.append(changed % {"name": member.name})
+    missing = _("%(name)s: in the manifest but missing from the archive")
+    problems += [missing % {"name": name} for name in sorted(expected)]
     return problems

@@ -37,9 +37,9 @@ def school_backup_differences(*, archive: Path, school: School | None = None) ->
     with transaction.atomic():  # one snapshot for every table (and the server-side cursors need it)
         live_tables = schema_summary(school.schema_name, rewrites)
         live_public = public_summary(public_rows(school))
-    problems += _summary_differences(manifest["tables"], live_tables, _("table"))
+    problems += _summary_differences(manifest["tables"], live_tables, public=False)
     expected_public = public_summary(public_rows_for(archive_public_rows(archive), manifest, target, school.pk))
-    problems += _summary_differences(expected_public, live_public, _("public rows of"))
+    problems += _summary_differences(expected_public, live_public, public=True)
     archived_files = {
         name[len(MEDIA_PREFIX) :]: digest
         for name, digest in manifest["files"].items()
@@ -56,15 +56,19 @@ def school_backup_differences(*, archive: Path, school: School | None = None) ->
     return problems
 
 
-def _summary_differences(archived: dict, live: dict, kind: str) -> list[str]:
+def _summary_differences(archived: dict, live: dict, *, public: bool) -> list[str]:
+    """Tables (or public models) whose row count or checksum is not the archive's."""
+    if public:
+        counted = _("public rows of %(name)s: %(archived)s rows in the archive, %(live)s live")
+        changed = _("public rows of %(name)s: the rows differ")
+    else:
+        counted = _("table %(name)s: %(archived)s rows in the archive, %(live)s live")
+        changed = _("table %(name)s: the rows differ")
     problems = []
     for name in sorted(set(archived) | set(live)):
         was, now = archived.get(name, {"rows": 0}), live.get(name, {"rows": 0})
         if was.get("rows") != now.get("rows"):
-            problems.append(
-                _("%(kind)s %(name)s: %(archived)s rows in the archive, %(live)s live")
-                % {"kind": kind, "name": name, "archived": was["rows"], "live": now["rows"]}
-            )
+            problems.append(counted % {"name": name, "archived": was["rows"], "live": now["rows"]})
         elif was.get("sha256") != now.get("sha256"):
-            problems.append(_("%(kind)s %(name)s: the rows differ") % {"kind": kind, "name": name})
+            problems.append(changed % {"name": name})
     return problems

@@ -16,8 +16,6 @@ committed.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -34,7 +32,6 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
-from provisioning import pg_tools
 from provisioning.backup import (
     MEDIA_PREFIX,
     PUBLIC_ROWS,
@@ -44,6 +41,7 @@ from provisioning.backup import (
     migration_state,
 )
 from provisioning.backup_contents import quoted, school_foreign_keys
+from provisioning.schema_rows import schema_rows_load
 from provisioning.schema_template import schema_create_from_template, schema_template_current
 from tenants.db_backend.base import content_type_cache
 from tenants.hosts import schema_name_for, school_hostname
@@ -131,7 +129,7 @@ def school_restore(
                     cursor.execute(f"DROP SCHEMA {quoted(target.schema_name)} CASCADE")
             school = _public_rows_write(rows, manifest, target)
             schema_create_from_template(schema_name=target.schema_name, template=template)
-            _schema_rows_load(Path(scratch) / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
+            schema_rows_load(Path(scratch) / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
             if target.is_copy:
                 with schema_context(target.schema_name):
                     Site.objects.filter(hostname=manifest["school"]["hostname"]).update(hostname=target.hostname)
@@ -199,7 +197,7 @@ def _refusals_checked(rows, manifest: dict, target: Target, *, as_subdomain, bin
 def _public_rows_write(rows: list[dict], manifest: dict, target: Target) -> School:
     """The School row first, then the rest with its id; in place, sequences moved past the ids written."""
     if rows[0]["model"] != School._meta.label_lower:
-        raise RestoreRefused("The archive's public rows do not start with its school.")
+        raise RestoreRefused(_("The archive's public rows do not start with its school."))
     school_rows = public_rows_for(rows[:1], manifest, target, school_pk=None)
     if not target.is_copy:
         free = not School.objects.filter(pk=manifest["school"]["pk"]).exists()
@@ -218,87 +216,6 @@ def _public_rows_write(rows: list[dict], manifest: dict, target: Target) -> Scho
     return school
 
 
-# pg_restore's data-only script: COPY blocks and setval calls name the archived schema.
-_COPY = re.compile(rb'^COPY (?P<schema>"(?:[^"]|"")+"|[^".\s]+)\.(?P<rest>.+ FROM stdin);\n$')
-_SETVAL = re.compile(
-    rb"^SELECT pg_catalog\.setval\('(?P<name>(?:[^']|'')+)', (?P<value>\d+), (?P<called>true|false)\);\n$"
-)
-# \\restrict/\\unrestrict: psql meta-commands newer pg_restore adds around a script (CVE-2025-8714).
-_IGNORED = (b"--", b"SET ", b"SELECT pg_catalog.set_config(", b"\n", b"\\restrict ", b"\\unrestrict ")
-
-
-def _unquoted(identifier: bytes) -> str:
-    text = identifier.decode()
-    return text[1:-1].replace('""', '"') if text.startswith('"') else text
-
-
-def _schema_rows_load(dump: Path, source_schema: str, target_schema: str) -> None:
-    """Empty the new schema's tables (the template seeds a site), then load the archive's rows into them."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses tables with pending checks
-        cursor.execute(
-            "SELECT string_agg(format('%%I.%%I', schemaname, tablename), ', ') FROM pg_tables WHERE schemaname = %s",
-            [target_schema],
-        )
-        (tables,) = cursor.fetchone()
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # rows arrive table by table; checked at commit
-        arguments = [str(pg_tools.pg_program("pg_restore")), "--data-only", "-f", "-", str(dump)]
-        script = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
-        try:
-            _script_replay(cursor, script.stdout, source_schema, target_schema)
-        finally:
-            script.stdout.close()
-            errors = script.stderr.read()
-            script.wait()
-        if script.returncode != 0:
-            raise pg_tools.PostgresToolError(f"pg_restore failed: {errors.decode(errors='replace').strip()}")
-
-
-def _script_replay(cursor, lines, source_schema: str, target_schema: str) -> None:
-    for line in iter(lines.readline, b""):
-        copy = _COPY.match(line)
-        if copy:
-            if _unquoted(copy.group("schema")) != source_schema:
-                raise RestoreRefused(f"The archive's data names another schema: {line[:200]!r}")
-            cursor.copy_expert(f"COPY {quoted(target_schema)}.{copy.group('rest').decode()}", _CopyBlock(lines))
-            continue
-        setval = _SETVAL.match(line)
-        if setval:
-            name = setval.group("name").decode().replace("''", "'")
-            schema, _, sequence = name.partition(".")
-            if schema.strip('"') != source_schema:
-                raise RestoreRefused(f"The archive's data names another schema: {line[:200]!r}")
-            cursor.execute(
-                "SELECT pg_catalog.setval(%s, %s, %s)",
-                [f"{quoted(target_schema)}.{sequence}", int(setval.group("value")), setval.group("called") == b"true"],
-            )
-            continue
-        if not line.startswith(_IGNORED):
-            raise RestoreRefused(f"Unexpected statement in the archive's data: {line[:200]!r}")
-
-
-class _CopyBlock:
-    """One COPY block of the script as a file for psycopg2's copy_expert: up to its ``\\.`` line."""
-
-    def __init__(self, lines):
-        self.lines, self.buffer, self.done = lines, b"", False
-
-    def read(self, size: int = -1) -> bytes:
-        while not self.done and (size < 0 or len(self.buffer) < size):
-            line = self.lines.readline()
-            if line in (b"\\.\n", b""):
-                self.done = True
-            else:
-                self.buffer += line
-        if size < 0:
-            size = len(self.buffer)
-        chunk, self.buffer = self.buffer[:size], self.buffer[size:]
-        return chunk
-
-    readline = read
-
-
 def _media_restore(archive: Path, schema_name: str) -> None:
     """The archive's uploads become the school's, and nothing else remains in its folder."""
     from provisioning.backup_contents import media_files
@@ -312,7 +229,9 @@ def _media_restore(archive: Path, schema_name: str) -> None:
                     continue
                 name = member.name[len(MEDIA_PREFIX) :]
                 if ".." in Path(name).parts or Path(name).is_absolute():
-                    raise RestoreRefused(f"An upload's name leaves the school's folder: {member.name}")
+                    message = _("An upload's name leaves the school's folder: %(name)s")
+                    raise RestoreRefused(message % {"name": member.name})
                 saved = default_storage.save(name, File(tar.extractfile(member), name=name))
                 if saved != name:
-                    raise RestoreRefused(f"The storage renamed {name} to {saved}")
+                    message = _("The storage renamed %(name)s to %(saved)s.")
+                    raise RestoreRefused(message % {"name": name, "saved": saved})

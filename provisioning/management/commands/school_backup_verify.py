@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from provisioning.backup import ArchiveError, school_find
 from provisioning.backup_verify import school_backup_differences
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         if differences:
             for line in differences:
                 self.stdout.write(line)
-            self.stderr.write(_("%(count)d differences.") % {"count": len(differences)})
+            count = len(differences)
+            self.stderr.write(ngettext("%(count)d difference.", "%(count)d differences.", count) % {"count": count})
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS(_("The school is identical to the archive.")))
