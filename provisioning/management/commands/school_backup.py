@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from provisioning.backup import school_backup, school_find
+from provisioning.pg_tools import PostgresToolError
 from tenants.models import School
 
 from ._output import activate_language, add_language_argument
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         except School.DoesNotExist:
             raise CommandError(_("No school is called “%(name)s”.") % {"name": options["school"]}) from None
         output = Path(options["output"] or Path(settings.BACKUP_ROOT) / school.schema_name)
-        backup = school_backup(school=school, output_dir=output)
+        try:
+            backup = school_backup(school=school, output_dir=output)
+        except PostgresToolError as exc:
+            raise CommandError(str(exc)) from None
         manifest = backup.manifest
         rows = sum(table["rows"] for table in manifest["tables"].values())
         self.stdout.write(
