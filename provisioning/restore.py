@@ -70,6 +70,12 @@ def restore_target(manifest: dict, *, as_subdomain: str | None = None, bin: str 
     return Target(schema_name_for(as_subdomain), school_hostname(as_subdomain), bin or source["bin"], is_copy=True)
 
 
+# Rows a copy leaves out (restored in place only): the console's record of how the original was opened would
+# list the copy as a second opening. A work queue whose pending items name the school (an outbox) belongs
+# here too, or a copy would do its work again.
+COPY_LEAVES_OUT = {"tenants.schoolopening"}
+
+
 def public_rows_for(rows: list[dict], manifest: dict, target: Target, school_pk: int | None) -> list[dict]:
     """The public rows a restore to ``target`` writes: the archive's, with a copy's schema, BIN, host and
     school id put in (and its custom domains left out); ids kept in place, new for a copy."""
@@ -78,6 +84,8 @@ def public_rows_for(rows: list[dict], manifest: dict, target: Target, school_pk:
     for row in rows:
         fields = dict(row["fields"])
         label = row["model"]
+        if target.is_copy and label in COPY_LEAVES_OUT:
+            continue
         if label == School._meta.label_lower:
             fields.update(schema_name=target.schema_name, bin=target.bin)
         elif label == Domain._meta.label_lower and target.is_copy:
