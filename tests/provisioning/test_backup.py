@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import File
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -91,6 +91,17 @@ def test_the_archive_holds_the_schema_public_rows_media_and_a_manifest(archived)
     assert manifest["public"]["tenants.regionalaction"]["rows"] == 1
     assert manifest["platform"]["migrations"] and manifest["platform"]["version"]
     assert school_backup_differences(archive=backup.path) == []
+
+
+def test_the_backup_command_finds_the_school_by_subdomain_and_prints_the_archive(archived, tmp_path):
+    school, _ = archived
+    output = io.StringIO()
+    call_command("school_backup", "bk-source", output=str(tmp_path), stdout=output)
+    (archive,) = tmp_path.glob(f"{school.schema_name}-*.tar.gz")
+    assert str(archive) in output.getvalue()
+    assert school_backup_differences(archive=archive) == []
+    with pytest.raises(CommandError, match="No school is called"):
+        call_command("school_backup", "nowhere", output=str(tmp_path))
 
 
 def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its_pages(
