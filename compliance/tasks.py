@@ -31,26 +31,27 @@ RETRY = {
 }
 
 
-def schools_fan_out(task) -> int:
-    """Send ``task`` once per active school, a batch at a time (``schools_batch_send``); returns 1, the first
-    batch's sender.
+def schools_fan_out(task, *, include_suspended: bool = False) -> int:
+    """Send ``task`` once per active school (suspended ones too if asked: backups), a batch at a time
+    (``schools_batch_send``); returns 1, the first batch's sender.
 
     Nothing waits in a worker's memory: the school tasks carry no countdown (a worker holding thousands of
     countdown tasks, all unacknowledged, lost them or died when Redis blinked). Each batch's sender is queued
     behind its batch's school tasks, so the next batch is sent only once the workers have reached the end
     of this one: the queue holds one batch of a fan-out at a time and the workers set the pace.
     """
-    schools_batch_send.delay(task.name, 0)
+    schools_batch_send.delay(task.name, 0, include_suspended)
     return 1
 
 
 @shared_task(**RETRY)
-def schools_batch_send(task_name: str, after_pk: int = 0) -> int:
+def schools_batch_send(task_name: str, after_pk: int = 0, include_suspended: bool = False) -> int:
     """Send ``task_name`` to the next batch of active schools after ``after_pk`` (one query), then queue the
     sender of the batch after it; returns how many tasks it sent. A sender delivered twice (its worker was
     killed) sends its batch and the rest again: every school task is idempotent."""
+    schools = School.objects.all() if include_suspended else School.objects.filter(status=School.Status.ACTIVE)
     batch = list(
-        School.objects.filter(status=School.Status.ACTIVE, pk__gt=after_pk)
+        schools.filter(pk__gt=after_pk)
         .exclude(schema_name=get_public_schema_name())
         .order_by("pk")
         .values_list("pk", "schema_name")[: settings.FAN_OUT_BATCH_SIZE]
@@ -60,7 +61,9 @@ def schools_batch_send(task_name: str, after_pk: int = 0) -> int:
         task.apply_async(headers={"_schema_name": schema})
     if len(batch) < settings.FAN_OUT_BATCH_SIZE:
         return len(batch)
-    schools_batch_send.apply_async((task_name, batch[-1][0]), headers={"_schema_name": get_public_schema_name()})
+    schools_batch_send.apply_async(
+        (task_name, batch[-1][0], include_suspended), headers={"_schema_name": get_public_schema_name()}
+    )
     return len(batch) + 1
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from tenant_schemas_celery.task import TenantTask
 
-from compliance.tasks import RETRY
+from compliance.jobs import job_run
+from compliance.tasks import RETRY, schools_fan_out
+from provisioning.backup_schedule import school_backup_nightly
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
@@ -16,6 +18,7 @@ from provisioning.stalled_work import (
     running_alone,
     stalled_work_requeue,
 )
+from tenants.current import current_school
 
 
 class SchoolImportTask(TenantTask):
@@ -68,3 +71,13 @@ def schema_template_build_task() -> str:
 def stalled_work_requeue_task() -> dict[str, int]:
     """Queue again what was queued while the broker was down, or whose worker was killed (beat, every minute)."""
     return stalled_work_requeue()
+def school_backup_task() -> str:
+    """Back up the school whose schema the task runs in (the ``_schema_name`` header); the archive's path."""
+    return str(school_backup_nightly(current_school()).path)
+
+
+@shared_task(base=TenantTask, **RETRY)
+def school_backup_dispatch() -> int:
+    """Every school, suspended ones too (their content is kept), one task each, a batch at a time."""
+    with job_run("backup-dispatch"):
+        return schools_fan_out(school_backup_task, include_suspended=True)

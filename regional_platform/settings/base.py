@@ -205,6 +205,13 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Per-school archives (provisioning.backup): the nightly job's folder and how many days it keeps.
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / ".data" / "backups")))
+SCHOOL_BACKUP_KEEP_DAILY = env_int("SCHOOL_BACKUP_KEEP_DAILY", 7)
+# The folder of pg_dump/pg_restore of the server's major version (provisioning.pg_tools); empty: looked for.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
+# What the archives name as the code's version where there is no git repository (the image).
+PLATFORM_VERSION = env_str("PLATFORM_VERSION", "")
 # How long the proxy's micro-cache may answer for an anonymous page (regional_platform.http): a
 # publication is visible to every visitor within this many seconds.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
@@ -320,6 +327,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "job-runs-sweep": {"task": "compliance.tasks.job_runs_abandoned_sweep", "schedule": 600.0},
     # The office's "remind now" that could not be queued (broker down) goes out once the broker is back.
     "waiting-reminders-sweep": {"task": "compliance.tasks.waiting_reminders_sweep", "schedule": 300.0},
+    # One archive per school (provisioning.backup_schedule), before the scan's fan-out.
+    "school-backups": {"task": "provisioning.tasks.school_backup_dispatch", "schedule": crontab(hour=0, minute=30)},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------

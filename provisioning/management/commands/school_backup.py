@@ -1,0 +1,48 @@
+"""Write one school's archive: ``manage.py school_backup <subdomain|host|schema> [--output DIR]``."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from provisioning.backup import school_backup, school_find
+from provisioning.pg_tools import PostgresToolError
+from tenants.models import School
+
+from ._output import activate_language, add_language_argument
+
+
+class Command(BaseCommand):
+    help = "Back up one school: its schema, its rows in the public schema, its uploads, a manifest."
+
+    def add_arguments(self, parser):
+        parser.add_argument("school", help="the school's subdomain, host or schema name")
+        parser.add_argument("--output", help="folder of the archive (default: BACKUP_ROOT/<schema>)")
+        add_language_argument(parser)
+
+    def handle(self, *args, **options):
+        activate_language(options)
+        try:
+            school = school_find(options["school"])
+        except School.DoesNotExist:
+            raise CommandError(_("No school is called “%(name)s”.") % {"name": options["school"]}) from None
+        output = Path(options["output"] or Path(settings.BACKUP_ROOT) / school.schema_name)
+        try:
+            backup = school_backup(school=school, output_dir=output)
+        except PostgresToolError as exc:
+            raise CommandError(str(exc)) from None
+        manifest = backup.manifest
+        rows = sum(table["rows"] for table in manifest["tables"].values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Backed up %(school)s: %(tables)d tables, %(rows)d rows, %(files)d files.")
+                % {
+                    "school": school.schema_name,
+                    "tables": len(manifest["tables"]),
+                    "rows": rows,
+                    "files": len(manifest["files"]) - 2,
+                }
+            )
+        )
+        self.stdout.write(str(backup.path))

@@ -1,0 +1,240 @@
+"""A school backed up whole and restored: as a copy under a new subdomain, and in place after it was deleted.
+
+Real PostgreSQL (pg_dump runs in its own process, so the school is committed), real uploads, the
+school's public rows (ledger, summary, job runs, the office's audit trail) made by the platform's own code.
+"""
+
+import io
+import json
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.core.files.base import File
+from django.core.files.images import ImageFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from PIL import Image as PillowImage
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Site
+
+from compliance.jobs import job_run
+from compliance.models import LedgerEntry, SchoolSummary
+from compliance.services import school_scan
+from demo.content import demo_pdf
+from provisioning.backup import school_backup
+from provisioning.backup_schedule import backups_prune
+from provisioning.backup_verify import school_backup_differences
+from provisioning.restore import RestoreRefused, school_restore
+from provisioning.tasks import school_backup_dispatch
+from school_sections.models import NewsIndexPage, NewsPage
+from tenants.audit import regional_action_record
+from tenants.models import Domain, RegionalAction, School
+from tests.factories import school_create, valid_bin
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def archived(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A committed school with news, an image, a document and public rows, and its archive."""
+    with django_db_blocker.unblock():
+        school = school_create(subdomain="bk-source", short_name="Backed").school
+        with schema_context(school.schema_name):
+            index = NewsIndexPage.objects.get()
+            image = Image.objects.create(title="Photo", file=ImageFile(io.BytesIO(_png()), name="photo.png"))
+            index.add_child(instance=NewsPage(title="Спорт күні", image=image))
+            Document.objects.create(title="Rules", file=File(io.BytesIO(demo_pdf("rules")), name="rules.pdf"))
+            with job_run("scan", school):
+                school_scan(now=timezone.now())
+        regional_action_record(actor="office", action=RegionalAction.Action.REMIND, school=school, section="news")
+        connection.set_schema_to_public()
+        backup = school_backup(school=school, output_dir=tmp_path_factory.mktemp("archives"))
+    yield school, backup
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        for made in School.objects.filter(schema_name__startswith="school_bk_"):
+            made.delete(force_drop=True)
+
+
+@pytest.fixture(autouse=True)
+def committed(django_db_blocker):
+    """pg_dump and the checks read committed data: these tests run outside a test transaction."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_the_archive_holds_the_schema_public_rows_media_and_a_manifest(archived):
+    school, backup = archived
+    manifest = backup.manifest
+    with tarfile.open(backup.path) as archive:
+        names = set(archive.getnames())
+    assert {"manifest.json", "schema.dump", "public.json"} <= names
+    assert any(name.startswith("media/original_images/photo") for name in names)
+    assert any(name.startswith("media/documents/rules") for name in names)
+    assert len(manifest["tables"]) > 60
+    assert manifest["tables"]["wagtailcore_page"]["rows"] >= 3
+    assert manifest["public"]["tenants.school"]["rows"] == 1
+    assert manifest["public"]["tenants.domain"]["rows"] == 1
+    assert manifest["public"]["compliance.ledgerentry"]["rows"] == LedgerEntry.objects.filter(school=school).count()
+    assert manifest["public"]["compliance.schoolsummary"]["rows"] == 1
+    assert manifest["public"]["compliance.jobrun"]["rows"] == 1
+    assert manifest["public"]["tenants.regionalaction"]["rows"] == 1
+    assert manifest["platform"]["migrations"] and manifest["platform"]["version"]
+    assert school_backup_differences(archive=backup.path) == []
+
+
+def test_the_backup_command_finds_the_school_by_subdomain_and_prints_the_archive(archived, tmp_path):
+    school, _ = archived
+    output = io.StringIO()
+    call_command("school_backup", "bk-source", output=str(tmp_path), stdout=output)
+    (archive,) = tmp_path.glob(f"{school.schema_name}-*.tar.gz")
+    assert str(archive) in output.getvalue()
+    assert school_backup_differences(archive=archive) == []
+    with pytest.raises(CommandError, match="No school is called"):
+        call_command("school_backup", "nowhere", output=str(tmp_path))
+
+
+def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its_pages(
+    archived, django_db_blocker, client_for
+):
+    school, backup = archived
+    with django_db_blocker.unblock():
+        with pytest.raises(RestoreRefused, match="give the copy its own with --bin"):
+            school_restore(archive=backup.path, as_subdomain="bk-copy")
+        call_command(
+            "school_restore", str(backup.path), as_subdomain="bk-copy", bin=valid_bin(777), stdout=io.StringIO()
+        )
+        copy = School.objects.get(schema_name="school_bk_copy")
+        assert copy.bin == valid_bin(777) and copy.name_kk == school.name_kk
+        assert list(Domain.objects.filter(tenant=copy).values_list("domain", "is_primary")) == [
+            ("bk-copy.edu.test", True)
+        ]
+        assert LedgerEntry.objects.filter(school=copy).count() == LedgerEntry.objects.filter(school=school).count()
+        assert SchoolSummary.objects.filter(school=copy).exists()
+        with schema_context(copy.schema_name):
+            assert Site.objects.get().hostname == "bk-copy.edu.test"
+            image = Image.objects.get()
+            with default_storage.open(image.file.name) as stored:
+                assert stored.read() == _png()
+        assert school_backup_differences(archive=backup.path, school=copy) == []
+        # The original is untouched.
+        assert school_backup_differences(archive=backup.path) == []
+        call_command("school_backup_verify", str(backup.path), against="bk-copy", stdout=io.StringIO())
+
+        home = client_for("bk-copy.edu.test").get("/")
+        assert home.status_code == 200
+        assert school.name_en in home.content.decode()
+        news = client_for("bk-copy.edu.test").get("/news/")
+        assert "Спорт күні" in news.content.decode()
+
+
+def test_a_copy_differs_once_its_content_changes(archived, django_db_blocker):
+    """The check can fail: an edited row of the copy is a difference."""
+    _, backup = archived
+    with django_db_blocker.unblock():
+        copy = School.objects.filter(schema_name="school_bk_copy").first() or school_restore(
+            archive=backup.path, as_subdomain="bk-copy", bin=valid_bin(777)
+        )
+        with schema_context(copy.schema_name):
+            NewsPage.objects.update(title="changed")
+        differences = school_backup_differences(archive=backup.path, school=copy)
+    assert differences == ["table wagtailcore_page: the rows differ"]
+
+
+def test_a_tampered_archive_fails_verification(archived, tmp_path):
+    _, backup = archived
+    tampered = tmp_path / backup.path.name
+    with tarfile.open(backup.path) as source, tarfile.open(tampered, "w:gz") as target:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name.startswith("media/original_images/photo"):
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            target.addfile(member, io.BytesIO(data))
+    output = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("school_backup_verify", str(tampered), stdout=output, stderr=io.StringIO())
+    assert exit_.value.code == 1
+    assert "media/original_images/photo" in output.getvalue()
+    with pytest.raises(RestoreRefused, match="damaged"):
+        school_restore(archive=tampered, replace=True)
+
+
+def test_an_archive_of_another_migration_state_is_refused(archived, tmp_path):
+    _, backup = archived
+    other = tmp_path / backup.path.name
+    with tarfile.open(backup.path) as source, tarfile.open(other, "w:gz") as target:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["platform"]["migrations"].append("school_sections.9999_future")
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    with pytest.raises(RestoreRefused, match="another version of the platform"):
+        school_restore(archive=other, replace=True)
+
+
+def test_a_deleted_school_restored_in_place_is_identical(archived, django_db_blocker, client_for):
+    school, backup = archived
+    with django_db_blocker.unblock():
+        with pytest.raises(RestoreRefused, match="--replace"):
+            school_restore(archive=backup.path)
+        with schema_context(school.schema_name):
+            media_folder = Path(default_storage.path(""))
+        action = RegionalAction.objects.get(school=school, data__section="news")
+        School.objects.get(pk=school.pk).delete(force_drop=True)
+        shutil.rmtree(media_folder)
+        assert RegionalAction.objects.get(pk=action.pk).school_id is None  # the audit trail outlives the school
+
+        restored = school_restore(archive=backup.path)
+        assert restored.pk == school.pk and restored.schema_name == school.schema_name
+        assert school_backup_differences(archive=backup.path) == []
+        assert RegionalAction.objects.get(pk=action.pk).school_id == school.pk
+        assert client_for("bk-source.edu.test").get("/").status_code == 200
+
+
+def test_old_archives_are_pruned_to_the_newest_of_each_kept_day(tmp_path):
+    names = [
+        "school_x-20261201T020000000001Z.tar.gz",
+        "school_x-20261202T020000000001Z.tar.gz",
+        "school_x-20261203T020000000001Z.tar.gz",
+        "school_x-20261203T140000000001Z.tar.gz",  # a second one that day, made by hand
+        "notes.tar.gz",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    removed = backups_prune(tmp_path, keep_daily=2)
+    assert sorted(path.name for path in removed) == [names[0], names[2]]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names[1], names[3], names[4]])
+
+
+def test_the_nightly_job_archives_every_school_into_its_folder(archived, settings, tmp_path, worker):
+    """Beat's school-backups entry: one task per school (suspended ones too), each archive verifiable."""
+    school, _ = archived
+    settings.BACKUP_ROOT = tmp_path
+    School.objects.filter(pk=school.pk).update(status=School.Status.SUSPENDED)
+    try:
+        tasks = worker.wait_for_fan_out(school_backup_dispatch.delay())
+        assert tasks and {task.state for task in tasks} == {"SUCCESS"}, tasks
+        schools = School.objects.exclude(schema_name="public")
+        assert len(tasks) == schools.count()
+        for each in schools:
+            assert len(list((tmp_path / each.schema_name).glob("*.tar.gz"))) == 1, each.schema_name
+        (archive,) = (tmp_path / school.schema_name).glob("*.tar.gz")
+        assert school_backup_differences(archive=archive) == []
+    finally:
+        School.objects.filter(pk=school.pk).update(status=School.Status.ACTIVE)
+    # The archive holds the school as it was: suspended.
+    assert school_backup_differences(archive=archive) == ["public rows of tenants.school: the rows differ"]
+    assert "school-backups" in settings.CELERY_BEAT_SCHEDULE
