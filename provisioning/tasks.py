@@ -7,6 +7,7 @@ from tenant_schemas_celery.task import TenantTask
 
 from compliance.tasks import RETRY
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
+from provisioning.outbox import provisioning_steps_run, provisioning_steps_sweep
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
 
@@ -52,3 +53,15 @@ def school_opening_task(opening_id: int) -> int | None:
 def schema_template_build_task() -> str:
     """Record the school template for the code's migrations, if it is behind (minutes); its fingerprint."""
     return schema_template_current().fingerprint
+
+
+@shared_task(base=TenantTask, **RETRY)
+def provisioning_steps_task(school_id: int) -> int:
+    """A new school's invitations and first scan, right after its commit (provisioning.outbox); how many done."""
+    return provisioning_steps_run(school_id)
+
+
+@shared_task(base=TenantTask, **RETRY)
+def provisioning_steps_sweep_task() -> int:
+    """Retry the after-steps that failed or were never taken (a broker down at the commit); how many done."""
+    return provisioning_steps_sweep()
