@@ -64,9 +64,16 @@ def provisioning_steps_write(*, school: School, invitees: Iterable[tuple[object,
 
 def provisioning_steps_queue(school_id: int) -> None:
     """Queue the job once the transaction commits; a broker that is down is logged, and the sweep does them."""
+    transaction.on_commit(partial(provisioning_steps_job_send, school_id), robust=True)
+
+
+def provisioning_steps_job_send(school_id: int) -> None:
     from provisioning.tasks import provisioning_steps_task
 
-    transaction.on_commit(partial(provisioning_steps_task.delay, school_id), robust=True)
+    try:
+        provisioning_steps_task.delay(school_id)
+    except Exception as exc:  # a warning, not a traceback: the steps are kept, and the sweep does them
+        logger.warning("Could not queue the after-steps of school %s (%r); the sweep will do them", school_id, exc)
 
 
 def _due(now: datetime.datetime) -> Q:
@@ -155,9 +162,11 @@ def invitation_resend(*, step: ProvisioningStep, actor) -> ProvisioningStep:
     from provisioning.outbox_selectors import invitation_states
 
     with transaction.atomic():
-        step = ProvisioningStep.objects.select_for_update().select_related("school").get(pk=step.pk)
+        step = ProvisioningStep.objects.select_for_update(of=("self",)).select_related("school").get(pk=step.pk)
         if step.kind != ProvisioningStep.Kind.INVITATION:
             raise ValidationError(_("Only an invitation can be sent again."))
+        if step.is_leased:  # a run holds it: resetting it now could send it twice
+            raise ValidationError(_("This invitation is being sent right now."))
         state = invitation_states(step.school, steps=[step])[0]
         if not state.can_resend:
             raise ValidationError(_("This invitation cannot be sent again: %(state)s") % {"state": state.label})

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import schema_context
 
 from provisioning.models import ProvisioningStep
@@ -70,7 +71,11 @@ def _state(step: ProvisioningStep, *, accepted: bool) -> InvitationState:
         if step.gave_up:
             label = _("failed; no more automatic attempts")
         else:
-            label = _("failed; tried %(count)d times, trying again automatically") % {"count": step.attempts}
+            label = ngettext(
+                "failed; tried %(count)d time, trying again automatically",
+                "failed; tried %(count)d times, trying again automatically",
+                step.attempts,
+            ) % {"count": step.attempts}
         return InvitationState(step, "gave_up" if step.gave_up else "failed", label, step.last_error, True)
     if step.status == Status.SKIPPED:
         return InvitationState(step, "skipped", _("not sent"), step.last_error, False)

@@ -12,13 +12,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from provisioning.models import ProvisioningStep
-from provisioning.outbox import MAX_ATTEMPTS, provisioning_step_do, provisioning_steps_run
+from provisioning.outbox import MAX_ATTEMPTS, provisioning_step_do, provisioning_steps_job_send, provisioning_steps_run
 from provisioning.outbox_selectors import schools_with_unsent_invitations
 from provisioning.services import school_provision
-from provisioning.tasks import provisioning_steps_task
 from tenants.models import RegionalAction
 from tests.factories import console_client, school_details
-from tests.provisioning.test_outbox import mail_server_down  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def test_the_school_page_shows_each_invitation_and_the_office_resends_the_one_th
     office,
     mail_server_down,
     settings,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     provisioned = school_provision(details=school_details(subdomain="states", short_name="StatesSchool"))
     school = provisioned.school
@@ -62,9 +60,7 @@ def test_the_school_page_shows_each_invitation_and_the_office_resends_the_one_th
     with django_capture_on_commit_callbacks() as queued:
         response = office.post(resend_url)
     assert response.status_code == 302
-    assert [(callback.func.__self__.name, callback.args) for callback in queued] == [
-        (provisioning_steps_task.name, (school.pk,))
-    ]
+    assert [(callback.func, callback.args) for callback in queued] == [(provisioning_steps_job_send, (school.pk,))]
     assert RegionalAction.objects.get(school=school, action="invite").data == {"email": administrator.payload["email"]}
     provisioning_steps_run(school.pk)  # the job the resend queued
     assert [message.to[0] for message in mail.outbox] == [head.payload["email"], administrator.payload["email"]]

@@ -9,7 +9,6 @@ from django_tenants.utils import schema_exists
 from provisioning.models import ProvisioningStep
 from tenants.models import School
 from tests.factories import valid_bin
-from tests.provisioning.test_outbox import mail_server_down  # noqa: F401 (a fixture)
 
 HEADER = (
     "name_kk,name_ru,name_en,short_name,bin,region,district,address,subdomain,"
@@ -84,12 +83,12 @@ def test_provision_school_refuses_a_nul_byte_by_field(db):
 
 def test_provision_school_reports_an_invitation_the_mail_server_refused_and_keeps_it_for_a_retry(
     db,
-    mail_server_down,  # noqa: F811 (the fixture imported above)
+    mail_server_down,
 ):
     output = _provision_school("cmd-mail-down", valid_bin(7003))
     assert "Created" in output
     line = next(line for line in output.splitlines() if "head@cmd.kz" in line)
-    assert "failed; tried 1 times, trying again automatically: " in line and "refused" in line.lower()
+    assert "failed; tried 1 time, trying again automatically: " in line and "refused" in line.lower()
     step = ProvisioningStep.objects.get(school__bin=valid_bin(7003), kind="invitation")
     assert (step.status, step.next_attempt_at is not None) == ("failed", True)
 

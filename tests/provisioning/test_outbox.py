@@ -2,12 +2,11 @@
 done by a job once it commits, each e-mail sent once however many runs race for it, and a refused send is
 kept with its reason and retried by the sweep until the mail server takes it.
 
-The mail server that refuses is real: Django's SMTP backend pointed at a port where nothing listens.
+The mail server that refuses is real (tests/mail_server.py): Django's SMTP backend and a port where nothing listens.
 """
 
 import datetime
 import json
-import socket
 import threading
 import time
 
@@ -26,22 +25,6 @@ from tenants.models import School
 from tests.factories import school_details
 
 Kind, Status = ProvisioningStep.Kind, ProvisioningStep.Status
-
-
-def _closed_port() -> int:
-    """A local port nothing listens on: connecting to it is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mail_server_down(settings):
-    """E-mail goes over SMTP to a server that refuses connections; a test sets EMAIL_BACKEND back when it is up."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    return "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

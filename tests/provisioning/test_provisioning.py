@@ -11,9 +11,8 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
 from provisioning import services as provisioning
-from provisioning.outbox import provisioning_steps_run
+from provisioning.outbox import provisioning_steps_job_send, provisioning_steps_run
 from provisioning.services import Person, school_provision
-from provisioning.tasks import provisioning_steps_task
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.models import Domain, School
@@ -75,8 +74,8 @@ def test_invitations_are_emailed_by_the_job_queued_on_commit_with_links_to_the_s
     with django_capture_on_commit_callbacks() as queued:
         provisioned = school_provision(details=school_details(subdomain="mail-school"))
     # One job for the school's after-steps (provisioning.outbox), queued once the school is committed.
-    assert [(callback.func.__self__.name, callback.args) for callback in queued] == [
-        (provisioning_steps_task.name, (provisioned.school.pk,))
+    assert [(callback.func, callback.args) for callback in queued] == [
+        (provisioning_steps_job_send, (provisioned.school.pk,))
     ]
     assert mail.outbox == []
     assert provisioning_steps_run(provisioned.school.pk) == 3  # two invitations and the first scan
