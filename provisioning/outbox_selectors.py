@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,13 +82,13 @@ def _state(step: ProvisioningStep, *, accepted: bool) -> InvitationState:
     return InvitationState(step, "pending", _("waiting to be sent"), "", False)
 
 
-def schools_with_unsent_invitations(school_ids: Iterable[int]) -> set[int]:
-    """Those of the schools with an invitation that failed or is overdue: one query in the public schema."""
+def unsent_invitations_exist() -> Exists:
+    """For ``School.objects.annotate(...)``: has the school an invitation that failed or is overdue? A subquery in
+    the public schema, so that the overview flags its schools in the query that lists them."""
     Status = ProvisioningStep.Status
     overdue = timezone.now() - UNSENT_AFTER
-    return set(
-        ProvisioningStep.objects.filter(school_id__in=list(school_ids), kind=ProvisioningStep.Kind.INVITATION)
-        .filter(Q(status=Status.FAILED) | Q(status=Status.PENDING, created_at__lt=overdue))
-        .values_list("school_id", flat=True)
-        .distinct()
+    return Exists(
+        ProvisioningStep.objects.filter(school=OuterRef("pk"), kind=ProvisioningStep.Kind.INVITATION).filter(
+            Q(status=Status.FAILED) | Q(status=Status.PENDING, created_at__lt=overdue)
+        )
     )

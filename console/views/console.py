@@ -11,7 +11,7 @@ from compliance.overview import school_overview
 from console.exports import XLSX_CONTENT_TYPE, overview_csv, overview_xlsx
 from console.forms import SchoolSearchForm
 from console.views.access import regional_staff_required
-from provisioning.outbox_selectors import schools_with_unsent_invitations
+from provisioning.outbox_selectors import unsent_invitations_exist
 from tenants.audit import regional_action_record
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
@@ -30,7 +30,7 @@ class ConsoleLoginView(auth_views.LoginView):
 def school_list_view(request):
     """The overview: every school's compliance from the ledger, searched, filtered and sorted."""
     search_form = SchoolSearchForm(request.GET, districts=districts())
-    schools = school_overview(search_form.filters())
+    schools = school_overview(search_form.filters()).annotate(invitations_unsent=unsent_invitations_exist())
     export = request.GET.get("export")
     if export in EXPORTS:
         content, content_type, extension = EXPORTS[export]
@@ -42,9 +42,7 @@ def school_list_view(request):
         response["Content-Disposition"] = f'attachment; filename="schools-{timezone.localdate():%Y-%m-%d}.{extension}"'
         return response
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
-    unsent = schools_with_unsent_invitations(school.pk for school in page.object_list)  # one query
     for school in page.object_list:
-        school.invitations_unsent = school.pk in unsent
         school.site_url = absolute_url(school.primary_host) if school.primary_host else ""
         school.editor_url = absolute_url(school.primary_host, "/admin/") if school.primary_host else ""
     query = request.GET.copy()

@@ -13,9 +13,9 @@ from django_tenants.utils import schema_context
 
 from provisioning.models import ProvisioningStep
 from provisioning.outbox import MAX_ATTEMPTS, provisioning_step_do, provisioning_steps_job_send, provisioning_steps_run
-from provisioning.outbox_selectors import schools_with_unsent_invitations
+from provisioning.outbox_selectors import unsent_invitations_exist
 from provisioning.services import school_provision
-from tenants.models import RegionalAction
+from tenants.models import RegionalAction, School
 from tests.factories import console_client, school_details
 
 
@@ -105,9 +105,15 @@ def test_inspectors_see_the_states_but_cannot_resend(db, client_for):
     assert step.status == "failed"
 
 
-def test_the_overview_flag_is_one_query_whatever_the_number_of_schools(db):
-    schools = [school_provision(details=school_details(subdomain=f"flag-{n}")).school for n in range(2)]
-    ProvisioningStep.objects.filter(school=schools[0], kind="invitation").update(status="failed")
+def test_the_overview_flags_failed_and_overdue_invitations_in_the_query_that_lists_the_schools(db):
+    schools = [school_provision(details=school_details(subdomain=f"flag-{n}")).school for n in range(3)]
+    one_invitation = ProvisioningStep.objects.filter(school=schools[0], kind="invitation").first()
+    ProvisioningStep.objects.filter(pk=one_invitation.pk).update(status="failed")
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    ProvisioningStep.objects.filter(school=schools[1]).update(created_at=an_hour_ago)  # no job took them
+    listed = School.objects.filter(pk__in=[school.pk for school in schools]).annotate(
+        invitations_unsent=unsent_invitations_exist()
+    )
     with CaptureQueriesContext(connection) as queries:
-        flagged = schools_with_unsent_invitations(school.pk for school in schools)
-    assert flagged == {schools[0].pk} and len(queries) == 1
+        flagged = {school.pk for school in listed if school.invitations_unsent}
+    assert flagged == {schools[0].pk, schools[1].pk} and len(queries) == 1
