@@ -74,9 +74,8 @@ def test_invitations_are_emailed_by_the_job_queued_on_commit_with_links_to_the_s
     with django_capture_on_commit_callbacks() as queued:
         provisioned = school_provision(details=school_details(subdomain="mail-school"))
     # One job for the school's after-steps (provisioning.outbox), queued once the school is committed.
-    assert [(callback.func, callback.args) for callback in queued] == [
-        (provisioning_steps_job_send, (provisioned.school.pk,))
-    ]
+    jobs = [callback.args for callback in queued if getattr(callback, "func", None) is provisioning_steps_job_send]
+    assert jobs == [(provisioned.school.pk,)]
     assert mail.outbox == []
     assert provisioning_steps_run(provisioned.school.pk) == 3  # two invitations and the first scan
     assert sorted(message.to[0] for message in mail.outbox) == sorted(i.email for i in provisioned.invitations)
