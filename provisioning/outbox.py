@@ -109,7 +109,8 @@ def provisioning_step_do(step_id: int) -> bool:
     step = ProvisioningStep.objects.select_related("school").get(pk=step_id)
     mine = ProvisioningStep.objects.filter(pk=step_id, leased_until=lease)  # unless the lease ran out meanwhile
     try:
-        skipped_because = _ACTIONS[step.kind](step)
+        with transaction.atomic():  # a database error in the action is undone here, so the outcome can be kept
+            skipped_because = _ACTIONS[step.kind](step)
     except Exception as exc:  # any refusal is kept with the step and retried; it must not stop the others
         logger.warning("Provisioning step %s (%s of %s) failed: %r", step.pk, step.kind, step.school_id, exc)
         retry_at = None if step.attempts >= MAX_ATTEMPTS else timezone.now() + _retry_delay(step.attempts)
