@@ -101,6 +101,18 @@ def invitation_issue(
     return invitation
 
 
+def invitation_send(*, user, roles: Sequence[models.TextChoices], hostname: str | None = None) -> Invitation:
+    """Make a fresh link for ``user`` (in the schema they live in) and e-mail it now.
+
+    For an outbox that records each attempt (``provisioning.outbox``): whatever the mail server raises
+    is raised, for the caller to keep and retry. A fresh token is as valid as the first one would have
+    been: tokens derive from the user's state, so nothing secret needs keeping until the send.
+    """
+    invitation = invitation_issue(user=user, roles=roles, hostname=hostname, send=False)
+    _invitation_send(invitation)
+    return invitation
+
+
 def _invitation_send(invitation: Invitation) -> None:
     """E-mail the invitation in the region's languages (MESSAGE_LANGUAGES; printed in development).
 

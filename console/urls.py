@@ -44,6 +44,11 @@ urlpatterns = [
     path("schools/<int:school_id>/", school_page.school_page_view, name="school_page"),
     path("schools/<int:school_id>/remind/", school_page.school_remind_view, name="school_remind"),
     path(
+        "schools/<int:school_id>/invitations/<int:step_id>/resend/",
+        school_page.school_invitation_resend_view,
+        name="school_invitation_resend",
+    ),
+    path(
         "schools/<int:school_id>/suspend/",
         school_page.school_status_view,
         {"action": "suspend"},

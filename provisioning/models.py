@@ -149,3 +149,54 @@ class SchoolOpening(models.Model):
     def is_waiting_too_long(self) -> bool:
         """Queued over a minute ago and no worker took it (the broker or the workers are down)."""
         return self.status == self.Status.QUEUED and timezone.now() - self.queued_at > self.WORKER_PATIENCE
+
+
+class ProvisioningStep(models.Model):
+    """One thing to do once a new school has committed: e-mail one invitation, or queue the first scan.
+
+    Written in the same transaction as the school (an outbox), so a process killed right after the commit
+    leaves the steps to be done instead of nothing; ``provisioning.outbox`` does them, each claimed with
+    a lease and marked done right after its own action, and retries the failed ones with a growing delay.
+    An invitation's payload names the person (``user_id`` in the school's schema, ``email``, ``full_name``,
+    ``roles``), never the link: a one-time link is as good as a password, so it is made afresh when sent.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation e-mail")
+        FIRST_SCAN = "first_scan", _("first scan")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        DONE = "done", pgettext_lazy("provisioning step", "sent")
+        FAILED = "failed", pgettext_lazy("provisioning step", "failed")
+        SKIPPED = "skipped", _("no longer needed")
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="provisioning_steps")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When it is due (again); None once the retries are exhausted: only the office's "send again" revives it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    leased_until = models.DateTimeField(null=True, blank=True)  # claimed by a run until then
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "tenants"  # beside SchoolOpening and SchoolImport
+        ordering = ["school_id", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="provisioning_step_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of school {self.school_id} ({self.status})"
+
+    OPEN = (Status.PENDING, Status.FAILED)
+
+    @property
+    def is_leased(self) -> bool:
+        return self.leased_until is not None and self.leased_until > timezone.now()
+
+    @property
+    def gave_up(self) -> bool:
+        return self.status == self.Status.FAILED and self.next_attempt_at is None

@@ -10,6 +10,7 @@ account behind.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
 from accounts.invitations import Invitation, invitation_issue
+from provisioning.outbox import provisioning_steps_write
 from provisioning.schema_template import schema_create_from_template, schema_template_current
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
@@ -136,6 +138,11 @@ def school_details_clean(details: SchoolDetails) -> SchoolDetails:
     cleaned = school_details_normalised(details)
     head, administrator = cleaned.head, cleaned.administrator
 
+    unstorable = _fields_with_control_characters(cleaned)
+    if unstorable:  # PostgreSQL refuses a NUL in text: say which field rather than fail on the first query
+        raise ValidationError(
+            {name: [_("Remove the control characters (such as NUL) from this field.")] for name in unstorable}
+        )
     school = _school_instance(cleaned)
     try:
         school.full_clean(exclude=["schema_name"])  # required fields, lengths, BIN and its uniqueness
@@ -165,6 +172,16 @@ def school_details_clean(details: SchoolDetails) -> SchoolDetails:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _fields_with_control_characters(details: SchoolDetails) -> list[str]:
+    """The fields (named as the form's and the CSV's) holding a character no one types, like NUL."""
+    values = {name: value for name, value in vars(details).items() if isinstance(value, str)}
+    for prefix in ("head", "administrator"):
+        person = getattr(details, prefix)
+        if person is not None:
+            values[f"{prefix}_full_name"], values[f"{prefix}_email"] = person.full_name, person.email
+    return [name for name, value in values.items() if any(unicodedata.category(char) == "Cc" for char in value)]
 
 
 def _school_instance(details: SchoolDetails) -> School:
@@ -203,7 +220,10 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True, o
 
     The school's head (clause 4.1, who appoints the administrator, clause 1.2)
     and its first site administrator get accounts with one-time invitation
-    links, e-mailed once the transaction commits. One person given twice, or
+    links. Their e-mails and the school's first scan are written as steps in
+    the same transaction (``provisioning.outbox``) and done by a job once it
+    commits, retried until they succeed; ``send_invitations=False`` (the demo,
+    the tests) writes no invitation step. One person given twice, or
     no administrator, makes one account that holds both roles. ``opened_by`` (a regional staff member, or their name)
     is recorded in the office's audit trail in the same transaction.
 
@@ -222,12 +242,12 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True, o
             schema_create_from_template(schema_name=school.schema_name, template=template)
             with schema_context(school.schema_name):
                 _site_install(school=school, hostname=hostname)
-                invitations = _accounts_create(details=details, hostname=hostname, send=send_invitations)
+                invitees, invitations = _accounts_create(details=details, hostname=hostname)
             if opened_by is not None:
                 regional_action_record(
                     actor=opened_by, action=RegionalAction.Action.OPEN, school=school, host=hostname
                 )
-            transaction.on_commit(lambda: _first_scan_queue(school))
+            provisioning_steps_write(school=school, invitees=invitees if send_invitations else [])
     except (DatabaseError, ValidationError):
         # Someone provisioned the same BIN or subdomain since we checked (caught by a
         # unique constraint, or by django-tenants' own schema-name check): say which
@@ -250,8 +270,9 @@ def _site_install(*, school: School, hostname: str) -> SchoolHomePage:
     return home
 
 
-def _accounts_create(*, details: SchoolDetails, hostname: str, send: bool) -> list[Invitation]:
-    """Accounts without a password, in the school's schema, each with an invitation e-mailed on commit."""
+def _accounts_create(*, details: SchoolDetails, hostname: str) -> tuple[list, list[Invitation]]:
+    """Accounts without a password, in the school's schema: (user, roles) of each, and their invitations
+    (links made now, for whoever may be shown them; the e-mails carry links made when they are sent)."""
     people: dict[str, tuple[Person, list[Role]]] = {}
     people[details.head.email] = (details.head, [Role.DIRECTOR])
     administrator = details.administrator or details.head
@@ -259,21 +280,12 @@ def _accounts_create(*, details: SchoolDetails, hostname: str, send: bool) -> li
 
     User = get_user_model()
     groups = {group.name: group for group in Group.objects.filter(name__in=[role.value for role in Role])}
-    invitations = []
+    invitees, invitations = [], []
     for email, (person, roles) in people.items():
         user = User(username=email, email=email, first_name=person.full_name)
         user.set_unusable_password()
         user.save()
         user.groups.set([groups[role.value] for role in roles])
-        invitations.append(invitation_issue(user=user, roles=roles, hostname=hostname, send=send))
-    return invitations
-
-
-def _first_scan_queue(school: School) -> None:
-    """The region's overview shows a new school the same day, not after the next nightly scan."""
-    from compliance.tasks import school_scan_task
-
-    try:
-        school_scan_task.apply_async(headers={"_schema_name": school.schema_name})
-    except Exception:  # the broker being down must not undo the school; the nightly scan catches up
-        logger.warning("Could not queue the first scan of %s", school.schema_name, exc_info=True)
+        invitees.append((user, roles))
+        invitations.append(invitation_issue(user=user, roles=roles, hostname=hostname, send=False))
+    return invitees, invitations

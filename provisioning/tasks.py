@@ -9,6 +9,7 @@ from compliance.jobs import job_run
 from compliance.tasks import RETRY, schools_fan_out
 from provisioning.backup_schedule import school_backup_nightly
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
+from provisioning.outbox import provisioning_steps_run, provisioning_steps_sweep
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
 from provisioning.stalled_work import (
@@ -71,6 +72,9 @@ def schema_template_build_task() -> str:
 def stalled_work_requeue_task() -> dict[str, int]:
     """Queue again what was queued while the broker was down, or whose worker was killed (beat, every minute)."""
     return stalled_work_requeue()
+
+
+@shared_task(base=TenantTask, **RETRY)
 def school_backup_task() -> str:
     """Back up the school whose schema the task runs in (the ``_schema_name`` header); the archive's path."""
     return str(school_backup_nightly(current_school()).path)
@@ -81,3 +85,15 @@ def school_backup_dispatch() -> int:
     """Every school, suspended ones too (their content is kept), one task each, a batch at a time."""
     with job_run("backup-dispatch"):
         return schools_fan_out(school_backup_task, include_suspended=True)
+
+
+@shared_task(base=TenantTask, **RETRY)
+def provisioning_steps_task(school_id: int) -> int:
+    """A new school's invitations and first scan, right after its commit (provisioning.outbox); how many done."""
+    return provisioning_steps_run(school_id)
+
+
+@shared_task(base=TenantTask, **RETRY)
+def provisioning_steps_sweep_task() -> int:
+    """Retry the after-steps that failed or were never taken (a broker down at the commit); how many done."""
+    return provisioning_steps_sweep()

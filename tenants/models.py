@@ -86,6 +86,7 @@ class RegionalAction(models.Model):
         PERIOD = "period", _("set the longest update period of a section")
         STAFF = "staff", _("changed a regional staff account")
         EXPORT = "export", _("exported data")
+        INVITE = "invite", _("sent an invitation again")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     reason = models.TextField(_("reason"), blank=True)

@@ -139,6 +139,7 @@ def _english():
 
 
 from tests.browser import browser, page, server  # noqa: E402, F401 (shared browser fixtures)
+from tests.mail_server import mail_server_down  # noqa: E402, F401 (SMTP to a port that refuses)
 from tests.worker import worker  # noqa: E402, F401 (a real Celery worker thread)
 
 _SCREENING_REPORTS: list[str] = []

@@ -2,7 +2,7 @@
 record of the tasks it finished, so that a test waits for exactly the work it then checks.
 
 Why not wait for rows to appear: a school provisioned and committed by a fixture queues its first scan
-(``provisioning.services``), so "every school has a finished scan" can already be true before
+(``provisioning.outbox``), so "every school has a finished scan" can already be true before
 the scan a test sent has even started. Waiting for the task a test sent, and for every task that task
 sent in turn, cannot be satisfied by anything else.
 """

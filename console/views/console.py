@@ -11,6 +11,7 @@ from compliance.overview import school_overview
 from console.exports import XLSX_CONTENT_TYPE, overview_csv, overview_xlsx
 from console.forms import SchoolSearchForm
 from console.views.access import regional_staff_required
+from provisioning.outbox_selectors import unsent_invitations_exist
 from tenants.audit import regional_action_record
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
@@ -29,7 +30,7 @@ class ConsoleLoginView(auth_views.LoginView):
 def school_list_view(request):
     """The overview: every school's compliance from the ledger, searched, filtered and sorted."""
     search_form = SchoolSearchForm(request.GET, districts=districts())
-    schools = school_overview(search_form.filters())
+    schools = school_overview(search_form.filters()).annotate(invitations_unsent=unsent_invitations_exist())
     export = request.GET.get("export")
     if export in EXPORTS:
         content, content_type, extension = EXPORTS[export]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from console.forms import SchoolProvisionForm
 from console.views.access import regional_administrator_required, regional_staff_required
 from provisioning.models import SchoolOpening
+from provisioning.outbox_selectors import invitation_states
 from provisioning.school_opening import school_opening_request, school_opening_requeue
 from regulation.roles import Role
 from tenants.hosts import absolute_url
@@ -49,8 +50,14 @@ def school_opening_view(request, opening_id: int):
     opening = get_object_or_404(SchoolOpening.objects.select_related("school"), pk=opening_id)
     domains = opening.school.domains.filter(is_primary=True) if opening.school else Domain.objects.none()
     host = domains.values_list("domain", flat=True).first() or ""
+    # What became of each e-mail (provisioning.outbox): sent, waiting, or failed with the reason.
+    states = {state.email: state for state in invitation_states(opening.school)} if opening.school else {}
     invitations = [
-        {**invitation, "role_names": ", ".join(str(Role(role).label) for role in invitation["roles"])}
+        {
+            **invitation,
+            "role_names": ", ".join(str(Role(role).label) for role in invitation["roles"]),
+            "state": states.get(invitation["email"]),
+        }
         for invitation in opening.invitations
     ]
     context = {

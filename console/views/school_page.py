@@ -21,6 +21,9 @@ from compliance.selectors import school_ledger
 from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from console.services.schools import school_remind, school_restore, school_suspend
 from console.views.access import regional_administrator_required, regional_staff_required
+from provisioning.models import ProvisioningStep
+from provisioning.outbox import invitation_resend
+from provisioning.outbox_selectors import invitation_states
 from regulation import catalogue
 from tenants.audit import regional_action_record
 from tenants.hosts import absolute_url
@@ -75,6 +78,7 @@ def school_page_view(request, school_id: int):
             "site_url": absolute_url(host) if host else "",
             "editor_url": absolute_url(host, "/admin/") if host else "",
             "sections": sections,
+            "invitations": invitation_states(school),
             "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
             "remind_requests": RemindNowRequest.objects.filter(school=school).order_by("-requested_at")[:10],
             "actions": RegionalAction.objects.filter(school=school)[:50],
@@ -118,3 +122,21 @@ def school_status_view(request, school_id: int, action: str):
         done = _("The site is suspended.") if action == "suspend" else _("The site is back online.")
         messages.success(request, done)
     return redirect("console:school_page", school.pk)
+
+
+@regional_administrator_required
+@require_POST
+def school_invitation_resend_view(request, school_id: int, step_id: int):
+    """Send a failed or expired invitation of the school's first accounts again, with a fresh link."""
+    step = get_object_or_404(ProvisioningStep, pk=step_id, school_id=school_id, kind=ProvisioningStep.Kind.INVITATION)
+    try:
+        invitation_resend(step=step, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is being sent again; this page shows when it has gone.")
+            % {"email": step.payload.get("email", "")},
+        )
+    return redirect("console:school_page", school_id)

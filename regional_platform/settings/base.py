@@ -258,6 +258,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds to wait for the mail server: without a limit, one that never answers holds a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -294,6 +296,7 @@ INTERACTIVE_TASKS = (
     "provisioning.tasks.school_import_check_task",
     "provisioning.tasks.school_opening_task",
     "provisioning.tasks.schema_template_build_task",
+    "provisioning.tasks.provisioning_steps_task",  # a new school's invitations, while the office waits
 )
 # An uploaded CSV of up to this many schools is checked while the officer waits (a few seconds); a
 # longer one in the background, with a progress bar (provisioning.bulk_onboarding).
@@ -329,6 +332,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "waiting-reminders-sweep": {"task": "compliance.tasks.waiting_reminders_sweep", "schedule": 300.0},
     # One archive per school (provisioning.backup_schedule), before the scan's fan-out.
     "school-backups": {"task": "provisioning.tasks.school_backup_dispatch", "schedule": crontab(hour=0, minute=30)},
+    # New schools' invitations and first scans that failed or were never queued (provisioning.outbox).
+    "provisioning-steps-sweep": {"task": "provisioning.tasks.provisioning_steps_sweep_task", "schedule": 300.0},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------

@@ -11,6 +11,7 @@ from django.core import mail
 from django_tenants.utils import schema_exists
 
 from provisioning.models import SchoolOpening
+from provisioning.outbox import provisioning_steps_run
 from provisioning.school_opening import school_opening_fail, school_opening_run
 from provisioning.services import school_provision
 from provisioning.tasks import school_opening_task
@@ -56,6 +57,8 @@ def test_the_request_queues_the_opening_and_the_page_follows_the_job_to_the_open
     school = School.objects.get(schema_name="school_console_made")
     assert schema_exists("school_console_made")
     assert RegionalAction.objects.get(action="open", school=school).actor == "office-opening"
+    assert "waiting to be sent" in office_client.get(f"/schools/opening/{opening.pk}/").content.decode()
+    provisioning_steps_run(school.pk)  # the job queued on commit (provisioning.outbox)
     assert sorted(message.to[0] for message in mail.outbox) == ["head@console.kz"]
 
     assert office_client.get(f"/schools/opening/{opening.pk}/progress/").json()["in_progress"] is False
@@ -64,6 +67,7 @@ def test_the_request_queues_the_opening_and_the_page_follows_the_job_to_the_open
     assert 'href="http://console-made.edu.test/admin/"' in page
     assert "http://console-made.edu.test/invite/" in page  # development shows the links (SHOW_INVITATION_LINKS)
     assert "Director (head of school), Site administrator" in page
+    assert 'data-invitation-state="sent"' in page
     assert f'href="/schools/{school.pk}/"' in page
     assert "New School" not in office_client.get("/schools/new/").content.decode()  # no longer pending
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists
 
+from provisioning.models import ProvisioningStep
 from tenants.models import School
 from tests.factories import valid_bin
 
@@ -52,6 +53,44 @@ def test_provision_school_names_each_bad_field(db):
     message = str(error.value)
     assert "bin:" in message and "subdomain:" in message and "head_email:" in message
     assert not School.objects.filter(short_name="Cmd").exists()
+
+
+def _provision_school(subdomain: str, bin_number: str, **fields) -> str:
+    arguments = {
+        "--name-kk": "Мектеп", "--name-ru": "Школа", "--short-name": "Cmd", "--bin": bin_number,
+        "--region": "Abai", "--district": "Semey", "--address": "1 Abai st", "--subdomain": subdomain,
+        "--head-name": "Head Person", "--head-email": "head@cmd.kz",
+    }  # fmt: skip
+    arguments.update(fields)
+    return _run("provision_school", *[part for pair in arguments.items() for part in pair])
+
+
+def test_provision_school_refuses_taken_details_by_field_without_a_traceback(school):
+    with pytest.raises(CommandError) as error:
+        _provision_school("alpha", school.school.bin)
+    message = str(error.value)
+    assert message.startswith("The school was not created:")
+    assert "subdomain: The subdomain “alpha” is already taken." in message and "bin:" in message
+
+
+def test_provision_school_refuses_a_nul_byte_by_field(db):
+    with pytest.raises(CommandError) as error:
+        _provision_school("nul-school", valid_bin(7002), **{"--name-kk": "Мек\x00теп", "--head-name": "Head\x00"})
+    message = str(error.value)
+    assert "name_kk: Remove the control characters" in message and "head_full_name: Remove" in message
+    assert not School.objects.filter(bin=valid_bin(7002)).exists()
+
+
+def test_provision_school_reports_an_invitation_the_mail_server_refused_and_keeps_it_for_a_retry(
+    db,
+    mail_server_down,
+):
+    output = _provision_school("cmd-mail-down", valid_bin(7003))
+    assert "Created" in output
+    line = next(line for line in output.splitlines() if "head@cmd.kz" in line)
+    assert "failed; tried 1 time, trying again automatically: " in line and "refused" in line.lower()
+    step = ProvisioningStep.objects.get(school__bin=valid_bin(7003), kind="invitation")
+    assert (step.status, step.next_attempt_at is not None) == ("failed", True)
 
 
 def test_import_creates_good_rows_lists_bad_ones_and_a_rerun_changes_nothing(db, tmp_path):

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Page, Site
 
 from provisioning import services as provisioning
+from provisioning.outbox import provisioning_steps_job_send, provisioning_steps_run
 from provisioning.services import Person, school_provision
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
@@ -67,11 +68,16 @@ def test_same_person_as_head_and_administrator_gets_one_account(make_school):
         assert list(get_user_model().objects.values_list("email", flat=True)) == ["director@school.kz"]
 
 
-def test_invitations_are_emailed_after_commit_with_links_to_the_schools_own_host(
+def test_invitations_are_emailed_by_the_job_queued_on_commit_with_links_to_the_schools_own_host(
     db, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         provisioned = school_provision(details=school_details(subdomain="mail-school"))
+    # One job for the school's after-steps (provisioning.outbox), queued once the school is committed.
+    jobs = [callback.args for callback in queued if getattr(callback, "func", None) is provisioning_steps_job_send]
+    assert jobs == [(provisioned.school.pk,)]
+    assert mail.outbox == []
+    assert provisioning_steps_run(provisioned.school.pk) == 3  # two invitations and the first scan
     assert sorted(message.to[0] for message in mail.outbox) == sorted(i.email for i in provisioned.invitations)
     for message in mail.outbox:
         assert re.search(r"http://mail-school\.edu\.test/invite/[\w-]+/[\w-]+/", message.body)
@@ -166,9 +172,9 @@ def test_failure_mid_way_leaves_no_schema_row_domain_or_user(db, monkeypatch):
     assert school_provision(details=details, send_invitations=False).school.bin == details.bin
 
 
-def test_invitation_is_written_in_kazakh_and_russian(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        school_provision(details=school_details(subdomain="bilingual", administrator=None))
+def test_invitation_is_written_in_kazakh_and_russian(db):
+    provisioned = school_provision(details=school_details(subdomain="bilingual", administrator=None))
+    provisioning_steps_run(provisioned.school.pk)  # as the job queued on commit does
     (message,) = mail.outbox
     assert "Сәлеметсіз бе" in message.body  # Kazakh greeting
     assert "Здравствуйте" in message.body  # Russian greeting

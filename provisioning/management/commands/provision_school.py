@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from provisioning.outbox import provisioning_steps_run
+from provisioning.outbox_selectors import invitation_states
 from provisioning.services import SchoolDetails, school_provision, validation_messages
 from tenants.hosts import absolute_url
 
@@ -47,9 +50,22 @@ class Command(BaseCommand):
         except ValidationError as exc:
             lines = "\n".join(f"  {line}" for line in validation_messages(exc))
             raise CommandError(_("The school was not created:") + "\n" + lines) from None
+        except DatabaseError as exc:  # nothing was kept (one transaction); say why, not how
+            raise CommandError(
+                _("The school was not created: the database refused it (%(reason)s).") % {"reason": str(exc).strip()}
+            ) from None
         self.stdout.write(self.style.SUCCESS(_("Created %(school)s.") % {"school": provisioned.school.name}))
         self.stdout.write(_("Site: %(url)s") % {"url": absolute_url(provisioned.hostname)})
         self.stdout.write(_("Editor: %(url)s") % {"url": absolute_url(provisioned.hostname, "/admin/")})
+        # The job queued on commit would send them too; doing them here shows the outcome (a claim keeps
+        # each e-mail to one sender).
+        provisioning_steps_run(provisioned.school.pk)
+        states = {state.email: state for state in invitation_states(provisioned.school)}
         for invitation in provisioned.invitations:
-            link = invitation.url if settings.SHOW_INVITATION_LINKS else _("invitation e-mailed")
-            self.stdout.write(f"{invitation.full_name} <{invitation.email}> ({invitation.role_names}): {link}")
+            state = states.get(invitation.email)
+            outcome = state.label if state else ""
+            if state and state.reason:
+                outcome += f": {state.reason}"
+            link = f" {invitation.url}" if settings.SHOW_INVITATION_LINKS else ""
+            line = f"{invitation.full_name} <{invitation.email}> ({invitation.role_names}): {outcome}{link}"
+            self.stdout.write(self.style.WARNING(line) if state and state.state == "failed" else line)
