@@ -71,9 +71,9 @@ def restore_target(manifest: dict, *, as_subdomain: str | None = None, bin: str 
 
 
 # Rows a copy leaves out (restored in place only): the console's record of how the original was opened would
-# list the copy as a second opening. A work queue whose pending items name the school (an outbox) belongs
-# here too, or a copy would do its work again.
-COPY_LEAVES_OUT = {"tenants.schoolopening"}
+# list the copy as a second opening; the work queues whose pending items name the school (the provisioning
+# outbox, the office's "remind now") would make a copy e-mail the original's people again.
+COPY_LEAVES_OUT = {"tenants.schoolopening", "tenants.provisioningstep", "compliance.remindnowrequest"}
 
 
 def public_rows_for(rows: list[dict], manifest: dict, target: Target, school_pk: int | None) -> list[dict]:
