@@ -10,8 +10,11 @@ from accounts.views.invitations import InvitationAcceptView
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
 from school_sections.views.media import school_media
 from school_sections.views.site import low_vision_toggle, robots_txt, search_view
+from workflows.views.reports import safe_report_urlpatterns
 
 urlpatterns = [
+    # Before Wagtail's admin: its reports at the same paths, with exports safe from formula injection.
+    path("admin/reports/", include(safe_report_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     # Not "documents/": that is the slug of the documents section (clause 3.1.3).
     path("files/", include(wagtaildocs_urls)),
