@@ -67,14 +67,16 @@ def audit_csv(entries) -> str:
     for entry in entries:
         # Every cell through the one helper: names, titles and reasons are typed by people.
         writer.writerow(
-            spreadsheet_row([
-                entry.timestamp.isoformat(timespec="seconds"),
-                (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
-                log_registry.get_action_label(entry.action),
-                entry.content_type.name if entry.content_type_id else "",
-                entry.label,
-                entry.object_id,
-                audit_reason(entry),
-            ])  # fmt: skip
+            spreadsheet_row(
+                [
+                    entry.timestamp.isoformat(timespec="seconds"),
+                    (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
+                    log_registry.get_action_label(entry.action),
+                    entry.content_type.name if entry.content_type_id else "",
+                    entry.label,
+                    entry.object_id,
+                    audit_reason(entry),
+                ]
+            )
         )
     return out.getvalue()

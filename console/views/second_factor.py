@@ -18,7 +18,10 @@ def console_second_factor_view(request):
     if not user.is_authenticated:
         return redirect("console:login")
     next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path of this host: Django's redirect would take a bare word ("abc") for a URL name and fail.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = reverse("console:school_list")
     if not second_factor_required(user) or user.is_verified():
         return redirect(next_url)
