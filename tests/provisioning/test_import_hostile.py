@@ -22,7 +22,8 @@ HEADER = "name_kk,name_ru,short_name,bin,region,district,address,subdomain,head_
 def _line(number: int, *, name: str | None = None, subdomain: str | None = None) -> str:
     name = name or f"Мектеп {number}"
     subdomain = subdomain or f"hostile-{number}"
-    return f"{name},Школа {number},S{number},{valid_bin(8000 + number)},Abai,Semey,Street {number},{subdomain},Head {number},h{number}@hostile.kz\n"
+    school = f"{name},Школа {number},S{number},{valid_bin(8000 + number)},Abai,Semey,Street {number}"
+    return f"{school},{subdomain},Head {number},h{number}@hostile.kz\n"
 
 
 def _hostile_schools() -> set[str]:
