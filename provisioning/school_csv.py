@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ MAX_LINE_BYTES = 64 * 1024  # a school's line is well under 2 KB; csv's own limi
 MAX_VALUE_CHARS = 1_000  # above every column's length in the database (300 at most)
 MAX_LINES_PER_ROW = 20  # a quoted value may hold line breaks, but not a whole file after an unclosed quote
 CHUNK_BYTES = 64 * 1024
+_LONE_CR = re.compile(r"(?<=\r)(?!\n|$)")
 SHOWN_CHARS = 100  # how much of a refused row's value the report shows
 
 
@@ -91,9 +93,12 @@ def _text_lines(source: BinaryIO) -> Iterator[str]:
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise _not_utf8(number) from None
+        # A lone CR ends a line too, as when a file is opened with newline="" (csv's own advice): a file saved
+        # with old Mac line ends reads as lines, and csv sees each CR where it can tell quoted from not.
+        yield from _LONE_CR.split(text)
 
 
 def _header(first_line: str) -> tuple[list[str], str]:

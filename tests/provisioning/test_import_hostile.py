@@ -3,6 +3,7 @@ refused file with a clear message, never a traceback or a 500; the whole file is
 created; a file is read a line at a time within documented limits; an interrupted run resumes."""
 
 import io
+import random
 from io import StringIO
 
 import pytest
@@ -143,3 +144,59 @@ def test_the_console_previews_a_nul_line_as_refused_and_runs_the_others(office, 
     outcomes = {row["line"]: row["outcome"] for row in school_import.results}
     assert outcomes == {2: RowOutcome.CREATED, 3: RowOutcome.REFUSED}
     assert _hostile_schools() == {"school_hostile_1"}
+
+
+# Property-based in spirit (``hypothesis`` is not installed in the project's environment): seeded random
+# files, the same every run.
+HOSTILE_VALUES = ["\x00", "\ufffd", "\x1b[31m", "x" * 1500, '"', '""', "a\nb", "=1+1", "-", "²", "\r", ";", ","]
+
+
+def _random_files(count: int) -> list[bytes]:
+    generator = random.Random(1313)  # noqa: S311  (seeded: the same files every run)
+    files = []
+    for index in range(count):
+        if index % 3 == 0:  # bytes, anything
+            files.append(bytes(generator.randrange(256) for _ in range(generator.randint(0, 400))))
+            continue
+        lines = [HEADER.rstrip("\n")]
+        for number in range(generator.randint(0, 6)):
+            values = _line(number).rstrip("\n").split(",")
+            for _ in range(generator.randint(0, 3)):
+                values[generator.randrange(len(values))] = generator.choice(HOSTILE_VALUES)
+            lines.append(",".join(values))
+        text = "\n".join(lines).encode()
+        if index % 3 == 2 and text:  # a few random bytes somewhere
+            cut = generator.randrange(len(text))
+            text = text[:cut] + bytes(generator.randrange(256) for _ in range(3)) + text[cut:]
+        files.append(text)
+    return files
+
+
+def test_random_files_are_read_or_refused_never_raise(db):
+    """Every file is refused whole (ImportFileError) or read into rows; a row refused while reading says why;
+    checking the rows against the database raises nothing and writes nothing."""
+    outcomes = {"refused file": 0, "read": 0}
+    for content in _random_files(240):
+        try:
+            rows = school_rows_read(content)
+        except ImportFileError as error:
+            assert str(error)
+            outcomes["refused file"] += 1
+            continue
+        outcomes["read"] += 1
+        assert all(row.problems for row in rows if row.outcome == RowOutcome.REFUSED)
+        provisioning.school_import.school_rows_check(rows)
+        assert all(row.outcome in (None, RowOutcome.REFUSED, RowOutcome.ALREADY_THERE) for row in rows)
+    assert outcomes["refused file"] and outcomes["read"]  # the generator makes both kinds
+    assert _hostile_schools() == set()
+
+
+def test_random_files_uploaded_to_the_console_answer_no_server_error(office):
+    office.raise_request_exception = False
+    for content in _random_files(30):
+        before = SchoolImport.objects.count()
+        response = _upload(office, content)
+        assert response.status_code in (200, 302), content
+        if response.status_code == 200:  # refused: nothing kept
+            assert SchoolImport.objects.count() == before
+    assert _hostile_schools() == set()
