@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from tenants.spreadsheets import spreadsheet_safe
+from tenants.spreadsheets import spreadsheet_row
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,17 +67,17 @@ def overview_rows(schools) -> list[list]:
 def table_csv(headings: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headings)
-    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
+    writer.writerow(spreadsheet_row(headings))
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheet programs read UTF-8
 
 
 def table_xlsx(headings: list[str], rows: list[list], *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
-    sheet.append(headings)
+    sheet.append(spreadsheet_row(headings))
     for row in rows:
-        sheet.append([spreadsheet_safe(value) for value in row])  # openpyxl would store "=…" as a formula
+        sheet.append(spreadsheet_row(row))  # openpyxl would store "=…" as a formula
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

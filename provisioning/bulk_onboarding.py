@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from provisioning.models import SchoolImport
+from provisioning.school_csv import shown
 from provisioning.school_import import (
     ImportRow,
     RowOutcome,
@@ -34,10 +35,10 @@ def _row_record(row: ImportRow, outcome: str) -> dict:
     details = row.details
     return {
         "line": row.number,
-        "name": details.name_kk or details.name_ru,
-        "subdomain": details.subdomain,
-        "bin": details.bin,
-        "district": details.district,
+        "name": shown(details.name_kk or details.name_ru),
+        "subdomain": shown(details.subdomain),
+        "bin": shown(details.bin),
+        "district": shown(details.district),
         "outcome": outcome,
         "problems": list(row.problems),
     }
@@ -51,8 +52,9 @@ def school_import_upload(*, file_name: str, content: bytes, by) -> SchoolImport:
     rows = school_rows_read(content)
     school_import = SchoolImport(
         language=translation.get_language() or "",
-        file_name=file_name[:255],
-        content=content.decode("utf-8-sig"),
+        file_name=shown(file_name)[:255],
+        # PostgreSQL keeps no NUL in text: kept as U+FFFD, which reading refuses on its line just as a NUL.
+        content=content.decode("utf-8-sig").replace("\x00", "\ufffd"),
         uploaded_by=by.get_username(),
         total=len(rows),
     )

@@ -1,26 +1,31 @@
 """Onboard many schools from one CSV file: read and check every row, then provision the good ones.
 
-Used by ``manage.py import_schools`` and by the console's bulk upload (``provisioning.bulk_onboarding``).
+Used by ``manage.py import_schools`` and by the console's bulk upload (``provisioning.bulk_onboarding``);
+reading the file (streamed, bounded, never a traceback) is ``provisioning.school_csv``.
 A row whose school already exists with the same BIN and subdomain is reported
 as already there, so importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
+from provisioning.school_csv import (  # noqa: F401  (the importer's names, for its callers)
+    COLUMNS,
+    MAX_FILE_BYTES,
+    REQUIRED_COLUMNS,
+    ImportFileError,
+    ImportRow,
+    RowOutcome,
+    school_rows_read,
+    school_rows_read_file,
+)
 from provisioning.services import (
-    ProvisionedSchool,
-    SchoolDetails,
     school_details_clean,
     school_details_normalised,
     school_provision,
@@ -32,65 +37,11 @@ from tenants.models import Domain
 logger = logging.getLogger(__name__)
 FRESH_CONNECTION_EVERY = 50
 
-REQUIRED_COLUMNS = (
-    "name_kk", "name_ru", "short_name", "bin", "region", "district", "address",
-    "subdomain", "head_full_name", "head_email",
-)  # fmt: skip
-OPTIONAL_COLUMNS = ("name_en", "administrator_full_name", "administrator_email")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why."""
-
-
-class RowOutcome(StrEnum):
-    CREATED = "created"
-    ALREADY_THERE = "already there"
-    REFUSED = "refused"
-
-
-@dataclass
-class ImportRow:
-    number: int  # the line in the file, counting the header as line 1
-    details: SchoolDetails
-    outcome: RowOutcome | None = None
-    problems: list[str] = field(default_factory=list)
-    provisioned: ProvisionedSchool | None = None
-
-
-def school_rows_read(content: bytes | str) -> list[ImportRow]:
-    """Parse a CSV file (UTF-8, comma or semicolon separated) into rows; no checks yet."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
-    content = content.lstrip("\ufeff")
-    if not content.strip():
-        raise ImportFileError(_("The file is empty."))
-    first_line = content.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise ImportFileError(_("The file lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    reader.fieldnames = header
-    rows = []
-    for index, record in enumerate(reader, start=2):
-        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
-        if not any(values.values()):
-            continue  # blank line
-        rows.append(ImportRow(number=index, details=SchoolDetails.from_columns(values)))
-    if not rows:
-        raise ImportFileError(_("The file has a header but no schools."))
-    return rows
-
 
 def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:
-    """Mark rows whose school is already provisioned (same BIN, same subdomain): one query."""
-    rows = list(rows)
+    """Mark rows whose school is already provisioned (same BIN, same subdomain): one query. A row refused
+    while reading (a NUL byte, say) is left refused: its values never reach the database."""
+    rows = [row for row in rows if row.outcome is not RowOutcome.REFUSED]
     normalised = {row.number: school_details_normalised(row.details) for row in rows}
     existing = dict(
         Domain.objects.filter(

@@ -11,9 +11,12 @@ from accounts.views.sign_out import editor_sign_out_view
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
 from school_sections.views.media import school_media
 from school_sections.views.site import low_vision_toggle, robots_txt, search_view
+from workflows.views.reports import safe_report_urlpatterns
 
 urlpatterns = [
     path("admin/logout/", editor_sign_out_view),  # before Wagtail's: POST only (accounts.views.sign_out)
+    # Before Wagtail's admin: its reports at the same paths, with exports safe from formula injection.
+    path("admin/reports/", include(safe_report_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     # Not "documents/": that is the slug of the documents section (clause 3.1.3).
     path("files/", include(wagtaildocs_urls)),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import registry as log_registry
 
-from tenants.spreadsheets import spreadsheet_safe
+from tenants.spreadsheets import spreadsheet_row
 
 # Where the "why" of an action sits in a log entry's data, by the action that wrote it.
 _REASON_KEYS = ("reason", "comment")
@@ -63,18 +63,20 @@ def audit_csv(entries) -> str:
     """The audit trail as CSV: one row per action, with who, when, what and why."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(heading) for heading in CSV_HEADINGS])
+    writer.writerow(spreadsheet_row(CSV_HEADINGS))
     for entry in entries:
+        # Every cell through the one helper: names, titles and reasons are typed by people.
         writer.writerow(
-            [
-                entry.timestamp.isoformat(timespec="seconds"),
-                # The regional officer, if it was them; names and titles are typed by people.
-                spreadsheet_safe((entry.data or {}).get("by") or entry.user_display_name),
-                str(log_registry.get_action_label(entry.action)),
-                entry.content_type.name if entry.content_type_id else "",
-                spreadsheet_safe(entry.label),
-                spreadsheet_safe(entry.object_id),
-                spreadsheet_safe(audit_reason(entry)),
-            ]
+            spreadsheet_row(
+                [
+                    entry.timestamp.isoformat(timespec="seconds"),
+                    (entry.data or {}).get("by") or entry.user_display_name,  # the regional officer, if it was them
+                    log_registry.get_action_label(entry.action),
+                    entry.content_type.name if entry.content_type_id else "",
+                    entry.label,
+                    entry.object_id,
+                    audit_reason(entry),
+                ]
+            )
         )
     return out.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from console.views.access import regional_administrator_required, regional_staff
 from tenants.models import Announcement
 from tenants.selectors import districts
 
+_REACH = datetime.timedelta(days=3652)  # how far from today an announcement may start or end
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _TEXT = forms.Textarea(attrs={"rows": 2})
 
@@ -39,6 +42,21 @@ class AnnouncementForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["districts"].choices = [(name, name) for name in districts()]
+
+    def _within_reach(self, name: str):
+        # A year like 0001 is a valid date, but PostgreSQL would keep it as a date BC (Almaty is ahead of UTC)
+        # that Python cannot read back: the announcements page would fail for everyone from then on.
+        moment = self.cleaned_data[name]
+        now = timezone.now()
+        if not now - _REACH <= moment <= now + _REACH:
+            raise forms.ValidationError(_("Choose a date within ten years of today."))
+        return moment
+
+    def clean_starts_at(self):
+        return self._within_reach("starts_at")
+
+    def clean_ends_at(self):
+        return self._within_reach("ends_at")
 
 
 @regional_staff_required

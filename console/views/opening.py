@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console.forms import SchoolProvisionForm
 from console.views.access import regional_administrator_required, regional_staff_required
+from console.views.params import id_or_none
 from provisioning.models import SchoolOpening
 from provisioning.outbox_selectors import invitation_states
 from provisioning.school_opening import school_opening_request, school_opening_requeue
@@ -37,8 +38,8 @@ def school_create_view(request):
             else:
                 return redirect("console:school_opening", opening.pk)
     else:
-        earlier_id = request.GET.get("from", "")
-        earlier = SchoolOpening.objects.filter(pk=earlier_id).first() if earlier_id.isdigit() else None
+        earlier_id = id_or_none(request.GET.get("from"))
+        earlier = SchoolOpening.objects.filter(pk=earlier_id).first() if earlier_id else None
         form = SchoolProvisionForm(initial=earlier.details if earlier else None)
     pending = SchoolOpening.objects.filter(status__in=SchoolOpening.PENDING).only("details", "status", "queued_at")
     return render(request, "console/school_form.html", {"form": form, "pending": pending[:20]})

@@ -21,6 +21,7 @@ from django_tenants.utils import schema_context
 from console.services.schools import school_appointment, school_archival_delete
 from console.services.screening_rules import regional_rule_add, regional_rule_toggle
 from console.views.access import regional_administrator_required, regional_staff_required
+from console.views.params import id_or_404
 from regulation.roles import Role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction, School
@@ -66,7 +67,7 @@ def school_archive_view(request, school_id: int):
     form = DeleteForm(request.POST or None)
     with schema_context(school.schema_name):
         if request.method == "POST":
-            archival = get_object_or_404(Archival, pk=request.POST.get("archival"))
+            archival = get_object_or_404(Archival, pk=id_or_404(request.POST.get("archival")))
             if form.is_valid():
                 try:
                     school_archival_delete(

@@ -31,6 +31,9 @@ class StaffRoleForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=RegionalRole.choices)
 
 
+_REASON = forms.CharField(required=False, max_length=1000)
+
+
 def _show_link(request, invitation) -> None:
     # The link itself goes to its owner only, never on the screen of the administrator who sent it:
     # whoever holds it can set the password and act under that name.
@@ -74,7 +77,8 @@ def staff_change_view(request, user_id: int, change: str):
             services.staff_role_set(user=user, role=RegionalRole(form.cleaned_data["role"]), by=request.user)
             messages.success(request, _("The role of %(name)s is changed.") % {"name": name})
         elif change == "deactivate":
-            services.staff_deactivate(user=user, by=request.user, reason=request.POST.get("reason", ""))
+            reason = _REASON.clean(request.POST.get("reason", ""))  # a NUL byte or a book is refused here
+            services.staff_deactivate(user=user, by=request.user, reason=reason)
             messages.success(request, _("%(name)s can no longer sign in.") % {"name": name})
         elif change == "reactivate":
             services.staff_reactivate(user=user, by=request.user)

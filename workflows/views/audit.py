@@ -9,11 +9,13 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.log_actions import registry as log_registry
 
 from regulation.permissions import Capability, user_may
+from tenants.spreadsheets import SpreadsheetSafeExportMixin
 from workflows.audit import audit_reason
 
 
-class AuditTrailView(LogEntriesView):
-    """Wagtail's site history with every entry (not only those of pages the reader may edit) and the reason."""
+class AuditTrailView(SpreadsheetSafeExportMixin, LogEntriesView):
+    """Wagtail's site history with every entry (not only those of pages the reader may edit) and the reason;
+    its CSV and XLSX keep formula-like text as text."""
 
     page_title = _("Audit trail")
     results_template_name = "workflows/admin/audit_results.html"
