@@ -1,7 +1,7 @@
 """Hostile input to the console's forms and parameters (issue 13): no server error, and a refused input
 creates nothing.
 
-Property-based in spirit: ``hypothesis`` is not installed in the project's environment, so the inputs are a
+A deterministic companion of tests/test_property_hostile_input.py (hypothesis): the inputs are a
 fixed list of hostile values (NUL bytes, bad numbers, huge ids, odd digits, impossible dates, overlong text,
 formulas, markup) plus strings drawn from a seeded generator: the same run every time, and any failure
 names the exact request that failed.

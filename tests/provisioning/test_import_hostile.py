@@ -146,8 +146,7 @@ def test_the_console_previews_a_nul_line_as_refused_and_runs_the_others(office, 
     assert _hostile_schools() == {"school_hostile_1"}
 
 
-# Property-based in spirit (``hypothesis`` is not installed in the project's environment): seeded random
-# files, the same every run.
+# Seeded random files, the same every run (tests/test_property_hostile_input.py draws new ones with hypothesis).
 HOSTILE_VALUES = ["\x00", "\ufffd", "\x1b[31m", "x" * 1500, '"', '""', "a\nb", "=1+1", "-", "²", "\r", ";", ","]
 
 

@@ -1,7 +1,7 @@
 """Hostile input on a school's public host answers 4xx or a safe redirect, never a server error (issue 13).
 
-``hypothesis`` is not in the project's virtualenv, so this is a deterministic fuzz: every public URL of a
-school host, each of the query parameters, form fields and path parts it reads, crossed with a generated
+A deterministic fuzz (tests/test_property_hostile_input.py draws new values with hypothesis): every public
+URL of a school host, each of the query parameters, form fields and path parts it reads, crossed with a generated
 list of hostile values (NUL and other control bytes, overlong text, broken UTF-8, off-site and non-path
 redirects, ids out of range, bad page numbers, markup). Every response must be below 500.
 """
