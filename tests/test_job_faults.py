@@ -168,3 +168,58 @@ def test_two_beats_dispatch_once_and_the_standby_takes_over_when_the_first_dies(
     taken_over = client.llen(queue)
     wait_until(lambda: client.llen(queue) > taken_over + 1, 30, "the standby ticks")
     assert second.alive()
+
+
+def test_a_scan_whose_database_connection_is_cut_is_retried_and_completes(
+    scanned_school, django_db_blocker, tmp_path, own_redis, processes
+):
+    """PostgreSQL ends the worker's connection mid-scan (as a database restart or failover does): the task is
+    retried on a new connection (RETRY's autoretry on OperationalError/InterfaceError) and completes; the
+    worker lives on and nothing is left "running"."""
+    with django_db_blocker.unblock():
+        environment = fault_environment(own_redis.url)
+        database = connection.settings_dict
+        JobRun.objects.filter(job="scan", school=scanned_school).delete()
+    admin = psycopg2.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
+        dbname=database["NAME"],
+    )  # fmt: skip
+    admin.autocommit = True
+    blocker = psycopg2.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
+        dbname=database["NAME"],
+    )  # fmt: skip
+    try:
+        with blocker.cursor() as cursor:  # the scan waits at the ledger, its connection busy
+            cursor.execute(
+                f"SELECT 1 FROM {LedgerEntry._meta.db_table} WHERE school_id = %s FOR UPDATE", [scanned_school.pk]
+            )
+        worker = _worker(processes, tmp_path, environment)
+        task_send(
+            environment, "compliance.tasks.school_scan_task", headers={"_schema_name": scanned_school.schema_name}
+        )
+        with admin.cursor() as cursor:
+
+            def waiting_backends() -> list[int]:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                    [database["NAME"]],
+                )
+                return [row[0] for row in cursor.fetchall()]
+
+            wait_until(waiting_backends, 60, "the scan waits at the ledger")
+            for pid in waiting_backends():
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        blocker.rollback()
+        blocker.close()
+        admin.close()
+
+    with django_db_blocker.unblock():
+        wait_until(
+            lambda: JobRun.objects.filter(job="scan", school=scanned_school, status="done").exists(),
+            120,
+            f"the scan is retried on a new connection and completes:\n{worker.output()[-3000:]}",
+        )
+        assert worker.alive()
+        assert not JobRun.objects.filter(job="scan", school=scanned_school, status="running").exists()
