@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from regulation.roles import Role
-from school_sections.models import NewsIndexPage
+from school_sections.models import NewsIndexPage, SchoolHomePage
 from tenants.models import School
 from tests.browser import console_sign_in, skip_without_chromium
 from tests.factories import regional_staff, school_create
@@ -26,10 +26,10 @@ def csp_site(server, django_db_blocker):
         with schema_context(provisioned.school.schema_name):
             editor = get_user_model().objects.create_user("chief@csp.kz", email="chief@csp.kz", password=PASSWORD)
             editor.groups.add(Group.objects.get(name=Role.CHIEF_EDITOR.value))
-            news_id = NewsIndexPage.objects.get().pk
+            news_id, home_id = NewsIndexPage.objects.get().pk, SchoolHomePage.objects.get().pk
         inspector = regional_staff("browser-csp-inspector", role="inspector", password=PASSWORD)
         connection.set_schema_to_public()
-    yield f"http://browser-csp.edu.test:{server}", news_id
+    yield f"http://browser-csp.edu.test:{server}", news_id, home_id
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         get_user_model().objects.filter(pk=inspector.pk).update(
@@ -50,7 +50,7 @@ def violations(page):
 
 
 def test_the_site_the_console_and_the_editor_work_under_the_policy(server, page, csp_site, violations):
-    site, news_id = csp_site
+    site, news_id, home_id = csp_site
     for path in ("/", "/contacts/", "/news/", "/search/?q=school"):
         response = page.goto(f"{site}{path}")
         assert response.status == 200 and "script-src 'self'" in response.headers["content-security-policy"]
@@ -68,10 +68,10 @@ def test_the_site_the_console_and_the_editor_work_under_the_policy(server, page,
     page.fill("#id_password", PASSWORD)
     page.click("form.login-form button[type=submit]")
     page.wait_for_url(f"{site}/admin/")
-    page.goto(f"{site}/admin/pages/{news_id}/")  # the page list, with its menus
-    expect(page.locator("h1")).to_contain_text("News")
-    page.get_by_role("button", name="More options for").first.click()
-    expect(page.get_by_role("menuitem").first).to_be_visible()
+    page.goto(f"{site}/admin/pages/{home_id}/")  # the page list of the sections, with their menus
+    expect(page.locator("h1")).to_contain_text("Exploring")
+    page.locator("button[aria-label^='More options for']").first.click()
+    expect(page.locator(".tippy-box .w-dropdown__content").first).to_be_visible()
 
     page.goto(f"{site}/admin/pages/add/school_sections/newspage/{news_id}/")  # Wagtail's inline scripts
     page.click("#id_date")
