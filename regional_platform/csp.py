@@ -20,9 +20,11 @@ import secrets
 from contextvars import ContextVar
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 HEADER = "Content-Security-Policy"
+REPORT_ONLY = "Content-Security-Policy-Report-Only"
 EDITOR_PREFIX = "/admin/"
 # X-Frame-Options (set by Django's middleware inside this one, or by a view) says who may frame the page.
 FRAME_ANCESTORS = {"DENY": "'none'", "SAMEORIGIN": "'self'"}
@@ -85,7 +87,9 @@ class ContentSecurityPolicyMiddleware:
         finally:
             _current_nonce.reset(token)
         if response.get("Content-Type", "").startswith("text/html") and not response.has_header(HEADER):
-            response[HEADER] = content_security_policy(
+            # Django's debug error pages (DEBUG only) have inline styles and scripts: reported, not refused.
+            header = REPORT_ONLY if settings.DEBUG and response.status_code >= 400 else HEADER
+            response[header] = content_security_policy(
                 nonce=str(nonce) if nonce.used else None,
                 editor=request.path.startswith(EDITOR_PREFIX),
                 frame_options=response.get("X-Frame-Options", "").upper() or None,
