@@ -71,7 +71,7 @@ def test_the_site_the_console_and_the_editor_work_under_the_policy(server, page,
     page.goto(f"{site}/admin/pages/{home_id}/")  # the page list of the sections, with their menus
     expect(page.locator("h1")).to_contain_text("Exploring")
     page.locator("button[aria-label^='More options for']").first.click()
-    expect(page.locator(".tippy-box .w-dropdown__content").first).to_be_visible()
+    expect(page.get_by_role("tooltip").get_by_role("link", name="History")).to_be_visible()
 
     page.goto(f"{site}/admin/pages/add/school_sections/newspage/{news_id}/")  # Wagtail's inline scripts
     page.click("#id_date")
