@@ -74,8 +74,10 @@ def test_the_site_the_console_and_the_editor_work_under_the_policy(server, page,
     expect(page.get_by_role("tooltip").get_by_role("link", name="History")).to_be_visible()
 
     page.goto(f"{site}/admin/pages/add/school_sections/newspage/{news_id}/")  # Wagtail's inline scripts
+    # Each picker is made by an inline script (initDateChooser, the schedule's initDateTimeChooser): they ran.
+    assert page.locator(".xdsoft_datetimepicker").count() >= 3
     page.click("#id_date")
-    expect(page.locator(".xdsoft_datetimepicker").first).to_be_visible()  # the date picker came up
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(1)  # and the date's picker comes up
     page.keyboard.press("Escape")
 
     page.get_by_role("button", name="Choose an image").first.click()  # the chooser's modal
