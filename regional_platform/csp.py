@@ -10,8 +10,10 @@ The editor (``/admin/``) is Wagtail's: its inline scripts (date pickers, inline 
 through the template overrides in ``templates/wagtailadmin/``, which are form widgets rendered without the
 request, hence the ``{% csp_nonce %}`` tag that reads the request being served from a context variable; its
 choosers write their script in Python, so ``BaseChooser.render`` is given the nonce here (the only place
-Wagtail offers none). Wagtail also still writes ``style`` attributes and shows uploads as ``blob:`` and
-``data:`` images (wagtail/wagtail#1288, #12368): the editor's policy allows those two things, nothing more.
+Wagtail offers none). Wagtail's scripts also still add ``<style>`` elements and ``style``
+attributes, and show uploads as ``blob:`` and ``data:`` images (wagtail/wagtail#1288, #12368; chromium
+reported them in tests/test_browser_csp.py): the editor's policy allows inline styles and those images,
+and its scripts stay as strict as everywhere else.
 """
 
 from __future__ import annotations
@@ -56,14 +58,13 @@ def content_security_policy(*, nonce: str | None, editor: bool, frame_options: s
     directives = {
         "default-src": ["'self'"],
         "script-src": sources,
-        "style-src": sources,
+        # Wagtail's scripts add <style> elements and style="…" attributes of their own; styles run nothing.
+        "style-src": ["'self'", "'unsafe-inline'"] if editor else sources,
         "img-src": ["'self'", "data:", "blob:"] if editor else ["'self'", "data:"],  # data: the second factor's QR
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],  # every form posts to its own host; the console only links to schools
     }
-    if editor:
-        directives["style-src-attr"] = ["'unsafe-inline'"]  # Wagtail's style="…" attributes; they run nothing
     if frame_options in FRAME_ANCESTORS:
         directives["frame-ancestors"] = [FRAME_ANCESTORS[frame_options]]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())

@@ -112,7 +112,6 @@ def test_a_page_without_inline_script_gets_a_policy_without_a_nonce(school, clie
 def _the_nonce_of_every_inline_script(response) -> str:
     csp = policy(response)
     nonce = next(source for source in csp["script-src"] if source.startswith("'nonce-"))[len("'nonce-") : -1]
-    assert csp["style-src"] == ["'self'", f"'nonce-{nonce}'"]
     html = response.content.decode()
     scripts = list(INLINE_SCRIPT.finditer(html))
     assert scripts, "the page has no inline script to check"
@@ -132,7 +131,7 @@ def test_the_editors_page_form_carries_the_nonce_on_wagtails_inline_scripts(peop
     assert _the_nonce_of_every_inline_script(response) != _the_nonce_of_every_inline_script(editor.get(add_news))
     csp = policy(response)
     assert csp["img-src"] == ["'self'", "data:", "blob:"]  # uploads are previewed before they are sent
-    assert csp["style-src-attr"] == ["'unsafe-inline'"]  # Wagtail's style="…" attributes, nothing else
+    assert csp["style-src"] == ["'self'", "'unsafe-inline'"]  # Wagtail's scripts add styles; scripts stay strict
     assert csp["frame-ancestors"] == ["'none'"]
     assert_security_headers(response)
     assert response["Cache-Control"].count("no-store") == 1 and "private" in response["Cache-Control"]
