@@ -50,8 +50,9 @@ class HealthMiddleware:
     """``/healthz``: the process answers (liveness). ``/readyz``: it can reach PostgreSQL and Redis (readiness).
     ``/metrics``: Prometheus (regional_platform.metrics, not for the public).
 
-    First in the chain, on any host and over plain HTTP: a probe from inside the container network knows
-    neither the platform's domain nor TLS, and must not need a school, a session or the cache.
+    Before the host routing, on any host and over plain HTTP (SECURE_REDIRECT_EXEMPT): a probe from inside
+    the container network knows neither the platform's domain nor TLS, and must not need a school, a session
+    or the cache. Only the request log and the security headers come first.
     """
 
     def __init__(self, get_response):
@@ -75,20 +76,24 @@ def _probe_response(status: int, body: dict) -> HttpResponse:
 
 
 # Paths of a school's host that are never a shared page: the editor, invitations, language and display
-# switches (they set cookies), and files whose own views decide (Wagtail's documents, private uploads).
+# switches (they set cookies). Files are served by views that decide their own caching (static files,
+# Wagtail's documents, uploads), but only when they serve one: their errors are pages like any other.
 PRIVATE_PREFIXES = ("/admin/", "/invite/", "/i18n/")
 OWN_RULES_PREFIXES = ("/files/", "/media/", "/static/")
+PRIVATE = "private, no-store"
 
 
 class PublicCacheMiddleware:
     """Anonymous pages of a school's site may be kept by a shared cache (nginx's micro-cache) for
-    PUBLIC_PAGE_CACHE_SECONDS; everything else is ``private, no-store``.
+    PUBLIC_PAGE_CACHE_SECONDS; everything else is ``private, no-store`` (issue 13): the console and its
+    exports, the editor, errors, whatever a view said of caching itself.
 
     A response is public only when the request is a GET or HEAD on a school's host, carries no session
     cookie (whoever has one may be signed in), is not for the editor, an invitation or a switch, and the
-    response is a 200 that sets no cookie and says nothing of caching itself. Browsers are told
-    ``max-age=0``: they ask again, and the shared cache answers. The cache keys pages by the visitor's
-    language and display settings (deploy/nginx.conf): the only things a public page varies by.
+    response is a 200 that sets no cookie. Browsers are told ``max-age=0``: they ask again, and the shared
+    cache answers. The cache keys pages by the visitor's language and display settings (deploy/nginx.conf):
+    the only things a public page varies by. A public page whose view chose its own caching keeps it, and
+    so does a file served under OWN_RULES_PREFIXES.
     """
 
     def __init__(self, get_response):
@@ -96,15 +101,17 @@ class PublicCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.has_header("Cache-Control") or request.path.startswith(OWN_RULES_PREFIXES):
+        if request.path.startswith(OWN_RULES_PREFIXES) and response.status_code in (200, 206, 304):
             return response
         if self._shareable(request, response):
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CACHE_SECONDS)
-            # The language may come from a cookie: a cache that keys only by URL must keep them apart.
-            # (nginx ignores Vary and keys by the language and display cookies alone; deploy/.)
-            patch_vary_headers(response, ["Cookie"])
-        else:
-            patch_cache_control(response, private=True, no_store=True)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CACHE_SECONDS)
+                # The language may come from a cookie: a cache that keys only by URL must keep them apart.
+                # (nginx ignores Vary and keys by the language and display cookies alone; deploy/.)
+                patch_vary_headers(response, ["Cookie"])
+        elif not _private_and_unstored(response.get("Cache-Control", "")):
+            # Whatever the view said of caching (a lifetime, "public"), nobody may keep a copy.
+            response["Cache-Control"] = PRIVATE
         return response
 
     @staticmethod
@@ -119,3 +126,8 @@ class PublicCacheMiddleware:
             and not request.path.startswith(PRIVATE_PREFIXES)
             and not response.cookies
         )
+
+
+def _private_and_unstored(cache_control: str) -> bool:
+    directives = {part.strip().split("=")[0].lower() for part in cache_control.split(",")}
+    return {"private", "no-store"} <= directives and "public" not in directives

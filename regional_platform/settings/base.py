@@ -44,6 +44,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the widgets' templates, for FORM_RENDERER; no tables
     "django_filters",  # needed by Wagtail's admin; has no tables
     "django.contrib.sitemaps",  # templates for sitemap.xml; no tables
     "django_otp",  # second factor of the office administrators (console.staff)
@@ -86,10 +87,14 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "regional_platform.observability.RequestLogMiddleware",  # first: the duration covers the whole chain
-    "regional_platform.http.HealthMiddleware",  # /healthz and /readyz on any host, before anything else
+    # The security headers, the Content-Security-Policy and X-Frame-Options wrap everything below, so every
+    # response has them: probes, static files, and the host routing's early 404 and 503 pages included.
+    "django.middleware.security.SecurityMiddleware",
+    "regional_platform.csp.ContentSecurityPolicyMiddleware",  # a nonce per request; the policy of HTML pages
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # inside the CSP: frame-ancestors repeats it
+    "regional_platform.http.HealthMiddleware",  # /healthz and /readyz on any host, before the host routing
     "regional_platform.http.PublicCacheMiddleware",  # anonymous pages public for the micro-cache, else private
     "tenants.middleware.SchoolTenantMiddleware",  # picks the schema from the host
-    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "school_sections.middleware.LanguageParameterMiddleware",  # ?lang=ru wins over cookie and browser
@@ -99,8 +104,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor passed
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.two_factor.SecondFactorMiddleware",  # administrators and directors use it in the editor
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# Probes come over plain HTTP from inside the container network (regional_platform.http).
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 
 TEMPLATES = [
     {
@@ -115,10 +121,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.school",
+                "regional_platform.csp.csp",  # {{ csp_nonce }}
             ],
+            # {% load csp %}{% csp_nonce %}: the nonce where the request is not at hand (form widgets).
+            "libraries": {"csp": "regional_platform.csp"},
         },
     },
 ]
+
+# Form widgets are rendered with the templates above (not Django's own engine for forms), so that the
+# editor's widgets in templates/wagtailadmin/ can give their inline scripts the request's nonce.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "regional_platform.wsgi.application"
 ASGI_APPLICATION = "regional_platform.asgi.application"

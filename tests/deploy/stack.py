@@ -34,9 +34,19 @@ class Response:
     status: int
     headers: dict[str, str]
     body: str
+    raw_headers: list[tuple[str, str]] = field(default_factory=list)  # as sent: a header twice is there twice
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+    def header_count(self, name: str) -> int:
+        return sum(1 for sent, _value in self.raw_headers if sent.lower() == name.lower())
+
+
+def _response(response) -> Response:
+    body = response.read().decode("utf-8", "replace")
+    raw = response.getheaders()
+    return Response(response.status, {name.lower(): value for name, value in raw}, body, raw)
 
 
 @dataclass
@@ -57,9 +67,7 @@ class Stack:
             connection = HTTPConnection("127.0.0.1", self.http_port, timeout=30)
         try:
             connection.request("GET", path, headers={"Host": host, **(headers or {})})
-            response = connection.getresponse()
-            body = response.read().decode("utf-8", "replace")
-            return Response(response.status, {name.lower(): value for name, value in response.getheaders()}, body)
+            return _response(connection.getresponse())
         finally:
             connection.close()
 
@@ -120,7 +128,7 @@ def production_environment(
         "STATIC_ROOT": str(static_root),
         "CACHE_KEY_PREFIX": f"smoke-{uuid.uuid4().hex[:12]}",  # not an earlier run's schools
         "CELERY_QUEUE": f"smoke-{uuid.uuid4().hex[:12]}",
-        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_HSTS_SECONDS": "3600",  # short: nothing but this test should remember it
         "LOG_FORMAT": "json",
     }
 

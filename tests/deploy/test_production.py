@@ -200,3 +200,43 @@ def test_metrics_reach_the_monitoring_network_only(stack, schools):
     assert re.search(r'platform_request_seconds_count\{kind="site",status="2xx"\} [1-9]', metrics.body)
     assert "platform_scan_lag_seconds " in metrics.body
     assert re.search(r'platform_queue_depth\{queue="smoke-[0-9a-f]+"\} \d', metrics.body)
+
+
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY"}
+
+
+def test_security_headers_and_the_policy_reach_the_browser_once_through_nginx(stack, schools):
+    """Django's headers pass nginx unchanged, cached or not, early errors included; nginx adds its own only
+    to what it answers itself (issue 13)."""
+    pages = {
+        "page": stack.get("smoke.edu.test", "/contacts/"),
+        "cached page": stack.get("smoke.edu.test", "/contacts/"),
+        "missing page": stack.get("smoke.edu.test", "/no-such-page/"),
+        "unknown host": stack.get("nowhere.example", "/"),
+        "suspended school": stack.get("dormant.edu.test", "/"),
+        "console": stack.get("edu.test", "/login/"),
+        "editor": stack.get("smoke.edu.test", "/admin/login/"),
+        "nginx's own 404": stack.get("smoke.edu.test", "/metrics"),
+    }
+    assert pages["cached page"].header("x-cache") == "HIT"
+    for name, response in pages.items():
+        for header, value in SECURITY_HEADERS.items():
+            assert response.header_count(header) == 1 and response.header(header) == value, (name, header)
+        assert response.header_count("content-security-policy") == 1, name
+        policy = dict(part.strip().split(" ", 1) for part in response.header("content-security-policy").split(";"))
+        assert policy["frame-ancestors"] == "'none'", name
+        assert "'unsafe-inline'" not in policy.get("script-src", ""), name
+        assert ("'unsafe-inline'" in policy.get("style-src", "")) == (name == "editor"), name  # Wagtail's styles
+        assert policy.get("object-src") == "'none'" or policy["default-src"] == "'none'", name
+        if name != "nginx's own 404":
+            assert response.header_count("strict-transport-security") == 1, name  # Django's, with HTTPS
+            assert response.header("strict-transport-security").startswith("max-age=3600;"), name
+            assert policy["script-src"] == "'self'" and policy["form-action"] == "'self'", name  # no inline script
+
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/static/[^"]+\.css)"', pages["page"].body).group(1)
+    schema = schools["smoke"].school.schema_name
+    for path in (stylesheet, f"/media/{schema}/original_images/smoke.png"):
+        response = stack.get("smoke.edu.test", path)
+        assert response.status == 200, path
+        assert response.header_count("x-content-type-options") == 1 and response.header_count("x-frame-options") == 1
+        assert response.header_count("content-security-policy") <= 1, path
