@@ -75,6 +75,15 @@ def test_a_worker_holding_a_countdown_task_rides_out_redis_going_away(
     assert not held.exists()
 
 
+def _connect(database: dict):
+    """A connection of the test's own to the test database, outside Django (to hold a lock, or to cut a
+    worker's connection)."""
+    return psycopg2.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
+        dbname=database["NAME"],
+    )  # fmt: skip
+
+
 @pytest.fixture
 def scanned_school(session_schools, django_db_blocker):
     """A committed school (the worker has its own connection) already scanned once: its ledger rows exist."""
@@ -97,10 +106,7 @@ def test_a_worker_killed_mid_scan_leaves_the_scan_to_be_delivered_again_and_comp
         database = connection.settings_dict
         JobRun.objects.filter(job="scan", school=scanned_school).delete()
     # The scan stops at the ledger (a row lock this test holds), after its job run says "running".
-    blocker = psycopg2.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
-        dbname=database["NAME"],
-    )  # fmt: skip
+    blocker = _connect(database)
     try:
         with blocker.cursor() as cursor:
             cursor.execute(
@@ -180,15 +186,9 @@ def test_a_scan_whose_database_connection_is_cut_is_retried_and_completes(
         environment = fault_environment(own_redis.url)
         database = connection.settings_dict
         JobRun.objects.filter(job="scan", school=scanned_school).delete()
-    admin = psycopg2.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
-        dbname=database["NAME"],
-    )  # fmt: skip
+    admin = _connect(database)
     admin.autocommit = True
-    blocker = psycopg2.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"] or None,
-        dbname=database["NAME"],
-    )  # fmt: skip
+    blocker = _connect(database)
     try:
         with blocker.cursor() as cursor:  # the scan waits at the ledger, its connection busy
             cursor.execute(
