@@ -65,7 +65,7 @@ def test_the_trends_page_draws_the_snapshots_and_each_mandatory_section(office, 
         date=today, district="East", schools=1, average_score=12.0, complete_schools=0, stale_schools=1
     )
     with_district = office.get("/trends/?district=East&days=30").content.decode()
-    assert '<span class="swatch" style="background: #e69f00"></span>East' in with_district  # its own line
+    assert '<rect width="1" height="1" fill="#e69f00"/></svg>East' in with_district  # its own line
     assert "<title>East, " in with_district and ": 12%</title>" in with_district
 
 

@@ -16,7 +16,7 @@ from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 from PIL import Image as PillowImage
 from wagtail.documents.models import Document
@@ -101,7 +101,7 @@ def test_the_backup_command_finds_the_school_by_subdomain_and_prints_the_archive
     assert str(archive) in output.getvalue()
     assert school_backup_differences(archive=archive) == []
     with pytest.raises(CommandError, match="No school is called"):
-        call_command("school_backup", "nowhere", output=str(tmp_path))
+        call_command("school_backup", "nowhere", output=str(tmp_path), language="en")
 
 
 def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its_pages(
@@ -162,10 +162,10 @@ def test_a_tampered_archive_fails_verification(archived, tmp_path):
             target.addfile(member, io.BytesIO(data))
     output = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
-        call_command("school_backup_verify", str(tampered), stdout=output, stderr=io.StringIO())
+        call_command("school_backup_verify", str(tampered), stdout=output, stderr=io.StringIO(), language="en")
     assert exit_.value.code == 1
     assert "media/original_images/photo" in output.getvalue()
-    with pytest.raises(RestoreRefused, match="damaged"):
+    with translation.override("en"), pytest.raises(RestoreRefused, match="damaged"):
         school_restore(archive=tampered, replace=True)
 
 
