@@ -38,7 +38,9 @@ def school_backup_differences(*, archive: Path, school: School | None = None) ->
         live_tables = schema_summary(school.schema_name, rewrites)
         live_public = public_summary(public_rows(school))
     problems += _summary_differences(manifest["tables"], live_tables, public=False)
-    expected_public = public_summary(public_rows_for(archive_public_rows(archive), manifest, target, school.pk))
+    expected_public = public_summary(
+        public_rows_for(archive_public_rows(archive), manifest, target, school.pk, copy_status=school.status)
+    )
     problems += _summary_differences(expected_public, live_public, public=True)
     archived_files = {
         name[len(MEDIA_PREFIX) :]: digest

@@ -39,7 +39,9 @@ MAX_ATTEMPTS = 8  # about 10 hours of a mail server refusing before the step wai
 SWEEP_BATCH = 200  # steps per sweep: a backlog is worked off over several sweeps, never in one long task
 
 
-def provisioning_steps_write(*, school: School, invitees: Iterable[tuple[object, Sequence[Role]]]) -> None:
+def provisioning_steps_write(
+    *, school: School, invitees: Iterable[tuple[object, Sequence[Role]]], interactive: bool = True
+) -> None:
     """Record the after-steps of a school being provisioned, in its transaction, and queue them on commit.
 
     ``invitees``: (user, roles) of everyone to e-mail an invitation to; the first scan is always a step.
@@ -59,19 +61,23 @@ def provisioning_steps_write(*, school: School, invitees: Iterable[tuple[object,
     ]
     steps.append(ProvisioningStep(school=school, kind=ProvisioningStep.Kind.FIRST_SCAN))
     ProvisioningStep.objects.bulk_create(steps)
-    provisioning_steps_queue(school.pk)
+    provisioning_steps_queue(school.pk, interactive=interactive)
 
 
-def provisioning_steps_queue(school_id: int) -> None:
-    """Queue the job once the transaction commits; a broker that is down is logged, and the sweep does them."""
-    transaction.on_commit(partial(provisioning_steps_job_send, school_id), robust=True)
+def provisioning_steps_queue(school_id: int, *, interactive: bool = True) -> None:
+    """Queue the job once the transaction commits; a broker that is down is logged, and the sweep does them.
+    Not ``interactive`` (a bulk import): on the fan-out queue, behind nobody's click."""
+    transaction.on_commit(partial(provisioning_steps_job_send, school_id, interactive), robust=True)
 
 
-def provisioning_steps_job_send(school_id: int) -> None:
+def provisioning_steps_job_send(school_id: int, interactive: bool = True) -> None:
+    from django.conf import settings
+
     from provisioning.tasks import provisioning_steps_task
 
+    queue = settings.CELERY_INTERACTIVE_QUEUE if interactive else settings.CELERY_TASK_DEFAULT_QUEUE
     try:
-        provisioning_steps_task.delay(school_id)
+        provisioning_steps_task.apply_async((school_id,), queue=queue, routing_key=queue)
     except Exception as exc:  # a warning, not a traceback: the steps are kept, and the sweep does them
         logger.warning("Could not queue the after-steps of school %s (%r); the sweep will do them", school_id, exc)
 

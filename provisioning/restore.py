@@ -76,7 +76,9 @@ def restore_target(manifest: dict, *, as_subdomain: str | None = None, bin: str 
 COPY_LEAVES_OUT = {"tenants.schoolopening", "tenants.provisioningstep", "compliance.remindnowrequest"}
 
 
-def public_rows_for(rows: list[dict], manifest: dict, target: Target, school_pk: int | None) -> list[dict]:
+def public_rows_for(
+    rows: list[dict], manifest: dict, target: Target, school_pk: int | None, copy_status: str = ""
+) -> list[dict]:
     """The public rows a restore to ``target`` writes: the archive's, with a copy's schema, BIN, host and
     school id put in (and its custom domains left out); ids kept in place, new for a copy."""
     source = manifest["school"]
@@ -88,6 +90,11 @@ def public_rows_for(rows: list[dict], manifest: dict, target: Target, school_pk:
             continue
         if label == School._meta.label_lower:
             fields.update(schema_name=target.schema_name, bin=target.bin)
+            if target.is_copy:
+                # A copy is restored suspended (``copy_status``) until the office restores it: its accounts are
+                # the original's real people, whom its scans, reminders and digests would e-mail the next night.
+                # Verifying a copy passes its live status: the office's switch, not the archive's content.
+                fields["status"] = copy_status or School.Status.SUSPENDED
         elif label == Domain._meta.label_lower and target.is_copy:
             if fields["domain"] != source["hostname"]:
                 continue

@@ -99,7 +99,9 @@ def school_rows_import(
     for row in rows:
         if row.outcome is None:
             try:
-                row.provisioned = school_provision(details=row.details, send_invitations=send_invitations)
+                row.provisioned = school_provision(
+                    details=row.details, send_invitations=send_invitations, interactive=False
+                )
                 row.outcome = RowOutcome.CREATED
             except ValidationError as exc:
                 row.outcome = RowOutcome.REFUSED

@@ -215,7 +215,9 @@ def _subdomain_errors(subdomain: str) -> list[str]:
     return []
 
 
-def school_provision(*, details: SchoolDetails, send_invitations: bool = True, opened_by=None) -> ProvisionedSchool:
+def school_provision(
+    *, details: SchoolDetails, send_invitations: bool = True, opened_by=None, interactive: bool = True
+) -> ProvisionedSchool:
     """Create a school's site from ``details``; all of it or nothing.
 
     The school's head (clause 4.1, who appoints the administrator, clause 1.2)
@@ -225,7 +227,9 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True, o
     commits, retried until they succeed; ``send_invitations=False`` (the demo,
     the tests) writes no invitation step. One person given twice, or
     no administrator, makes one account that holds both roles. ``opened_by`` (a regional staff member, or their name)
-    is recorded in the office's audit trail in the same transaction.
+    is recorded in the office's audit trail in the same transaction. ``interactive=False`` (a bulk import)
+    sends the after-steps' job to the fan-out queue: thousands of them must not stand before an officer's
+    next click.
 
     A template behind the code (a deploy that skipped ``migrate``) is rebuilt first, which takes minutes:
     call this from a job or a command, never from a web request (the console queues
@@ -247,7 +251,9 @@ def school_provision(*, details: SchoolDetails, send_invitations: bool = True, o
                 regional_action_record(
                     actor=opened_by, action=RegionalAction.Action.OPEN, school=school, host=hostname
                 )
-            provisioning_steps_write(school=school, invitees=invitees if send_invitations else [])
+            provisioning_steps_write(
+                school=school, invitees=invitees if send_invitations else [], interactive=interactive
+            )
     except (DatabaseError, ValidationError):
         # Someone provisioned the same BIN or subdomain since we checked (caught by a
         # unique constraint, or by django-tenants' own schema-name check): say which

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 IMPORT_RUN_LOCK = 7_315_010
 IMPORT_CHECK_LOCK = 7_315_011
 OPENING_RUN_LOCK = 7_315_012
+SCHOOL_BACKUP_LOCK = 7_315_013  # per school: a backup longer than the visibility timeout is delivered again
+STEPS_SWEEP_LOCK = 7_315_014  # one sweep of the outbox at a time (a hung mail server makes one long)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,8 @@ from provisioning.stalled_work import (
     IMPORT_CHECK_LOCK,
     IMPORT_RUN_LOCK,
     OPENING_RUN_LOCK,
+    SCHOOL_BACKUP_LOCK,
+    STEPS_SWEEP_LOCK,
     running_alone,
     stalled_work_requeue,
 )
@@ -76,8 +78,11 @@ def stalled_work_requeue_task() -> dict[str, int]:
 
 @shared_task(base=TenantTask, **RETRY)
 def school_backup_task() -> str:
-    """Back up the school whose schema the task runs in (the ``_schema_name`` header); the archive's path."""
-    return str(school_backup_nightly(current_school()).path)
+    """Back up the school whose schema the task runs in (the ``_schema_name`` header); the archive's path
+    ("" when another worker is backing it up already: a long backup delivered again)."""
+    school = current_school()
+    with running_alone(SCHOOL_BACKUP_LOCK, school.pk) as alone:
+        return str(school_backup_nightly(school).path) if alone else ""
 
 
 @shared_task(base=TenantTask, **RETRY)
@@ -95,5 +100,7 @@ def provisioning_steps_task(school_id: int) -> int:
 
 @shared_task(base=TenantTask, **RETRY)
 def provisioning_steps_sweep_task() -> int:
-    """Retry the after-steps that failed or were never taken (a broker down at the commit); how many done."""
-    return provisioning_steps_sweep()
+    """Retry the after-steps that failed or were never taken (a broker down at the commit); how many done
+    (0 when another sweep still runs)."""
+    with running_alone(STEPS_SWEEP_LOCK, 0) as alone:
+        return provisioning_steps_sweep() if alone else 0

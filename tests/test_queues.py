@@ -23,3 +23,18 @@ def test_each_task_goes_to_its_own_queue_once():
     finally:
         app.control.purge()
         client.close()
+
+
+def test_a_bulk_imports_after_steps_wait_on_the_fan_out_queue_not_before_an_officers_click():
+    from provisioning.outbox import provisioning_steps_job_send
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    app.control.purge()
+    try:
+        provisioning_steps_job_send(10**9, interactive=False)  # a school of an import
+        assert _depths(client) == (1, 0)
+        provisioning_steps_job_send(10**9)  # the school an officer just opened
+        assert _depths(client) == (1, 1)
+    finally:
+        app.control.purge()
+        client.close()

@@ -61,6 +61,11 @@ def school_opening_view(request, opening_id: int):
         }
         for invitation in opening.invitations
     ]
+    if not invitations:  # a worker died after the school's commit: the outbox still knows who is invited
+        invitations = [
+            {"email": each.email, "full_name": each.full_name, "role_names": each.role_names, "url": "", "state": each}
+            for each in states.values()
+        ]
     context = {
         "opening": opening,
         "site_url": absolute_url(host) if host else "",

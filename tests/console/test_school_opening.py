@@ -122,12 +122,14 @@ def test_a_worker_that_died_after_the_commit_only_records_the_school(
 ):
     opening, _ = _ask(office_client, django_capture_on_commit_callbacks, subdomain="crashed")
     school_opening_run(opening.pk)
-    SchoolOpening.objects.filter(pk=opening.pk).update(status="running", school=None)  # as if killed before this
+    SchoolOpening.objects.filter(pk=opening.pk).update(status="running", school=None, invitations=[])  # killed
 
     assert school_opening_run(opening.pk).status == "done"  # the message, delivered again
     opening.refresh_from_db()
     assert opening.school == School.objects.get(schema_name="school_crashed")
     assert School.objects.filter(schema_name__startswith="school_crashed").count() == 1
+    page = office_client.get(f"/schools/opening/{opening.pk}/").content.decode()
+    assert "head@console.kz" in page  # who is invited, from the outbox
 
 
 def test_a_job_that_gave_up_says_so_and_keeps_the_details(office_client, django_capture_on_commit_callbacks):

@@ -131,6 +131,12 @@ def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its
         assert school_backup_differences(archive=backup.path) == []
         call_command("school_backup_verify", str(backup.path), against="bk-copy", stdout=io.StringIO())
 
+        # A copy comes back suspended (its accounts are the original's people); the office restores it.
+        assert copy.status == School.Status.SUSPENDED
+        assert client_for("bk-copy.edu.test").get("/").status_code == 503
+        copy.status = School.Status.ACTIVE
+        copy.save(update_fields=["status"])  # (as the console's "restore" does; the host cache forgets it)
+        assert school_backup_differences(archive=backup.path, school=copy) == []  # status is not content
         home = client_for("bk-copy.edu.test").get("/")
         assert home.status_code == 200
         assert school.name_en in home.content.decode()

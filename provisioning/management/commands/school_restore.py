@@ -52,3 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Restored %(school)s.") % {"school": school.schema_name}))
         if hostname:
             self.stdout.write(_("Site: %(url)s") % {"url": absolute_url(hostname)})
+        if options["as_subdomain"]:
+            self.stdout.write(
+                _("The copy is suspended, so that nothing e-mails the original's people; restore it in the console.")
+            )
