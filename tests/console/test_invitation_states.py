@@ -60,7 +60,8 @@ def test_the_school_page_shows_each_invitation_and_the_office_resends_the_one_th
     with django_capture_on_commit_callbacks() as queued:
         response = office.post(resend_url)
     assert response.status_code == 302
-    assert [(callback.func, callback.args) for callback in queued] == [(provisioning_steps_job_send, (school.pk,))]
+    queued_jobs = [(callback.func, callback.args) for callback in queued]
+    assert queued_jobs == [(provisioning_steps_job_send, (school.pk, True))]
     assert RegionalAction.objects.get(school=school, action="invite").data == {"email": administrator.payload["email"]}
     provisioning_steps_run(school.pk)  # the job the resend queued
     assert [message.to[0] for message in mail.outbox] == [head.payload["email"], administrator.payload["email"]]

@@ -75,7 +75,7 @@ def test_invitations_are_emailed_by_the_job_queued_on_commit_with_links_to_the_s
         provisioned = school_provision(details=school_details(subdomain="mail-school"))
     # One job for the school's after-steps (provisioning.outbox), queued once the school is committed.
     jobs = [callback.args for callback in queued if getattr(callback, "func", None) is provisioning_steps_job_send]
-    assert jobs == [(provisioned.school.pk,)]
+    assert jobs == [(provisioned.school.pk, True)]  # (interactive: the queue an officer waits on)
     assert mail.outbox == []
     assert provisioning_steps_run(provisioned.school.pk) == 3  # two invitations and the first scan
     assert sorted(message.to[0] for message in mail.outbox) == sorted(i.email for i in provisioned.invitations)
