@@ -3,6 +3,8 @@ rows right after it is handed to the mail server (compliance.deliveries)."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from compliance.deliveries import claim_renew
 from compliance.freshness import SectionFreshnessState
 from regulation import catalogue
 from tenants.hosts import absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -95,7 +99,15 @@ def letters_send(
             if not claim_renew(model, pks=[row.pk for row in letter.rows], token=token):
                 continue
             message = stale_letter(school=school, hostname=hostname, person=letter.person, items=letter.items)
-            connection.send_messages([message])
+            try:
+                connection.send_messages([message])
+            except smtplib.SMTPRecipientsRefused:
+                # The server refuses this address for good: trying again cannot help, and stopping here would
+                # leave everyone after it unreached (and the sweeps retrying the same letter forever). The row
+                # stops waiting on it; the log names it, for someone to correct the person's address.
+                logger.warning("The mail server refused %s; the letter is dropped", letter.person.email)
+                _delivered(model, letter, token, outstanding)
+                continue
             _delivered(model, letter, token, outstanding)
             written.append(letter.person.email)
     return written

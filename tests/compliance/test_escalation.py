@@ -217,3 +217,32 @@ def test_a_person_in_both_roles_gets_each_section_once(stale_news):
         assert head.email in _scan_on(PERIOD + 7)
         (letter,) = [message for message in mail.outbox if message.to == [head.email]]
         assert letter.body.count(f"/admin/sections/{news.pk}/freshness/") == 1
+
+
+class MailServerRefusingOneAddress(locmem.EmailBackend):
+    """A mail server that refuses one recipient for good (as Django's SMTP backend reports it) and takes the rest."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for message in messages:
+            if "refused@chase.kz" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"refused@chase.kz": (550, b"5.1.1 No such user")})
+        return super().send_messages(messages)
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_letters_after_it(stale_news, settings, caplog):
+    """Clauses 5.4, 5.7: letters go in a fixed order; one refused address must not leave the rest unreached, nor
+    keep the reminder open to be retried for ever."""
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        User = get_user_model()
+        refused = User.objects.create_user("refused@chase.kz", email="refused@chase.kz")
+        after = User.objects.create_user("zz-after@chase.kz", email="zz-after@chase.kz")
+        responsibility_set(section=news, people=[refused, User.objects.get(email="teacher@chase.kz"), after])
+        settings.EMAIL_BACKEND = f"{__name__}.MailServerRefusingOneAddress"
+        with caplog.at_level("WARNING", logger="compliance.letters"):
+            assert _scan_on(PERIOD) == {"teacher@chase.kz", "zz-after@chase.kz"}
+        assert "refused refused@chase.kz" in caplog.text
+        assert Reminder.objects.get(step="responsible").sent_at is not None
+        assert _scan_on(PERIOD, minutes=600) == set()  # not retried
