@@ -120,6 +120,7 @@ def school_restore(
     damaged = archive_differences(archive, manifest)
     if damaged:
         raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(damaged))
+    _media_names_check(archive)  # before anything is written, not after the database's commit
     if manifest["platform"]["migrations"] != migration_state():
         raise RestoreRefused(
             _(
@@ -231,10 +232,23 @@ def _public_rows_write(rows: list[dict], manifest: dict, target: Target) -> Scho
     return school
 
 
+def _media_names_check(archive: Path) -> None:
+    """Refuse an archive with an upload whose name leaves the school's folder, before anything is written."""
+    with tarfile.open(archive, "r:gz") as tar:
+        uploads = [member for member in tar if member.name.startswith(MEDIA_PREFIX) and member.isfile()]
+    for member in uploads:
+        name = member.name[len(MEDIA_PREFIX) :]
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            message = _("An upload's name leaves the school's folder: %(name)s")
+            raise RestoreRefused(message % {"name": member.name})
+
+
 def _media_restore(archive: Path, schema_name: str) -> None:
-    """The archive's uploads become the school's, and nothing else remains in its folder."""
+    """The archive's uploads become the school's, and nothing else remains in its folder. Every name is checked
+    before anything of the school's is removed: a refused archive leaves its uploads as they were."""
     from provisioning.backup_contents import media_files
 
+    _media_names_check(archive)  # (school_restore checked them before its transaction; cheap to be sure)
     with schema_context(schema_name):
         for name in list(media_files(schema_name)):
             default_storage.delete(name)
@@ -243,9 +257,6 @@ def _media_restore(archive: Path, schema_name: str) -> None:
                 if not member.name.startswith(MEDIA_PREFIX) or not member.isfile():
                     continue
                 name = member.name[len(MEDIA_PREFIX) :]
-                if ".." in Path(name).parts or Path(name).is_absolute():
-                    message = _("An upload's name leaves the school's folder: %(name)s")
-                    raise RestoreRefused(message % {"name": member.name})
                 saved = default_storage.save(name, File(tar.extractfile(member), name=name))
                 if saved != name:
                     message = _("The storage renamed %(name)s to %(saved)s.")
