@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 class SchemaTemplate(models.Model):
     """The SQL that migrations run to build a school schema, replayed to provision a school.
 
-    One row per migration state (``fingerprint``); see ``provisioning.schema_template``.
+    One row per schema version (``schema_version``, the tenant migrations it holds): the newest
+    (``fingerprint``, which also covers the seeded site and the libraries); see
+    ``provisioning.schema_template``. Older versions' rows are what a fleet migration starts from.
     """
 
     fingerprint = models.CharField(max_length=64, unique=True)
+    schema_version = models.CharField(max_length=64, default="", db_index=True)
     sql = models.TextField()
     statement_count = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

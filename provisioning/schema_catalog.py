@@ -14,7 +14,11 @@ STRUCTURE_QUERIES = {
         SELECT c.relname, c.relkind::text, c.relpersistence::text, coalesce(c.relacl::text, '')
         FROM pg_class c WHERE c.relnamespace = %(schema)s::regnamespace ORDER BY 1""",
     "columns": """
-        SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+        SELECT c.relname,
+               -- the column's position among live columns: a schema built without a migration's dropped
+               -- columns (a template, a restore) holds the same table with other attnums
+               row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), a.attname,
+               format_type(a.atttypid, a.atttypmod), a.attnotnull,
                a.attidentity::text, a.attgenerated::text, coalesce(pg_get_expr(d.adbin, d.adrelid), ''),
                coalesce(co.collname, '')
         FROM pg_attribute a

@@ -134,6 +134,29 @@ def migrations_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@cache
+def tenant_schema_version() -> str:
+    """The schema version of the code: a digest of the names of every tenant migration.
+
+    A school whose ``School.schema_version`` equals it has every migration applied
+    (``provisioning.fleet_migration`` keeps that true); unlike ``migrations_fingerprint``
+    it does not change when only the seeded site or a library's SQL changes, which
+    concern new schools, not the structure of existing ones.
+    """
+    return _schema_version_of(tenant_migration_names())
+
+
+def tenant_migration_names() -> list[tuple[str, str]]:
+    """(app_label, name) of every tenant migration on disk, sorted."""
+    tenant_labels = {config.label for config in _tenant_app_configs()}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return sorted(key for key in loader.disk_migrations if key[0] in tenant_labels)
+
+
+def _schema_version_of(names) -> str:
+    return hashlib.sha256("\n".join(f"{app}.{name}" for app, name in sorted(names)).encode()).hexdigest()
+
+
 def _tenant_app_configs():
     from django.apps import apps
 
@@ -255,9 +278,14 @@ def schema_template_build() -> SchemaTemplate:
         statements, built = _recorded_migration_sql()
         sql = _SEPARATOR.join(statements) + _SEPARATOR
         _verify(sql, built)
+        version = tenant_schema_version()
         with transaction.atomic():
-            SchemaTemplate.objects.all().delete()
-            return SchemaTemplate.objects.create(fingerprint=fingerprint, sql=sql, statement_count=len(statements))
+            # One template per schema version: the newest. Older versions' templates stay, so that
+            # a fleet migration can compute the SQL that takes a school from its version to this one.
+            SchemaTemplate.objects.filter(schema_version=version).delete()
+            return SchemaTemplate.objects.create(
+                fingerprint=fingerprint, schema_version=version, sql=sql, statement_count=len(statements)
+            )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_BUILD_LOCK_KEY])
@@ -271,6 +299,11 @@ def schema_template_current() -> SchemaTemplate:
 def schema_template_ready() -> SchemaTemplate | None:
     """The template for the migrations in the code if it is recorded; None if it must be built first."""
     return SchemaTemplate.objects.filter(fingerprint=migrations_fingerprint()).first()
+
+
+def schema_template_of_version(schema_version: str) -> SchemaTemplate | None:
+    """The newest template recorded for a schema version (a school's ``schema_version``), if any is kept."""
+    return SchemaTemplate.objects.filter(schema_version=schema_version).order_by("-created_at", "-pk").first()
 
 
 def schema_create_from_template(*, schema_name: str, template: SchemaTemplate) -> None:

@@ -241,6 +241,7 @@ def school_provision(
     try:
         with transaction.atomic():
             school = _school_instance(details)
+            school.schema_version = template.schema_version
             school.save()
             Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
             schema_create_from_template(schema_name=school.schema_name, template=template)

@@ -28,6 +28,9 @@ class School(TenantMixin):
     # The language a visitor sees when a page has no text in theirs (issue: languages).
     default_language = models.CharField(_("default language"), max_length=2, choices=settings.LANGUAGES, default="kk")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The tenant migrations its schema holds (provisioning.schema_template.tenant_schema_version), so that one
+    # query finds the schools a deploy must migrate; empty for a school whose version is not known yet.
+    schema_version = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
 
     # school_provision builds the schema from the template; never by migrations on save.
     auto_create_schema = False
