@@ -19,11 +19,15 @@ against a baseline measured in the same run:
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import multiprocessing
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,6 +149,163 @@ def catalog_size() -> None:
     )
 
 
+# --- migrations ---------------------------------------------------------------------------------------------
+
+
+def _migration_run(mode: str, schemas: list[str] = (), added: Path | None = None) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.fleet_settings"}
+    env.pop("BENCH_ADDED_MIGRATIONS", None)
+    if added is not None:
+        env["BENCH_ADDED_MIGRATIONS"] = str(added)
+    command = [sys.executable, str(BASE_DIR / "bench" / "fleet_migrations.py"), mode, *schemas]
+    result = subprocess.run(command, env=env, cwd=BASE_DIR, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{mode} migrate failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _added_migration_package(folder: Path) -> Path:
+    """A copy of the workflows app's migrations plus one that adds a nullable column: a release's migration."""
+    import workflows
+
+    source = Path(workflows.__file__).parent / "migrations"
+    package = folder / "bench_added_migrations" / "workflows"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    for migration in source.glob("*.py"):
+        shutil.copy(migration, package / migration.name)
+    latest = max(path.stem for path in source.glob("0*.py"))
+    (package / "9000_bench_added_column.py").write_text(
+        "from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [('workflows', '{latest}')]\n"
+        "    operations = [migrations.AddField('sectionfreshness', 'bench_note',"
+        " models.TextField(null=True, blank=True))]\n"
+    )
+    return folder
+
+
+def _schema_sample(count: int) -> list[str]:
+    from tenants.models import School
+
+    names = list(School.objects.exclude(schema_name="public").order_by("pk").values_list("schema_name", flat=True))
+    step = max(1, len(names) // max(count, 1))
+    return names[::step][:count]
+
+
+def migrations_noop(sample: int) -> None:
+    from tenants.models import School
+
+    schools = School.objects.exclude(schema_name="public").count()
+    fleet = _migration_run("fleet")
+    standard = _migration_run("standard", _schema_sample(sample))
+    per = statistics.median(standard["per_school"])
+    print(
+        f"no-op migrate, fleet: {fleet['seconds']:.1f} s for {schools} schools (public schema and template included)"
+    )
+    print(_line("  baseline, standard executor", standard["per_school"]))
+    print(f"  baseline extrapolated: {per * schools:.0f} s for {schools} schools")
+
+
+def migrations_added_column(sample: int) -> None:
+    from django.db import connection
+
+    from tenants.models import School
+
+    schools = School.objects.exclude(schema_name="public").count()
+    with tempfile.TemporaryDirectory() as folder:
+        added = _added_migration_package(Path(folder))
+        standard = _migration_run("standard", _schema_sample(sample), added=added)
+        fleet = _migration_run("fleet", added=added)
+    print(
+        f"one added column, fleet: {fleet['seconds']:.1f} s for {schools} schools ({schools - sample} behind;"
+        " the template's rebuild included)"
+    )
+    print(_line("  baseline, standard executor", standard["per_school"]))
+    print(
+        f"  baseline extrapolated: {statistics.median(standard['per_school']) * schools:.0f} s for {schools} schools"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'workflows_sectionfreshness'"
+            " AND column_name = 'bench_note'"
+        )
+        print(f"  schools with the new column: {cursor.fetchone()[0]} of {schools}")
+
+
+def added_column_revert() -> None:
+    """Take the bench's column out again, so that the code's own version is every school's (and --keep works)."""
+    from django.db import connection, transaction
+
+    from provisioning.models import SchemaTemplate
+    from provisioning.schema_template import tenant_schema_version
+    from tenants.models import School
+
+    names = list(School.objects.exclude(schema_name="public").values_list("schema_name", flat=True))
+    for start in range(0, len(names), 100):  # a lock per table: keep each transaction's share modest
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in names[start : start + 100]:
+                cursor.execute(f'ALTER TABLE "{name}".workflows_sectionfreshness DROP COLUMN IF EXISTS bench_note')
+                cursor.execute(f"DELETE FROM \"{name}\".django_migrations WHERE name = '9000_bench_added_column'")
+    current = tenant_schema_version()
+    School.objects.exclude(schema_name="public").update(schema_version=current)
+    SchemaTemplate.objects.exclude(schema_version=current).delete()
+
+
+# --- drift, backup, backends ---------------------------------------------------------------------------------
+
+
+def drift_report(sample: int) -> None:
+    from django.db import connection
+
+    from provisioning.schema_catalog import STRUCTURE_QUERIES
+    from provisioning.schema_drift import Status, schools_drift_report
+
+    connection.close()
+    started = time.perf_counter()
+    report = schools_drift_report()
+    seconds = time.perf_counter() - started
+    connection.close()
+    print(f"drift report: {seconds:.1f} s; {report.summary()}")
+    per_school = []
+    for schema in _schema_sample(sample):  # the same structure read one school at a time
+        one = time.perf_counter()
+        with connection.cursor() as cursor:
+            for query in STRUCTURE_QUERIES.values():
+                cursor.execute(query, {"schema": schema})
+                cursor.fetchall()
+        per_school.append(time.perf_counter() - one)
+    connection.close()
+    schools = len(report.schools)
+    print(_line("  baseline, catalog per school", per_school))
+    print(f"  baseline extrapolated: {statistics.median(per_school) * schools:.0f} s for {schools} schools")
+    drifted = report.with_status(Status.DRIFTED)
+    if drifted:
+        print(f"  drifted: {[school.schema_name for school in drifted[:5]]} {drifted[0].differences[:3]}")
+
+
+def school_backup_figures() -> None:
+    from bench.school_backup import backup_figures
+    from tenants.models import School
+
+    school = School.objects.exclude(schema_name="public").order_by("-pk").first()
+    with tempfile.TemporaryDirectory() as folder:
+        figures = backup_figures(school, Path(folder))
+    print(
+        "one school's backup ("
+        + school.schema_name
+        + "): "
+        + ", ".join(f"{name} {value:.2f}" for name, value in figures.items())
+    )
+
+
+def backend_memory() -> None:
+    from bench.scan import _backend_memory
+    from tenants.models import School
+
+    _backend_memory(list(School.objects.exclude(schema_name="public").order_by("pk")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=2000)
@@ -172,6 +333,12 @@ def main() -> None:
             print(f"setup: public schema and template: {time.perf_counter() - started:.1f} s")
         provision_fleet(args.schools, args.processes)
         catalog_size()
+        migrations_noop(args.sample)
+        migrations_added_column(args.sample)
+        added_column_revert()
+        drift_report(args.sample)
+        school_backup_figures()
+        backend_memory()
     finally:
         connection.close()
         if not args.keep:
