@@ -67,7 +67,11 @@ def _figures(label: str, seconds: list[float]) -> str:
     )
 
 
-def _timed(count: int, prefix: str, provision) -> list[float]:
+def _timed(count: int, prefix: str, provision, *, fresh_every: int = 0) -> list[float]:
+    """Seconds per school; with ``fresh_every``, a fresh connection every that many schools, as the import
+    does (0: one connection throughout). Reconnecting is inside the timed school, as it is in an import."""
+    from django.db import connection
+
     from tests.factories import school_details
 
     seconds = []
@@ -75,6 +79,8 @@ def _timed(count: int, prefix: str, provision) -> list[float]:
         details = school_details(subdomain=f"{prefix}-{number}")
         started = time.perf_counter()
         provision(details)
+        if fresh_every and (number + 1) % fresh_every == 0:
+            connection.close()
         seconds.append(time.perf_counter() - started)
     return seconds
 
@@ -114,6 +120,10 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=50, help="schools on the fast path (default 50)")
     parser.add_argument("--baseline", type=int, default=5, help="schools built by migrations (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--fresh-every", type=int, default=None, help="a fresh connection every N schools (default: as the import)"
+    )
+    parser.add_argument("--one-connection", type=int, default=0, help="then N more schools on one connection")
     args = parser.parse_args()
 
     url, _ = bench_database_url()
@@ -131,10 +141,22 @@ def main() -> None:
         started = time.perf_counter()
         call_command("migrate_schemas", interactive=False, verbosity=0)
         print(f"setup: migrate public schema and record the template: {time.perf_counter() - started:.1f} s")
-        fast = _timed(args.schools, "fast", _by_template)
+        from provisioning.school_import import FRESH_CONNECTION_EVERY
+
+        fresh_every = FRESH_CONNECTION_EVERY if args.fresh_every is None else args.fresh_every
+        fast = _timed(args.schools, "fast", _by_template, fresh_every=fresh_every)
+        one_connection = _timed(args.one_connection, "one", _by_template)
         baseline = _timed(args.baseline, "migrated", _by_migrations)
         print(f"machine: {os.cpu_count()} cores; PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port}")
+        print(f"fast path: a fresh connection every {fresh_every or 'never'} schools")
         print(_figures("fast path", fast))
+        tenth = max(1, len(fast) // 10)
+        print(_figures("  first 10%", fast[:tenth]))
+        print(_figures("  last 10%", fast[-tenth:]))
+        if one_connection:
+            print(_figures("one conn.", one_connection))
+            print(_figures("  first 10%", one_connection[: max(1, len(one_connection) // 10)]))
+            print(_figures("  last 10%", one_connection[-max(1, len(one_connection) // 10) :]))
         print(_figures("migrations", baseline))
         print(f"speed-up (median): {statistics.median(baseline) / statistics.median(fast):.1f}x")
     finally:
