@@ -91,6 +91,28 @@ def _by_template(details) -> None:
     provisioning.school_provision(details=details)
 
 
+def _by_history_template():
+    """The fast path as it was before issue 14: the template is every statement the migrations sent."""
+    from provisioning import schema_template, services
+    from provisioning.models import SchemaTemplate
+
+    statements, _built = schema_template._recorded_migration_sql()
+    template = SchemaTemplate(
+        fingerprint=schema_template.migrations_fingerprint(),
+        sql=schema_template._SEPARATOR.join(statements) + schema_template._SEPARATOR,
+        statement_count=len(statements),
+    )
+
+    def provision(details) -> None:
+        services.schema_template_current, kept = (lambda: template), services.schema_template_current
+        try:
+            services.school_provision(details=details)
+        finally:
+            services.schema_template_current = kept
+
+    return provision
+
+
 def _by_migrations(details) -> None:
     """django-tenants' default: save the tenant, migrate its new schema (outside a
     transaction), then the same site and accounts as the fast path."""
@@ -112,7 +134,7 @@ def _by_migrations(details) -> None:
     schema_build_slowly(school.schema_name)
     with transaction.atomic(), schema_context(school.schema_name):
         provisioning._site_install(school=school, hostname=hostname)
-        provisioning._accounts_create(school=school, details=details, hostname=hostname)
+        provisioning._accounts_create(details=details, hostname=hostname)
 
 
 def main() -> None:
@@ -124,6 +146,9 @@ def main() -> None:
         "--fresh-every", type=int, default=None, help="a fresh connection every N schools (default: as the import)"
     )
     parser.add_argument("--one-connection", type=int, default=0, help="then N more schools on one connection")
+    parser.add_argument(
+        "--history", type=int, default=0, help="then N schools from the migrations' recorded statements (before 14)"
+    )
     args = parser.parse_args()
 
     url, _ = bench_database_url()
@@ -146,7 +171,6 @@ def main() -> None:
         fresh_every = FRESH_CONNECTION_EVERY if args.fresh_every is None else args.fresh_every
         fast = _timed(args.schools, "fast", _by_template, fresh_every=fresh_every)
         one_connection = _timed(args.one_connection, "one", _by_template)
-        baseline = _timed(args.baseline, "migrated", _by_migrations)
         print(f"machine: {os.cpu_count()} cores; PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port}")
         print(f"fast path: a fresh connection every {fresh_every or 'never'} schools")
         print(_figures("fast path", fast))
@@ -157,6 +181,10 @@ def main() -> None:
             print(_figures("one conn.", one_connection))
             print(_figures("  first 10%", one_connection[: max(1, len(one_connection) // 10)]))
             print(_figures("  last 10%", one_connection[-max(1, len(one_connection) // 10) :]))
+        if args.history:
+            history = _timed(args.history, "history", _by_history_template(), fresh_every=fresh_every)
+            print(_figures("history", history))
+        baseline = _timed(args.baseline, "migrated", _by_migrations)
         print(_figures("migrations", baseline))
         print(f"speed-up (median): {statistics.median(baseline) / statistics.median(fast):.1f}x")
     finally:
