@@ -2,6 +2,11 @@
 
     make bench                                  # 50 schools fast, 5 by migrations
     make bench BENCH_ARGS="--schools 200 --baseline 10"
+    make bench BENCH_ARGS="--one-connection 30 --history 20"   # issue 14's comparisons
+
+The fast path takes a fresh connection every ``FRESH_CONNECTION_EVERY`` schools, as the import does
+(``--fresh-every``); ``--one-connection N`` then provisions N more on one connection, and ``--history N``
+N more from the template as it was before issue 14 (every statement the migrations sent).
 
 Runs in its own database (<DATABASE_URL's name>_bench), made fresh and dropped
 afterwards, so it never touches the demo's data. Each school is the whole of
@@ -67,22 +72,79 @@ def _figures(label: str, seconds: list[float]) -> str:
     )
 
 
-def _timed(count: int, prefix: str, provision) -> list[float]:
+def _timed(count: int, prefix: str, provision, *, fresh_every: int = 0) -> list[float]:
+    """Seconds per school; with ``fresh_every``, a fresh connection every that many schools, as the import
+    does (0: one connection throughout). Reconnecting is inside the timed school, as it is in an import."""
+    from django.db import connection
+
     from tests.factories import school_details
 
-    seconds = []
+    seconds, backend = [], []
     for number in range(count):
         details = school_details(subdomain=f"{prefix}-{number}")
-        started = time.perf_counter()
+        connection.ensure_connection()
+        process = connection.connection.info.backend_pid
+        started, started_cpu = time.perf_counter(), _backend_cpu(process)
         provision(details)
+        if started_cpu is not None:
+            backend.append(_backend_cpu(process) - started_cpu)
+        if fresh_every and (number + 1) % fresh_every == 0:
+            connection.close()
         seconds.append(time.perf_counter() - started)
+    _BACKEND_SECONDS[prefix] = backend
     return seconds
+
+
+# CPU seconds of the PostgreSQL backend per school, by run, when the server runs on this machine: on a
+# shared machine the wall time mostly measures the other processes, the backend's CPU time far less so.
+_BACKEND_SECONDS: dict[str, list[float]] = {}
+
+
+def _backend_cpu(process: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # a server elsewhere
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _backend_figures(prefix: str) -> str:
+    seconds = _BACKEND_SECONDS.get(prefix)
+    if not seconds:
+        return "    backend CPU: not measured (the server is not on this machine)"
+    tenth = max(1, len(seconds) // 10)
+    return (
+        f"    backend CPU median {statistics.median(seconds):.3f} s   "
+        f"first 10% {statistics.median(seconds[:tenth]):.3f} s   last 10% {statistics.median(seconds[-tenth:]):.3f} s"
+    )
 
 
 def _by_template(details) -> None:
     from provisioning import services as provisioning
 
     provisioning.school_provision(details=details)
+
+
+def _by_history_template():
+    """The fast path as it was before issue 14: the template is every statement the migrations sent."""
+    from provisioning import schema_template, services
+    from provisioning.models import SchemaTemplate
+
+    statements, _built = schema_template._recorded_migration_sql()
+    template = SchemaTemplate(
+        fingerprint=schema_template.migrations_fingerprint(),
+        sql=schema_template._SEPARATOR.join(statements) + schema_template._SEPARATOR,
+        statement_count=len(statements),
+    )
+
+    def provision(details) -> None:
+        services.schema_template_current, kept = (lambda: template), services.schema_template_current
+        try:
+            services.school_provision(details=details)
+        finally:
+            services.schema_template_current = kept
+
+    return provision
 
 
 def _by_migrations(details) -> None:
@@ -106,7 +168,7 @@ def _by_migrations(details) -> None:
     schema_build_slowly(school.schema_name)
     with transaction.atomic(), schema_context(school.schema_name):
         provisioning._site_install(school=school, hostname=hostname)
-        provisioning._accounts_create(school=school, details=details, hostname=hostname)
+        provisioning._accounts_create(details=details, hostname=hostname)
 
 
 def main() -> None:
@@ -114,6 +176,13 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=50, help="schools on the fast path (default 50)")
     parser.add_argument("--baseline", type=int, default=5, help="schools built by migrations (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--fresh-every", type=int, default=None, help="a fresh connection every N schools (default: as the import)"
+    )
+    parser.add_argument("--one-connection", type=int, default=0, help="then N more schools on one connection")
+    parser.add_argument(
+        "--history", type=int, default=0, help="then N schools from the migrations' recorded statements (before 14)"
+    )
     args = parser.parse_args()
 
     url, _ = bench_database_url()
@@ -131,11 +200,30 @@ def main() -> None:
         started = time.perf_counter()
         call_command("migrate_schemas", interactive=False, verbosity=0)
         print(f"setup: migrate public schema and record the template: {time.perf_counter() - started:.1f} s")
-        fast = _timed(args.schools, "fast", _by_template)
-        baseline = _timed(args.baseline, "migrated", _by_migrations)
+        from provisioning.school_import import FRESH_CONNECTION_EVERY
+
+        fresh_every = FRESH_CONNECTION_EVERY if args.fresh_every is None else args.fresh_every
+        fast = _timed(args.schools, "fast", _by_template, fresh_every=fresh_every)
+        one_connection = _timed(args.one_connection, "one", _by_template)
         print(f"machine: {os.cpu_count()} cores; PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port}")
+        print(f"fast path: a fresh connection every {fresh_every or 'never'} schools")
         print(_figures("fast path", fast))
+        tenth = max(1, len(fast) // 10)
+        print(_figures("  first 10%", fast[:tenth]))
+        print(_figures("  last 10%", fast[-tenth:]))
+        print(_backend_figures("fast"))
+        if one_connection:
+            print(_figures("one conn.", one_connection))
+            print(_figures("  first 10%", one_connection[: max(1, len(one_connection) // 10)]))
+            print(_figures("  last 10%", one_connection[-max(1, len(one_connection) // 10) :]))
+            print(_backend_figures("one"))
+        if args.history:
+            history = _timed(args.history, "history", _by_history_template(), fresh_every=fresh_every)
+            print(_figures("history", history))
+            print(_backend_figures("history"))
+        baseline = _timed(args.baseline, "migrated", _by_migrations)
         print(_figures("migrations", baseline))
+        print(_backend_figures("migrated"))
         print(f"speed-up (median): {statistics.median(baseline) / statistics.median(fast):.1f}x")
     finally:
         connection.close()

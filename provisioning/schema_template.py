@@ -1,34 +1,32 @@
 """Build a school's schema in a fraction of a second, exactly as migrations would.
 
-Running the migrations for a new school costs about 5 s, nearly all of it
-Python working out migration state (design.md, "Provisioning by migrations is
-slow"), and seeding the site's home page and sections costs some 800 queries
-more. The SQL of both is the same for every school: Django's PostgreSQL schema
-editor never names the schema, it relies on ``search_path``. So we run them
-once, in a throwaway schema, record every statement they send (DDL and data
-alike, with parameters bound), and provisioning replays that script in the new
-school's schema in one round trip, then names the site after the school.
+Running the migrations for a new school costs about 5 s, nearly all of it Python working out migration
+state (design.md, "Provisioning by migrations is slow"), and seeding the site's home page and sections
+some 800 queries more. The result is the same for every school, so we run them once, in a throwaway
+schema, and store the SQL that rebuilds what they built: its final DDL and rows, without the history
+of how the migrations got there (``schema_dump``). Provisioning replays that script in the new school's
+schema in one round trip, then names the site after the school. Where pg_dump is missing or its output
+cannot be read, the template is the statements the migrations sent, recorded with their parameters
+bound (slower to replay, identical in effect).
 
-Why not django-tenants' ``clone_schema``: it renames 12 of 31 unique
-constraints, and a later migration that drops one by name then fails on cloned
-schools only. Replaying the migrations' own SQL gives the names they give.
+Why not django-tenants' ``clone_schema``: it renames 12 of 31 unique constraints, and a later migration
+that drops one by name then fails on cloned schools only. pg_dump writes the names the migrations gave.
 
-Every build is checked before it is stored: the script is replayed into a
-second scratch schema and the catalog and data of both are compared
-(``schema_catalog``); a script that does not reproduce the migrations exactly
-is refused, with the differences. The template is keyed by a fingerprint of
-everything the migrations' SQL depends on (the tenant apps' migration files,
-this module, Django/Wagtail/psycopg2 and PostgreSQL versions, the settings the
-migrations read), so a template behind the code is never used:
-``migrate_schemas`` rebuilds it, and ``schema_template_current`` rebuilds it on
-demand if a deploy skipped that. ``tests/tenants/test_schema_fidelity.py``
-compares a provisioned schema with one built by running the migrations.
+Every build is checked before it is stored: the script is replayed into a second scratch schema and the
+catalog and data of both are compared (``schema_catalog``); a script that does not reproduce the
+migrations exactly is refused, with the differences. The template is keyed by a fingerprint of
+everything the migrations' SQL depends on (the tenant apps' migration files, these modules,
+Django/Wagtail/psycopg2 and PostgreSQL versions, the settings the migrations read), so a template behind
+the code is never used: ``migrate_schemas`` rebuilds it, and ``schema_template_current`` rebuilds it on
+demand if a deploy skipped that. ``tests/provisioning/test_schema_fidelity.py`` compares a provisioned
+schema with one built by running the migrations.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import sys
 from functools import cache
 from pathlib import Path
@@ -38,7 +36,7 @@ import psycopg2
 import wagtail
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import translation
@@ -48,10 +46,13 @@ from django_tenants.utils import get_tenant_base_migrate_command_class
 
 import regulation.catalogue
 import school_sections.services
+from provisioning import pg_tools, schema_dump
 from provisioning.models import SchemaTemplate
 from provisioning.schema_catalog import catalog_differences, schema_catalog
 from school_sections.services import school_site_seed
 from tenants.db_backend.base import content_type_cache
+
+logger = logging.getLogger(__name__)
 
 # Where the migrations run while they are recorded; dropped afterwards.
 BUILD_SCHEMA = "zz_school_template_build"
@@ -109,6 +110,7 @@ def migrations_fingerprint() -> str:
     digest = hashlib.sha256()
     seeded_from = [
         Path(__file__),  # what is recorded
+        Path(schema_dump.__file__),  # and how the built schema is written out
         Path(school_sections.services.__file__),  # the seeded site: its code, catalogue, models,
         Path(regulation.catalogue.__file__),  # and the Kazakh titles it stores
         *sorted(Path(school_sections.services.__file__).parent.joinpath("models").glob("*.py")),
@@ -207,6 +209,13 @@ def _is_replayed(sql: str) -> bool:
 
 def _recorded_migration_sql() -> tuple[list[str], dict]:
     """Run the tenant migrations in a scratch schema; return the statements they sent and what they built."""
+    statements, built, _final = _schema_recorded(write_out=False)
+    return statements, built
+
+
+def _schema_recorded(*, write_out: bool) -> tuple[list[str], dict, list[str] | None]:
+    """Build the schema by migrations and seeding in BUILD_SCHEMA: the statements they sent, what they
+    built, and (``write_out``) the final statements that rebuild it (None where that failed; logged)."""
     statements: list[str] = []
 
     def record(execute, sql, params, many, context):
@@ -225,6 +234,7 @@ def _recorded_migration_sql() -> tuple[list[str], dict]:
                 statements.extend(["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"])
         return result
 
+    final = None
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{BUILD_SCHEMA}" CASCADE')
         cursor.execute(f'CREATE SCHEMA "{BUILD_SCHEMA}"')
@@ -232,6 +242,11 @@ def _recorded_migration_sql() -> tuple[list[str], dict]:
         with connection.execute_wrapper(record):
             schema_build_slowly(BUILD_SCHEMA)
         built = schema_catalog(BUILD_SCHEMA)
+        if write_out:
+            try:
+                final = schema_dump.schema_final_statements(BUILD_SCHEMA)
+            except (pg_tools.PostgresToolError, schema_dump.SchemaDumpError) as exc:
+                logger.error("The school template is recorded with its history (slower to replay): %s", exc)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{BUILD_SCHEMA}" CASCADE')
@@ -239,7 +254,22 @@ def _recorded_migration_sql() -> tuple[list[str], dict]:
     if leaked:
         # A migration named its schema: replaying it would write into the wrong one.
         raise SchemaTemplateError(f"A tenant migration names its schema explicitly: {leaked[0][:200]}")
-    return statements, built
+    return statements, built, final
+
+
+def _verified_sql(final: list[str] | None, history: list[str], built: dict) -> tuple[str, int]:
+    """The template's script and its statement count: the final statements if they rebuild ``built``
+    exactly, else the recorded history if that does (else ``SchemaTemplateError``)."""
+    if final is not None:
+        sql = _SEPARATOR.join(final) + _SEPARATOR
+        try:
+            _verify(sql, built)
+            return sql, len(final)
+        except (SchemaTemplateError, DatabaseError) as exc:
+            logger.error("The school template is recorded with its history (slower to replay): %s", exc)
+    sql = _SEPARATOR.join(history) + _SEPARATOR
+    _verify(sql, built)
+    return sql, len(history)
 
 
 class _DiscardVerification(Exception):
@@ -275,16 +305,15 @@ def schema_template_build() -> SchemaTemplate:
         existing = SchemaTemplate.objects.filter(fingerprint=fingerprint).first()
         if existing is not None:  # another process built it while we waited
             return existing
-        statements, built = _recorded_migration_sql()
-        sql = _SEPARATOR.join(statements) + _SEPARATOR
-        _verify(sql, built)
+        history, built, final = _schema_recorded(write_out=True)
+        sql, statement_count = _verified_sql(final, history, built)
         version = tenant_schema_version()
         with transaction.atomic():
             # One template per schema version: the newest. Older versions' templates stay, so that
             # a fleet migration can compute the SQL that takes a school from its version to this one.
             SchemaTemplate.objects.filter(schema_version=version).delete()
             return SchemaTemplate.objects.create(
-                fingerprint=fingerprint, schema_version=version, sql=sql, statement_count=len(statements)
+                fingerprint=fingerprint, schema_version=version, sql=sql, statement_count=statement_count
             )
     finally:
         with connection.cursor() as cursor:

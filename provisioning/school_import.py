@@ -35,7 +35,21 @@ from tenants.hosts import school_hostname
 from tenants.models import Domain
 
 logger = logging.getLogger(__name__)
-FRESH_CONNECTION_EVERY = 50
+# Schools provisioned on one database connection before it is replaced by a fresh one. PostgreSQL keeps a
+# prepared plan for every foreign key a connection has checked, for the connection's life, and walks them
+# all on every catalog change; each new school checks its own new keys (docs/architecture.md, "Flat
+# provisioning"). Opening a connection costs a few milliseconds; 5 schools' plans cost nothing measurable.
+FRESH_CONNECTION_EVERY = 5
+
+
+def provisioning_connection_recycle(provisioned_on_it: int) -> int:
+    """Count one more school provisioned on this connection and close it every ``FRESH_CONNECTION_EVERY``
+    (the next query opens a fresh one); never inside a transaction. Returns the count on the connection."""
+    provisioned_on_it += 1
+    if provisioned_on_it >= FRESH_CONNECTION_EVERY and not connection.in_atomic_block:
+        connection.close()
+        return 0
+    return provisioned_on_it
 
 
 def school_rows_mark_existing(rows: Iterable[ImportRow]) -> None:
@@ -111,10 +125,6 @@ def school_rows_import(
                 logger.exception("Import line %d failed", row.number)
                 row.outcome = RowOutcome.REFUSED
                 row.problems.append(_("The database refused this school: %(reason)s") % {"reason": exc})
-            provisioned_on_this_connection += 1
-            if provisioned_on_this_connection >= FRESH_CONNECTION_EVERY and not connection.in_atomic_block:
-                # A connection that visits many new schemas swells and slows (design.md).
-                connection.close()
-                provisioned_on_this_connection = 0
+            provisioned_on_this_connection = provisioning_connection_recycle(provisioned_on_this_connection)
         if progress:
             progress(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import connection
 from tenant_schemas_celery.task import TenantTask
 
 from compliance.jobs import job_run
@@ -37,8 +38,11 @@ class SchoolImportTask(TenantTask):
 @shared_task(base=SchoolImportTask, name="tenants.tasks.school_import_task", **RETRY)
 def school_import_task(import_id: int) -> int:
     """Run a checked bulk import in the public schema; returns how many rows it went through (0: nothing to do)."""
-    with running_alone(IMPORT_RUN_LOCK, import_id) as alone:
-        school_import = school_import_run(import_id) if alone else None
+    try:
+        with running_alone(IMPORT_RUN_LOCK, import_id) as alone:
+            school_import = school_import_run(import_id) if alone else None
+    finally:
+        _connection_close_after_provisioning()
     return school_import.processed if school_import else 0
 
 
@@ -59,9 +63,20 @@ class SchoolOpeningTask(TenantTask):
 @shared_task(base=SchoolOpeningTask, **RETRY)
 def school_opening_task(opening_id: int) -> int | None:
     """Open one school the console queued (provisioning.school_opening); the new school's id."""
-    with running_alone(OPENING_RUN_LOCK, opening_id) as alone:
-        opening = school_opening_run(opening_id) if alone else None
+    try:
+        with running_alone(OPENING_RUN_LOCK, opening_id) as alone:
+            opening = school_opening_run(opening_id) if alone else None
+    finally:
+        _connection_close_after_provisioning()
     return opening.school_id if opening else None
+
+
+def _connection_close_after_provisioning() -> None:
+    """A worker that created a school gives up its connection (CONN_MAX_AGE would keep it): the backend holds
+    a prepared plan for each of the school's foreign keys and a cache of its tables, which no later task uses
+    and which slow every catalog change it makes (docs/architecture.md, "Flat provisioning")."""
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 @shared_task(base=TenantTask, **RETRY)

@@ -32,6 +32,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PLATFORM_DATA_DIR", BASE_DIR / ".data"))
 DATABASE_NAME = "regional_platform"
 POSTGRES_OS_USER = "embedded_postgres"  # PostgreSQL refuses to run as root.
+# A region's catalog holds millions of pg_attribute and pg_class rows, changed in bursts when schools are
+# opened or migrated (docs/architecture.md, "Catalog vacuum"); deploy/compose.yaml sets the same.
+CATALOG_VACUUM_SETTINGS = {
+    # A vacuum of a 1 GB catalog throttled at the default 200 takes minutes after a burst, and the next one
+    # is due before it ends; five times that budget still leaves most of the disk to serving.
+    "autovacuum_vacuum_cost_limit": 1000,
+    # Statistics of pg_class/pg_attribute follow the region's growth (2 % = some 20 schools at 1,000),
+    # so catalog queries (pg_dump -n, the drift report) are planned for the catalog as it is.
+    "autovacuum_analyze_scale_factor": 0.02,
+    # Dead catalog rows are reclaimed after 5 % of a table changed, not 20 %: 100,000 pg_attribute rows at
+    # 1,000 schools rather than 400,000, so bloat stays small and each vacuum short.
+    "autovacuum_vacuum_scale_factor": 0.05,
+    # Vacuums and analyses over 10 s are logged: how often the catalog's run is what an operator watches.
+    "log_autovacuum_min_duration": "10s",
+}
 STOP_TIMEOUT_SECONDS = 15
 DEMO_ACCOUNTS = DATA_DIR / "demo-accounts.txt"  # written by `manage.py demo_region`
 
@@ -135,7 +150,8 @@ class EmbeddedPostgres:
             options = (
                 f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=200 "
                 # Many schools means many relations: dumps and bulk work need more locks.
-                "-c max_locks_per_transaction=256"
+                "-c max_locks_per_transaction=256 "
+                + " ".join(f"-c {name}={value}" for name, value in CATALOG_VACUUM_SETTINGS.items())
             )
             embedded_postgres.pg_ctl(
                 ["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"],
