@@ -31,16 +31,24 @@ sys.path.insert(0, str(BASE_DIR))
 
 from bench.provision import _drop, _figures, bench_database_url  # noqa: E402
 
+# A connection that creates schools slows with every schema it creates (issue 14): a fresh one every few.
+PROVISION_SCHOOLS_PER_CONNECTION = 5
+
 
 def _provision(count: int) -> None:
+    from django.db import connection
+
     from provisioning.services import school_provision
     from tenants.models import School
-    from tests.factories import school_details
+    from tests.factories import school_details, valid_bin
 
     have = School.objects.exclude(schema_name="public").count()
     started = time.perf_counter()
     for number in range(have, count):
-        school_provision(details=school_details(subdomain=f"scan-{number}"), send_invitations=False)
+        details = school_details(subdomain=f"scan-{number}", bin=valid_bin(number + 1))  # unique when reused
+        school_provision(details=details, send_invitations=False)
+        if (number + 1) % PROVISION_SCHOOLS_PER_CONNECTION == 0:
+            connection.close()
         if number and number % 100 == 0:
             print(f"  provisioned {number} schools ({time.perf_counter() - started:.0f} s)", flush=True)
     print(f"provisioned {count - have} schools in {time.perf_counter() - started:.0f} s ({count} in all)")
@@ -132,6 +140,65 @@ def _region_question(schools: list, opened) -> None:
     print(f"  baseline, asking every schema: {per * 1000:.0f} ms per school, {per * len(schools):.1f} s in all")
 
 
+def _backend_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
+        return int(cursor.fetchone()[0])
+
+
+def _visit(school, now) -> float:
+    """One school's freshness read (the scan's queries, no writes) on the current connection; seconds."""
+    from django.db import connection
+
+    from compliance.freshness import school_freshness
+
+    one = time.perf_counter()
+    connection.set_tenant(school)
+    school_freshness(now=now, opened_at=school.created_at)
+    connection.set_schema_to_public()
+    return time.perf_counter() - one
+
+
+def _backend_memory(schools: list) -> None:
+    """A backend's memory after visiting N schools on one connection, with and without recycling it past
+    MAX_SCHEMAS_PER_CONNECTION; what a first visit to a school costs against a warm one."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    now, bound = timezone.now(), settings.MAX_SCHEMAS_PER_CONNECTION
+    connection.close()
+    connection.set_schema_to_public()
+    marks = {n for n in (1, 10, 25, 50, 100, 200, 500, 1000) if n <= len(schools)} | {len(schools)}
+    line = [f"fresh {_backend_bytes() / 2**20:.1f} MB"]
+    first, warm, fresh = [], [], []
+    for number, school in enumerate(schools, start=1):
+        first.append(_visit(school, now))
+        warm.append(_visit(school, now))
+        if number in marks:
+            line.append(f"{number}: {_backend_bytes() / 2**20:.1f} MB")
+    print("backend memory, one connection visiting every school: " + ", ".join(line))
+    print(_figures("  first visit to a school", first))
+    print(_figures("  the same school again  ", warm))
+    connection.close()
+    started, peak = time.perf_counter(), 0
+    for number, school in enumerate(schools, start=1):
+        if connection.connection is None:  # recycled: a new connection, its first school
+            one = time.perf_counter()
+            _visit(school, now)
+            fresh.append(time.perf_counter() - one)
+        else:
+            _visit(school, now)
+        if number % bound == 0 or number == len(schools):
+            peak = max(peak, _backend_bytes())
+        connection.close_if_schemas_spent()
+    print(f"recycled past MAX_SCHEMAS_PER_CONNECTION={bound}: largest backend {peak / 2**20:.1f} MB")
+    print(f"  every school read in {time.perf_counter() - started:.1f} s (one connection: {sum(first):.1f} s)")
+    print(_figures("  first school of a new connection", fresh))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schools", type=int, default=1000)
@@ -167,6 +234,7 @@ def main() -> None:
         _scan_with_worker(schools)
         _scan_in_process(schools)
         _region_question(schools, opened)
+        _backend_memory(schools)
     finally:
         connection.close()
         if not args.keep:

@@ -4,6 +4,8 @@ those inside its school's schema (the ``_schema_name`` header)."""
 
 from __future__ import annotations
 
+import datetime
+
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -12,6 +14,7 @@ from django_tenants.utils import get_public_schema_name
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from compliance.batches import schools_each_run
 from compliance.digests import regional_digest_send, weekly_digest_send
 from compliance.jobs import job_run, job_runs_abandoned_mark
 from compliance.remind import remind_now_send
@@ -31,21 +34,24 @@ RETRY = {
 }
 
 
-def schools_fan_out(task, *, include_suspended: bool = False) -> int:
-    """Send ``task`` once per active school (suspended ones too if asked: backups), a batch at a time
+def schools_fan_out(task, *, include_suspended: bool = False, schools_per_task: int = 1) -> int:
+    """Send ``task`` for every active school (suspended ones too if asked: backups), a batch at a time
     (``schools_batch_send``); returns 1, the first batch's sender.
+
+    With ``schools_per_task`` of 1, each school gets its own task, run in its schema; with more, ``task``
+    takes a list of schemas and the time it was sent, and runs each school in turn (compliance.batches).
 
     Nothing waits in a worker's memory: the school tasks carry no countdown (a worker holding thousands of
     countdown tasks, all unacknowledged, lost them or died when Redis blinked). Each batch's sender is queued
     behind its batch's school tasks, so the next batch is sent only once the workers have reached the end
     of this one: the queue holds one batch of a fan-out at a time and the workers set the pace.
     """
-    schools_batch_send.delay(task.name, 0, include_suspended)
+    schools_batch_send.delay(task.name, 0, include_suspended, schools_per_task)
     return 1
 
 
 @shared_task(**RETRY)
-def schools_batch_send(task_name: str, after_pk: int = 0, include_suspended: bool = False) -> int:
+def schools_batch_send(task_name: str, after_pk: int = 0, include_suspended: bool = False, schools_per_task=1) -> int:
     """Send ``task_name`` to the next batch of active schools after ``after_pk`` (one query), then queue the
     sender of the batch after it; returns how many tasks it sent. A sender delivered twice (its worker was
     killed) sends its batch and the rest again: every school task is idempotent."""
@@ -57,14 +63,20 @@ def schools_batch_send(task_name: str, after_pk: int = 0, include_suspended: boo
         .values_list("pk", "schema_name")[: settings.FAN_OUT_BATCH_SIZE]
     )
     task = current_app.tasks[task_name]
-    for _, schema in batch:
-        task.apply_async(headers={"_schema_name": schema})
+    public = {"_schema_name": get_public_schema_name()}
+    if schools_per_task > 1:
+        schemas, sent_at = [schema for _, schema in batch], timezone.now().isoformat()
+        chunks = [schemas[start : start + schools_per_task] for start in range(0, len(schemas), schools_per_task)]
+        for chunk in chunks:
+            task.apply_async((chunk, sent_at), headers=public)
+    else:
+        chunks = batch
+        for _, schema in batch:
+            task.apply_async(headers={"_schema_name": schema})
     if len(batch) < settings.FAN_OUT_BATCH_SIZE:
-        return len(batch)
-    schools_batch_send.apply_async(
-        (task_name, batch[-1][0], include_suspended), headers={"_schema_name": get_public_schema_name()}
-    )
-    return len(batch) + 1
+        return len(chunks)
+    schools_batch_send.apply_async((task_name, batch[-1][0], include_suspended, schools_per_task), headers=public)
+    return len(chunks) + 1
 
 
 @shared_task(**RETRY)
@@ -74,9 +86,24 @@ def school_scan_task():
 
 
 @shared_task(**RETRY)
+def school_scans_task(schemas: list[str], sent_at: str) -> int:
+    """The daily scan of a batch of schools, each with its own job run (compliance.batches); a school that
+    failed for want of the database or the broker is sent again on its own, with the single task's retries.
+    Returns how many schools were scanned."""
+    since = datetime.datetime.fromisoformat(sent_at)
+    outcome = schools_each_run(
+        job="scan", schemas=schemas, since=since, work=lambda school: school_scan(now=timezone.now())
+    )
+    for schema, error in outcome.failed:
+        if isinstance(error, RETRY["autoretry_for"]):
+            school_scan_task.apply_async(headers={"_schema_name": schema})
+    return len(outcome.done)
+
+
+@shared_task(**RETRY)
 def scan_dispatch():
     with job_run("scan-dispatch"):
-        return schools_fan_out(school_scan_task)
+        return schools_fan_out(school_scans_task, schools_per_task=settings.SCAN_SCHOOLS_PER_TASK)
 
 
 @shared_task(**RETRY)

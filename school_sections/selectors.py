@@ -126,9 +126,22 @@ def _section_pages() -> dict:
     """
     pages: dict[str, Page] = {}
     for model in {apps.get_model(entry.page_model) for entry in catalogue.CATALOGUE}:
-        for page in model.objects.filter(depth=3).order_by("path"):
+        sql, params = _section_pages_sql(model)
+        for page in model.objects.raw(sql, params):
             pages.setdefault(page.section_code, page)
     return pages
+
+
+_SECTION_PAGES_SQL: dict = {}
+
+
+def _section_pages_sql(model) -> tuple[str, tuple]:
+    """The SQL of ``model``'s section pages, compiled once per process: the same in every school (the schema
+    is the connection's search path), and compiling a page type's query (its parents' columns and joins)
+    cost the daily scan more than running it (issue 14)."""
+    if model not in _SECTION_PAGES_SQL:
+        _SECTION_PAGES_SQL[model] = model.objects.filter(depth=3).order_by("path").query.sql_with_params()
+    return _SECTION_PAGES_SQL[model]
 
 
 def _no_rule(page, today) -> list[str]:

@@ -153,6 +153,10 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
+# A connection that has visited more schemas than this is closed at the next safe point (the end of a
+# request, or between the schools of a batch task): a backend keeps the catalog of every school it has
+# read, and a fresh one pays a few milliseconds more for its first school (tenants/db_backend, bench/README.md).
+MAX_SCHEMAS_PER_CONNECTION = env_int("MAX_SCHEMAS_PER_CONNECTION", 50)
 # A statement that runs longer, or waits longer for a lock, is cancelled: a web request must fail fast
 # rather than hold a worker (deploy/entrypoint.sh gives web and background processes their own limits;
 # 0 means none). Sent as connection options: PgBouncer needs `ignore_startup_parameters = options`.
@@ -353,6 +357,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Who is reminded how many days after a section went stale; "region" goes into the office's digest.
 COMPLIANCE_ESCALATION = [("responsible", 0), ("administrator", 7), ("director", 14), ("region", 30)]
 FAN_OUT_BATCH_SIZE = 100  # schools per batch of a fan-out (compliance.tasks.schools_fan_out)
+# Schools per task of the daily scan: a task per school cost about as much as a worst-case scan in broker
+# round trips, connections and bookkeeping (bench/README.md); a worker killed mid-task redoes at most these.
+SCAN_SCHOOLS_PER_TASK = env_int("SCAN_SCHOOLS_PER_TASK", 20)
 # A job run still "running" this long after it started was abandoned by a killed worker.
 JOB_RUN_ABANDONED_SECONDS = env_int("JOB_RUN_ABANDONED_SECONDS", 2 * CELERY_VISIBILITY_TIMEOUT)
 COMPLIANCE_REMINDER_LEASE_SECONDS = 600  # a claimed, unsent reminder is taken over after this

@@ -48,7 +48,11 @@ def test_the_daily_scan_reaches_every_school_and_each_reads_its_own_schema(two_s
     sent = scan_dispatch.delay()
     scans = worker.wait_for_fan_out(sent)
     _all_succeeded(scans)
-    assert len(scans) == School.objects.filter(status=School.Status.ACTIVE).exclude(schema_name="public").count()
+    # A task scans a batch of schools (SCAN_SCHOOLS_PER_TASK) and returns how many it scanned: every school.
+    assert (
+        sum(scan.retval for scan in scans)
+        == School.objects.filter(status=School.Status.ACTIVE).exclude(schema_name="public").count()
+    )
 
     ledger = {(entry.school_id, entry.section_code): entry for entry in LedgerEntry.objects.all()}
     assert ledger[(stale.pk, "news")].stale_since is not None
@@ -99,6 +103,7 @@ def test_a_fan_out_in_batches_reaches_every_school_once(two_schools, worker, set
     sent = scan_dispatch.delay()
     scans = worker.wait_for_fan_out(sent)
     _all_succeeded(scans)
-    assert sorted(scan.name for scan in scans) == ["compliance.tasks.school_scan_task"] * active
+    assert sorted(scan.name for scan in scans) == ["compliance.tasks.school_scans_task"] * active
+    assert [scan.retval for scan in scans] == [1] * active
     batches = [task for task in worker._snapshot() if task.root_id == sent.id and task.name.endswith("batch_send")]
     assert len(batches) == active + 1  # one per school, and the last finds no school after it
