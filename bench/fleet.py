@@ -38,7 +38,6 @@ sys.path.insert(0, str(BASE_DIR))
 from bench.provision import _drop, bench_database_url  # noqa: E402
 
 BUCKET = 100
-PROVISIONING_CONNECTION_SCHOOLS = 5
 SUBDOMAIN = "fleet-{}"
 
 
@@ -80,15 +79,15 @@ def _provision_share(numbers: list[int]) -> list[tuple[int, float]]:
     """One process's share of the schools, on a fresh connection every few schools (the import's policy)."""
     from django.db import connection
 
+    from provisioning.school_import import provisioning_connection_recycle
     from provisioning.services import school_provision
 
-    timings = []
-    for done, number in enumerate(numbers):
-        if done and done % PROVISIONING_CONNECTION_SCHOOLS == 0:
-            connection.close()
+    timings, on_connection = [], 0
+    for number in numbers:
         started = time.perf_counter()
         school_provision(details=_school_details(number), send_invitations=False)
         timings.append((number, time.perf_counter() - started))
+        on_connection = provisioning_connection_recycle(on_connection)
     connection.close()
     return timings
 
