@@ -51,6 +51,8 @@ class FleetSummary:
     migrated_one_by_one: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     upgrades: list[VersionUpgrade] = field(default_factory=list)
+    template_seconds: float = 0.0  # bringing the provisioning template current (rebuilt after a new migration)
+    upgrade_seconds: float = 0.0  # computing and verifying each version's upgrade SQL
     seconds: float = 0.0
 
     @property
@@ -61,6 +63,7 @@ class FleetSummary:
         result = [
             f"Schools: {self.schools}; up to date: {self.up_to_date}; migrated: {self.migrated}"
             f" (one by one: {self.migrated_one_by_one}); failed: {len(self.failed)}; {self.seconds:.1f} s"
+            f" (template {self.template_seconds:.1f} s, upgrade SQL {self.upgrade_seconds:.1f} s)"
         ]
         for upgrade in self.upgrades:
             how = (
@@ -91,21 +94,29 @@ def fleet_migrate(
     started = time.monotonic()
     out = stdout or sys.stdout
     current = schema_template_current()
+    template_ready = time.monotonic()
     behind = unknown_versions_classify(schools_behind(current.schema_version))
     behind = [school for school in behind if school.schema_version != current.schema_version]
-    summary = FleetSummary(schools=schools_count())
+    summary = FleetSummary(schools=schools_count(), template_seconds=template_ready - started)
     summary.up_to_date = summary.schools - len(behind)
     by_version: dict[str, list[BehindSchool]] = defaultdict(list)
     for school in behind:
         by_version[school.schema_version].append(school)
     one_by_one: list[BehindSchool] = []
     for version, schools in sorted(by_version.items()):
+        computing = time.monotonic()
         upgrade = version_upgrade_compute(from_version=version, current=current)
+        summary.upgrade_seconds += time.monotonic() - computing
         summary.upgrades.append(upgrade)
         out.write(f"{len(schools)} schools at version {version[:12] or 'unknown'}: {', '.join(upgrade.migrations)}\n")
         if upgrade.differences:
+            error = "upgrade refused: " + "; ".join(upgrade.differences[:3])
             for school in schools:  # the same SQL would give them a structure new schools do not have
-                summary.failed[school.schema_name] = "upgrade refused: " + "; ".join(upgrade.differences[:3])
+                summary.failed[school.schema_name] = error
+            FleetMigrationFailure.objects.bulk_create(
+                FleetMigrationFailure(school_id=school.id, target_version=current.schema_version, error=error)
+                for school in schools
+            )
             continue
         if upgrade.sql is None:
             out.write(f"  migrated one by one with the standard executor: {upgrade.fallback_reason}\n")
@@ -176,6 +187,8 @@ def _replay_batch(params: dict, upgrade: VersionUpgrade, schools: list[tuple[int
     raw = psycopg2.connect(**params)
     try:
         for school_id, schema_name in schools:
+            if raw.closed:  # the server ended the session (a school's error can): the next school gets a new one
+                raw = psycopg2.connect(**params)
             outcomes[schema_name] = _replay_one(raw, upgrade, school_id, schema_name, lock_timeout)
     finally:
         raw.close()
@@ -204,12 +217,13 @@ def _replay_one(raw, upgrade: VersionUpgrade, school_id: int, schema_name: str, 
         return None  # whoever moved it is responsible for it; nothing here was committed
     except psycopg2.Error as error:
         message = str(error).strip() or type(error).__name__
-        with raw, raw.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO public.tenants_fleetmigrationfailure (school_id, target_version, error, failed_at)"
-                " VALUES (%s, %s, %s, %s)",
-                [school_id, upgrade.to_version, message, timezone.now()],
-            )
+        if not raw.closed:
+            with raw, raw.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO public.tenants_fleetmigrationfailure (school_id, target_version, error, failed_at)"
+                    " VALUES (%s, %s, %s, %s)",
+                    [school_id, upgrade.to_version, message, timezone.now()],
+                )
         return message
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.operations import RunPython, SeparateDatabaseAndState
 from django.db.migrations.recorder import MigrationRecorder
@@ -118,7 +118,8 @@ def version_upgrade_compute(*, from_version: str, current: SchemaTemplate) -> Ve
     _drop_scratch()
     try:
         with fast_migration_table_check():
-            _replay(schema_name=UPGRADE_SCHEMA, sql=old.sql)
+            with transaction.atomic():  # the template holds savepoints: it replays inside a transaction
+                _replay(schema_name=UPGRADE_SCHEMA, sql=old.sql)
             connection.set_schema(UPGRADE_SCHEMA)
             executor = MigrationExecutor(connection)
             targets = executor.loader.graph.leaf_nodes()
@@ -134,7 +135,8 @@ def version_upgrade_compute(*, from_version: str, current: SchemaTemplate) -> Ve
                 return VersionUpgrade(from_version, to_version, names, fallback_reason=reason)
             statements = _recorded_upgrade(executor, targets, plan)
         statements.append(_migrations_record_sql([(m.app_label, m.name) for m, _ in plan]))
-        _replay(schema_name=TARGET_SCHEMA, sql=current.sql)
+        with transaction.atomic():
+            _replay(schema_name=TARGET_SCHEMA, sql=current.sql)
         statements += _content_types_and_permissions_sql()
         connection.set_schema(UPGRADE_SCHEMA)
         with connection.cursor() as cursor:
