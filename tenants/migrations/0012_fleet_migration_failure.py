@@ -6,23 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0011_schema_version'),
+        ("tenants", "0011_schema_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FleetMigrationFailure',
+            name="FleetMigrationFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_version', models.CharField(max_length=64)),
-                ('error', models.TextField()),
-                ('failed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("target_version", models.CharField(max_length=64)),
+                ("error", models.TextField()),
+                ("failed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenants.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-failed_at'],
+                "ordering": ["-failed_at"],
             },
         ),
     ]
