@@ -110,11 +110,11 @@ def fleet_migrate(
         summary.upgrades.append(upgrade)
         out.write(f"{len(schools)} schools at version {version[:12] or 'unknown'}: {', '.join(upgrade.migrations)}\n")
         if upgrade.differences:
-            error = "upgrade refused: " + "; ".join(upgrade.differences[:3])
+            refusal = "upgrade refused: " + "; ".join(upgrade.differences[:3])
             for school in schools:  # the same SQL would give them a structure new schools do not have
-                summary.failed[school.schema_name] = error
+                summary.failed[school.schema_name] = refusal
             FleetMigrationFailure.objects.bulk_create(
-                FleetMigrationFailure(school_id=school.id, target_version=current.schema_version, error=error)
+                FleetMigrationFailure(school_id=school.id, target_version=current.schema_version, error=refusal)
                 for school in schools
             )
             continue

@@ -127,6 +127,9 @@ def version_upgrade_compute(*, from_version: str, current: SchemaTemplate) -> Ve
             tenant_labels = {config.label for config in _tenant_app_configs()}
             pending = [migration for migration, _ in plan if migration.app_label in tenant_labels]
             names = tuple(f"{migration.app_label}.{migration.name}" for migration in pending)
+            if not pending:  # nothing to apply, yet a version other than the code's: they are ahead of it
+                ahead = ["the schools hold tenant migrations the code does not have (a newer release's?)"]
+                return VersionUpgrade(from_version, to_version, fallback_reason=ahead[0], differences=ahead)
             if any(backwards for _, backwards in plan):
                 return VersionUpgrade(from_version, to_version, names, fallback_reason="a migration is unapplied")
             with_python = [f"{m.app_label}.{m.name}" for m in pending if _runs_python(m)]

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django_tenants.utils import schema_context
 
 import workflows.migrations
 from provisioning import schema_template
-from provisioning.fleet_migration import fleet_migrate
-from provisioning.fleet_versions import schema_versions_read
+from provisioning.fleet_migration import fleet_migrate, schools_migrate_one_by_one
+from provisioning.fleet_upgrade import version_upgrade_compute
+from provisioning.fleet_versions import BehindSchool, schema_versions_read
 from provisioning.migration_safety import new_migrations_problems
 from provisioning.models import FleetMigrationFailure, SchemaTemplate
 from tenants.models import School
@@ -155,6 +158,39 @@ def test_version_of_a_school_without_one_is_read_from_its_migrations(fleet):
     read = schema_versions_read([school.schema_name])[school.schema_name]
     names = [key for key in schema_template.tenant_migration_names() if key != ("workflows", "0007_section_freshness")]
     assert read == schema_template._schema_version_of(names) != schema_template.tenant_schema_version()
+
+
+WITH_PYTHON = """
+from django.db import migrations
+
+
+def fleet_group_add(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.get_or_create(name="fleet-probe")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workflows", "0007_section_freshness")]
+    operations = [migrations.RunPython(fleet_group_add, migrations.RunPython.noop)]
+"""
+
+
+def test_a_runpython_migration_is_run_school_by_school_with_the_standard_executor(fleet, migrations_package):
+    (school,) = fleet(1)[-1:]
+    old_version, current = schema_template.tenant_schema_version(), schema_template.schema_template_current()
+    migrations_package({"0008_fleet_group.py": WITH_PYTHON})
+
+    upgrade = version_upgrade_compute(from_version=old_version, current=current)
+    assert upgrade.sql is None
+    assert upgrade.fallback_reason.startswith("RunPython in workflows.0008_fleet_group")
+
+    new_version = schema_template.tenant_schema_version()
+    behind = [BehindSchool(school.id, school.schema_name, old_version)]
+    assert schools_migrate_one_by_one(schools=behind, to_version=new_version, processes=1) == {
+        school.schema_name: None
+    }
+    assert School.objects.get(pk=school.pk).schema_version == new_version
+    with schema_context(school.schema_name):
+        assert Group.objects.filter(name="fleet-probe").exists()
 
 
 UNSAFE_REMOVE = """
