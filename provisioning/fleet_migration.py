@@ -39,11 +39,15 @@ LOCK_TIMEOUT = "5s"
 # schemas keeps their catalog entries cached and swells (design.md, "Long-lived connections swell").
 SCHOOLS_PER_CONNECTION = 25
 PROCESSES = 2
+_FAILURES_SHOWN = 20  # in the summary; every failure is in tenants_fleetmigrationfailure
 
 
 @dataclass
 class FleetSummary:
-    """What a fleet migration did; ``failed`` maps a school's schema name to its error."""
+    """What a fleet migration did; ``failed`` maps a school's schema name to its error.
+
+    A failed school keeps one row in ``FleetMigrationFailure`` (its latest error) until a run migrates it.
+    """
 
     schools: int = 0
     up_to_date: int = 0
@@ -73,8 +77,11 @@ class FleetSummary:
             )
             result.append(f"  from {upgrade.from_version[:12] or 'unknown'}: {', '.join(upgrade.migrations)}; {how}")
             result += [f"    {line}" for line in upgrade.differences[:10]]
-        result += [f"  FAILED {schema}: {error}" for schema, error in sorted(self.failed.items())]
-        if self.failed:
+        failed = sorted(self.failed.items())
+        result += [f"  FAILED {schema}: {error}" for schema, error in failed[:_FAILURES_SHOWN]]
+        if len(failed) > _FAILURES_SHOWN:
+            result.append(f"  ... and {len(failed) - _FAILURES_SHOWN} more")
+        if failed:
             result.append("  Run the command again to retry them (tenants_fleetmigrationfailure keeps the errors).")
         return result
 
@@ -113,6 +120,7 @@ def fleet_migrate(
             refusal = "upgrade refused: " + "; ".join(upgrade.differences[:3])
             for school in schools:  # the same SQL would give them a structure new schools do not have
                 summary.failed[school.schema_name] = refusal
+            FleetMigrationFailure.objects.filter(school_id__in=[school.id for school in schools]).delete()
             FleetMigrationFailure.objects.bulk_create(
                 FleetMigrationFailure(school_id=school.id, target_version=current.schema_version, error=refusal)
                 for school in schools
@@ -219,6 +227,7 @@ def _replay_one(raw, upgrade: VersionUpgrade, school_id: int, schema_name: str, 
         message = str(error).strip() or type(error).__name__
         if not raw.closed:
             with raw, raw.cursor() as cursor:
+                cursor.execute("DELETE FROM public.tenants_fleetmigrationfailure WHERE school_id = %s", [school_id])
                 cursor.execute(
                     "INSERT INTO public.tenants_fleetmigrationfailure (school_id, target_version, error, failed_at)"
                     " VALUES (%s, %s, %s, %s)",
@@ -257,6 +266,7 @@ def _migrate_batch(schools: list[tuple[int, str]], to_version: str) -> dict[str,
             outcomes[schema_name] = None
         except Exception as error:  # any migration error: recorded, the other schools go on
             connection.close()
+            FleetMigrationFailure.objects.filter(school_id=school_id).delete()
             FleetMigrationFailure.objects.create(school_id=school_id, target_version=to_version, error=str(error))
             outcomes[schema_name] = str(error) or type(error).__name__
     return outcomes
