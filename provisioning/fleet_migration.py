@@ -49,6 +49,7 @@ class FleetSummary:
     A failed school keeps one row in ``FleetMigrationFailure`` (its latest error) until a run migrates it.
     """
 
+    template: str = ""  # the provisioning template new schools are built from, now current
     schools: int = 0
     up_to_date: int = 0
     migrated: int = 0
@@ -104,7 +105,7 @@ def fleet_migrate(
     template_ready = time.monotonic()
     behind = unknown_versions_classify(schools_behind(current.schema_version))
     behind = [school for school in behind if school.schema_version != current.schema_version]
-    summary = FleetSummary(schools=schools_count(), template_seconds=template_ready - started)
+    summary = FleetSummary(template=str(current), schools=schools_count(), template_seconds=template_ready - started)
     summary.up_to_date = summary.schools - len(behind)
     by_version: dict[str, list[BehindSchool]] = defaultdict(list)
     for school in behind:

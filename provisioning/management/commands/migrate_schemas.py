@@ -56,6 +56,7 @@ class Command(MigrateSchemasCommand):
                 processes=options["processes"], lock_timeout=options["lock_timeout"], stdout=self.stdout
             )
         if verbosity >= 1 or not summary.ok:
+            self.stdout.write(f"Provisioning template: {summary.template}")
             for line in summary.lines():
                 self.stdout.write(line)
         if not summary.ok:
