@@ -391,10 +391,10 @@ def test_previous_main_database_migrates_without_loss(old_database, tmp_path):
     )  # fmt: skip
     assert provisioned.returncode == 0, _output(provisioned)
     assert f"http://{NEW_HOST}/" in provisioned.stdout, _output(provisioned)
-    current_templates = "SELECT id, fingerprint, created_at FROM public.tenants_schematemplate WHERE schema_version <> ''"
-    assert _rows(old_database, current_templates) == [
-        (template_id, fingerprint, created_at)
-    ]
+    current_templates = (
+        "SELECT id, fingerprint, created_at FROM public.tenants_schematemplate WHERE schema_version <> ''"
+    )
+    assert _rows(old_database, current_templates) == [(template_id, fingerprint, created_at)]
     assert _rows(old_database, "SELECT schema_name, bin FROM public.tenants_school ORDER BY schema_name") == [
         (OLD_SCHEMA, "010140001012"),
         (NEW_SCHEMA, NEW_BIN),
