@@ -140,11 +140,12 @@ def version_upgrade_compute(*, from_version: str, current: SchemaTemplate) -> Ve
         statements.append(_migrations_record_sql([(m.app_label, m.name) for m, _ in plan]))
         with transaction.atomic():
             _replay(schema_name=TARGET_SCHEMA, sql=current.sql)
-        statements += _content_types_and_permissions_sql()
         connection.set_schema(UPGRADE_SCHEMA)
         with connection.cursor() as cursor:
-            for sql in statements[-2:]:  # the content types and permissions, recorded after the migrations ran
+            for sql in _content_types_and_permissions_sql():
                 cursor.execute(sql)
+                if cursor.rowcount:  # a new model's content type or permission: every school needs it
+                    statements.append(sql)
         connection.set_schema_to_public()
         differences = catalog_differences(_comparable(TARGET_SCHEMA), _comparable(UPGRADE_SCHEMA))
         if differences:
