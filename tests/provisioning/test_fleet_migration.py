@@ -106,6 +106,7 @@ def _has_probe(schema_name: str) -> bool:
         return cursor.fetchone() is not None
 
 
+@pytest.mark.slow  # about a minute: the added migration makes the provisioning template be recorded again
 def test_added_column_reaches_behind_schools_around_a_locked_one(fleet, migrations_package):
     first, second, locked, unknown = fleet(4)
     old_version = schema_template.tenant_schema_version()
