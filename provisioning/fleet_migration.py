@@ -20,6 +20,7 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -39,6 +40,8 @@ LOCK_TIMEOUT = "5s"
 # schemas keeps their catalog entries cached and swells (design.md, "Long-lived connections swell").
 SCHOOLS_PER_CONNECTION = 25
 PROCESSES = 2
+# Serialises fleet migrations across processes and hosts (any constant unique to this use).
+_FLEET_LOCK_KEY = 72_401_014
 _FAILURES_SHOWN = 20  # in the summary; every failure is in tenants_fleetmigrationfailure
 
 
@@ -99,8 +102,34 @@ def fleet_migrate(
     Makes the provisioning template current, finds the behind schools in one query, replays each
     version's verified upgrade into them in ``processes`` parallel processes, and returns the summary.
     """
+    with _one_fleet_run():
+        return _fleet_migrate(
+            processes=processes, schools_per_connection=schools_per_connection, lock_timeout=lock_timeout, out=stdout
+        )
+
+
+class FleetMigrationRunning(RuntimeError):
+    """Another fleet migration holds the lock: two would share the scratch schemas and the same schools."""
+
+
+@contextmanager
+def _one_fleet_run():
+    """A session-level advisory lock on a connection of its own (the others are closed to fork workers)."""
+    holder = psycopg2.connect(**connection.get_connection_params())
+    holder.autocommit = True
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_FLEET_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise FleetMigrationRunning("Another migrate_schemas is migrating the schools; wait for it to end.")
+        yield
+    finally:
+        holder.close()  # ends the session, and with it the lock
+
+
+def _fleet_migrate(*, processes: int, schools_per_connection: int, lock_timeout: str, out) -> FleetSummary:
     started = time.monotonic()
-    out = stdout or sys.stdout
+    out = out or sys.stdout
     current = schema_template_current()
     template_ready = time.monotonic()
     behind = unknown_versions_classify(schools_behind(current.schema_version))

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 
 import workflows.migrations
-from provisioning import schema_template
+from provisioning import fleet_migration, schema_template
 from provisioning.fleet_migration import fleet_migrate, schools_migrate_one_by_one
 from provisioning.fleet_upgrade import version_upgrade_compute
 from provisioning.fleet_versions import BehindSchool, schema_versions_read
@@ -146,6 +146,18 @@ def test_added_column_reaches_behind_schools_around_a_locked_one(fleet, migratio
     assert School.objects.get(pk=locked.pk).schema_version == new_version
     assert not FleetMigrationFailure.objects.filter(school=locked).exists()
     assert fleet_migrate().migrated == 0
+
+
+def test_a_second_fleet_migration_is_refused_while_one_runs(fleet):
+    other_run = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other_run.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [fleet_migration._FLEET_LOCK_KEY])
+        with pytest.raises(fleet_migration.FleetMigrationRunning):
+            fleet_migrate()
+    finally:
+        other_run.close()
+    assert fleet_migrate().ok
 
 
 def test_version_of_a_school_without_one_is_read_from_its_migrations(fleet):
