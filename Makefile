@@ -37,8 +37,8 @@ test-repeat: install  ## the tests that wait on a real worker or browser, COUNT 
 run: install  ## any command with the services, e.g. make run CMD="python manage.py shell"
 	$(LAUNCH) run -- $(CMD)
 
-check: install  ## Django's system checks and the missing-migrations check
-	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py check && $(PYTHON) manage.py makemigrations --check --dry-run"
+check: install  ## Django's system checks, the missing-migrations check and the expand-then-contract check
+	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py check && $(PYTHON) manage.py makemigrations --check --dry-run && $(PYTHON) manage.py migrations_expand_check"
 
 lint: install
 	$(VENV)/bin/ruff check .

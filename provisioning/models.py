@@ -203,3 +203,24 @@ class ProvisioningStep(models.Model):
     @property
     def gave_up(self) -> bool:
         return self.status == self.Status.FAILED and self.next_attempt_at is None
+
+
+class FleetMigrationFailure(models.Model):
+    """A school that a fleet migration could not bring to ``target_version`` (a lock it waited for, an SQL error).
+
+    Written by ``provisioning.fleet_migration`` in its own transaction, so it outlives the school's rolled-back
+    one; deleted when a later run migrates the school. A re-run of ``migrate_schemas`` retries every school
+    that is still behind, so these rows are the report of what is left, not a queue.
+    """
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="+")
+    target_version = models.CharField(max_length=64)
+    error = models.TextField()
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "tenants"  # beside School and SchemaTemplate in the public schema
+        ordering = ["-failed_at"]
+
+    def __str__(self) -> str:
+        return f"school {self.school_id} to {self.target_version[:12]}: {self.error[:60]}"

@@ -1,55 +1,78 @@
-"""django-tenants' migrate_schemas, which also keeps the provisioning template current.
+"""The deploy's migration: the public schema, the provisioning template, then the fleet of schools.
 
-A new migration is applied to every school and recorded into the template in
-the same command, so a school provisioned afterwards is built with it
-(design.md: a template behind the code yields migrations recorded but never applied).
+By default the schools are migrated by ``provisioning.fleet_migration``: one query finds the schools
+behind the code, each version's upgrade SQL is computed once and replayed in parallel, with a
+``lock_timeout`` per school; running the command again resumes an interrupted run and retries the
+schools that failed (docs/migrations.md). ``--per-school`` (or ``--executor``, ``--schema``, an app
+label, ``--fake``, ``--plan``, ``--check``) runs django-tenants' standard migrate school by school
+instead, for comparison and as the fallback, and then records the schools' schema version.
 """
 
-from contextlib import contextmanager
-
-from django.db.migrations.recorder import MigrationRecorder
+from django.core.management.base import CommandError
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
+from provisioning.fleet_migration import LOCK_TIMEOUT, PROCESSES, fleet_migrate, schools_version_record
+from provisioning.fleet_upgrade import (  # noqa: F401 (re-exported: tests and older callers import them here)
+    fast_migration_table_check,
+    recorder_has_table_by_regclass,
+)
 from provisioning.schema_template import schema_template_current
 
-
-def recorder_has_table_by_regclass(recorder: MigrationRecorder) -> bool:
-    """Django's "does django_migrations exist here?", answered by one catalog lookup.
-
-    Django lists every table visible on the search path, which with hundreds of
-    schools takes 70-105 ms and runs four times per school, so migrations over all
-    schools grow with the square of their number (design.md). This looks in the
-    first schema of the search path only (the school's), as django-tenants'
-    introspection does, so ``public.django_migrations`` never answers for a school.
-    """
-    if recorder._has_table:
-        return True
-    with recorder.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_regclass(format('%%I.%%I', current_schema(), %s::text))", [recorder.Migration._meta.db_table]
-        )
-        recorder._has_table = cursor.fetchone()[0] is not None
-    return recorder._has_table
-
-
-@contextmanager
-def fast_migration_table_check():
-    original = MigrationRecorder.has_table
-    MigrationRecorder.has_table = recorder_has_table_by_regclass
-    try:
-        yield
-    finally:
-        MigrationRecorder.has_table = original
+# Options that only django-tenants' own executor understands: with any of them, the standard path runs.
+_STANDARD_ONLY = ("executor", "schema_name", "app_label", "migration_name", "fake", "fake_initial", "prune")
 
 
 class Command(MigrateSchemasCommand):
-    help = MigrateSchemasCommand.help + " Then brings the school-provisioning template up to date."
+    help = (
+        "Migrates the public schema, brings the school-provisioning template up to date, then migrates the"
+        " schools that are behind by replaying each upgrade's SQL in parallel (docs/migrations.md)."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--per-school",
+            action="store_true",
+            help="Run django-tenants' standard migrate in every school (slow; for comparison and as a fallback).",
+        )
+        parser.add_argument("--processes", type=int, default=PROCESSES, help="Parallel processes for the schools.")
+        parser.add_argument("--lock-timeout", default=LOCK_TIMEOUT, help="How long a school waits for a lock.")
 
     def handle(self, *args, **options):
+        if options["per_school"] or any(options.get(name) for name in _STANDARD_ONLY) or options.get("plan"):
+            return self._standard(*args, **options)
+        if options.get("check_unapplied"):
+            return self._standard(*args, **options)
+        verbosity = options.get("verbosity", 1)
+        with fast_migration_table_check():
+            if not options.get("tenant"):
+                super().handle(*args, **{**options, "shared": True, "tenant": False})
+            if options.get("shared") and not options.get("tenant"):
+                template = schema_template_current()
+                if verbosity >= 1:
+                    self.stdout.write(f"Provisioning template: {template}")
+                return
+            summary = fleet_migrate(
+                processes=options["processes"], lock_timeout=options["lock_timeout"], stdout=self.stdout
+            )
+        if verbosity >= 1 or not summary.ok:
+            self.stdout.write(f"Provisioning template: {summary.template}")
+            for line in summary.lines():
+                self.stdout.write(line)
+        if not summary.ok:
+            raise CommandError(f"{len(summary.failed)} schools could not be migrated; run the command again.")
+
+    def _standard(self, *args, **options):
+        """django-tenants' migrate, then the template and the migrated schools' recorded version."""
         with fast_migration_table_check():
             super().handle(*args, **options)
             if options.get("plan") or options.get("check_unapplied") or options.get("fake"):
                 return
+            if options.get("app_label") or options.get("migration_name"):
+                return  # a partial migrate: the schools do not hold every migration
             template = schema_template_current()
+        if not options.get("shared") or options.get("tenant"):
+            schema_name = options.get("schema_name")
+            schools_version_record(schema_names=[schema_name] if schema_name else None)
         if options.get("verbosity", 1) >= 1:
             self.stdout.write(f"Provisioning template: {template}")
