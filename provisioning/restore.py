@@ -1,10 +1,17 @@
 """Put a school back from its archive (``provisioning.backup``): in place, or as a new school.
 
-How: the school's schema is created from the provisioning template (the tables the migrations make, as
-for a new school; the archive must come from the same migration state, or it is refused), emptied, and
-filled with the archive's rows (``pg_restore --data-only``, each table's ``COPY`` redirected to the target
-schema); its public rows are written back; all of it in one transaction. The uploads follow once it has
+How, in one transaction: the school's public rows are written back; its schema is created from the
+archive's own template SQL (its schema version's provisioning template), the rows the template seeds are
+emptied, and the archive's rows are copied in (``schema_data``: ``COPY … FROM STDIN`` per table, foreign keys
+checked at commit) and its sequences set; ``School.schema_version`` is the archive's, so a school saved
+at an older version is restored at that version and brought up to date by the next ``migrate_schemas``.
+The archive may be older than the platform's tenant migrations, not newer, and its public rows must fit
+this platform's public tables (the shared apps' migrations are the same). The uploads follow once it has
 committed.
+
+An archive whose schema is pg_dump's (format 1, or a school that had no kept template) is restored as
+before: the current template, then ``pg_restore --data-only`` redirected to the target schema
+(``schema_rows``); it must come from the same migration state as the platform.
 
 - **In place** (the school was deleted, or is broken): same schema, hosts, BIN and ids. A school still
   there is dropped first only when asked (``replace=True``).
@@ -22,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -33,16 +41,19 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
 from provisioning.backup import (
+    BY_TEMPLATE,
     MEDIA_PREFIX,
     PUBLIC_ROWS,
     SCHEMA_DUMP,
+    TEMPLATE_SQL,
     archive_differences,
     archive_manifest,
     migration_state,
 )
 from provisioning.backup_contents import quoted, school_foreign_keys
+from provisioning.schema_data import SEQUENCES, data_member, schema_data_load
 from provisioning.schema_rows import schema_rows_load
-from provisioning.schema_template import schema_create_from_template, schema_template_current
+from provisioning.schema_template import _replay, schema_create_from_template, schema_template_current
 from tenants.db_backend.base import content_type_cache
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
@@ -121,21 +132,15 @@ def school_restore(
     if damaged:
         raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(damaged))
     _media_names_check(archive)  # before anything is written, not after the database's commit
-    if manifest["platform"]["migrations"] != migration_state():
-        raise RestoreRefused(
-            _(
-                "This archive was made by another version of the platform (its migrations differ from this "
-                "one's: made by %(version)s). Restore it on a platform at that version, then update."
-            )
-            % {"version": manifest["platform"]["version"]}
-        )
+    by_template = manifest["schema"]["method"] == BY_TEMPLATE
+    _migrations_check(manifest, by_template=by_template)
     target = restore_target(manifest, as_subdomain=as_subdomain, bin=bin)
     rows = archive_public_rows(archive)
     existing = _refusals_checked(rows, manifest, target, as_subdomain=as_subdomain, bin=bin, replace=replace)
-    template = schema_template_current()
-    with tempfile.TemporaryDirectory(prefix="school-restore-") as scratch:
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extract(SCHEMA_DUMP, scratch, filter="data")
+    template = None if by_template else schema_template_current()
+    with tempfile.TemporaryDirectory(prefix="school-restore-") as scratch_name:
+        scratch = Path(scratch_name)
+        _schema_members_extract(archive, manifest, scratch)
         connection.set_schema_to_public()
         with transaction.atomic():
             if existing is not None:
@@ -144,8 +149,15 @@ def school_restore(
                 with connection.cursor() as cursor:
                     cursor.execute(f"DROP SCHEMA {quoted(target.schema_name)} CASCADE")
             school = _public_rows_write(rows, manifest, target)
-            schema_create_from_template(schema_name=target.schema_name, template=template)
-            schema_rows_load(Path(scratch) / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
+            if template is None:
+                _replay(schema_name=target.schema_name, sql=(scratch / TEMPLATE_SQL).read_text())
+                schema_data_load(scratch, target.schema_name, manifest["schema"]["tables"])
+                school.schema_version = manifest["schema"]["schema_version"]
+            else:
+                schema_create_from_template(schema_name=target.schema_name, template=template)
+                schema_rows_load(scratch / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
+                school.schema_version = template.schema_version
+            School.objects.filter(pk=school.pk).update(schema_version=school.schema_version)
             if target.is_copy:
                 with schema_context(target.schema_name):
                     Site.objects.filter(hostname=manifest["school"]["hostname"]).update(hostname=target.hostname)
@@ -154,6 +166,41 @@ def school_restore(
     with schema_context(target.schema_name):
         Site.clear_site_root_paths_cache()
     return school
+
+
+def _migrations_check(manifest: dict, *, by_template: bool) -> None:
+    """Refuse an archive of a newer platform, or whose public rows would not fit this one's tables."""
+    archived, here = set(manifest["platform"]["migrations"]), set(migration_state())
+    if by_template:
+        # The schema comes from the archive's own template, at its version; only the public rows must fit.
+        shared = {config.label for config in apps.get_app_configs() if config.name in settings.SHARED_APPS}
+        public_archived = {name for name in archived if name.partition(".")[0] in shared}
+        public_here = {name for name in here if name.partition(".")[0] in shared}
+        acceptable = not archived - here and public_archived == public_here
+    else:
+        acceptable = archived == here
+    if not acceptable:
+        raise RestoreRefused(
+            _(
+                "This archive was made by another version of the platform (its migrations differ from this "
+                "one's: made by %(version)s). Restore it on a platform at that version, then update."
+            )
+            % {"version": manifest["platform"]["version"]}
+        )
+
+
+def _schema_members_extract(archive: Path, manifest: dict, scratch: Path) -> None:
+    """The schema's members, in one pass over the archive: the template and rows, or pg_dump's archive."""
+    if manifest["schema"]["method"] == BY_TEMPLATE:
+        wanted = {TEMPLATE_SQL, SEQUENCES, *(data_member(table) for table in manifest["schema"]["tables"])}
+    else:
+        wanted = {SCHEMA_DUMP}
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [member for member in tar if member.name in wanted and member.isfile()]
+        tar.extractall(scratch, members=members, filter="data")
+    missing = wanted - {member.name for member in members}
+    if missing:
+        raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(sorted(missing)))
 
 
 def archive_public_rows(archive: Path) -> list[dict]:
