@@ -88,10 +88,17 @@ COPY_LEAVES_OUT = {"tenants.schoolopening", "tenants.provisioningstep", "complia
 
 
 def public_rows_for(
-    rows: list[dict], manifest: dict, target: Target, school_pk: int | None, copy_status: str = ""
+    rows: list[dict],
+    manifest: dict,
+    target: Target,
+    school_pk: int | None,
+    *,
+    copy_status: str = "",
+    schema_version: str | None = None,
 ) -> list[dict]:
     """The public rows a restore to ``target`` writes: the archive's, with a copy's schema, BIN, host and
-    school id put in (and its custom domains left out); ids kept in place, new for a copy."""
+    school id put in (and its custom domains left out); ids kept in place, new for a copy. Verifying passes
+    the school's live ``schema_version``: what its tables were built by, which their sums cover."""
     source = manifest["school"]
     result = []
     for row in rows:
@@ -101,6 +108,8 @@ def public_rows_for(
             continue
         if label == School._meta.label_lower:
             fields.update(schema_name=target.schema_name, bin=target.bin)
+            if schema_version is not None:
+                fields["schema_version"] = schema_version
             if target.is_copy:
                 # A copy is restored suspended (``copy_status``) until the office restores it: its accounts are
                 # the original's real people, whom its scans, reminders and digests would e-mail the next night.
