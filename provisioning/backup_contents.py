@@ -130,10 +130,6 @@ def schema_layout(schema_name: str) -> SchemaLayout:
     )
 
 
-def schema_tables(schema_name: str) -> list[str]:
-    return [table.name for table in schema_layout(schema_name).tables]
-
-
 def table_summary(schema_name: str, table: TableLayout, rewrites: dict | None = None) -> dict:
     """``{"rows": n, "sha256": …}`` of one table; ``rewrites`` maps column -> {live value: archived value}
     (a copy's site answers on its own host: summed as the original's, the rest of the row must match)."""

@@ -13,6 +13,9 @@ An archive whose schema is pg_dump's (format 1, or a school that had no kept tem
 before: the current template, then ``pg_restore --data-only`` redirected to the target schema
 (``schema_rows``); it must come from the same migration state as the platform.
 
+The archive's template SQL is replayed as the platform's own: an archive is trusted as the database's
+backups are (the manifest's checksums find damage, not someone who can write the backups' folder).
+
 - **In place** (the school was deleted, or is broken): same schema, hosts, BIN and ids. A school still
   there is dropped first only when asked (``replace=True``).
 - **As a copy** (``as_subdomain``): a new schema and host; its site (Wagtail ``Site``) answers on the new
