@@ -68,6 +68,10 @@ MEDIA_PREFIX = "media/"
 ARCHIVE_SUFFIX = ".tar.gz"
 
 
+class SchemaVersionMoved(RuntimeError):
+    """The school was migrated while its backup began; back it up again."""
+
+
 @dataclass(frozen=True)
 class Backup:
     path: Path
@@ -113,10 +117,21 @@ def school_backup(*, school: School, output_dir: Path) -> Backup:
         raise RuntimeError("A backup takes its own snapshot: call it outside a transaction.")
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        try:
+            return _backup_written(school, output_dir)
+        except SchemaVersionMoved:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _backup_written(school: School, output_dir: Path) -> Backup:
     started = timezone.now()
     name = f"{school.schema_name}-{started:%Y%m%dT%H%M%S%fZ}{ARCHIVE_SUFFIX}"
     partial = output_dir / (name + ".partial")
     connection.set_schema_to_public()
+    school.refresh_from_db(fields=["schema_version"])  # a fleet migration may have moved it since it was read
     template = schema_template_of_version(school.schema_version) if school.schema_version else None
     pg_dump = None if template is not None else pg_tools.pg_program("pg_dump")  # (before the snapshot)
     with tempfile.TemporaryDirectory(prefix="school-backup-") as scratch_name:
@@ -124,6 +139,9 @@ def school_backup(*, school: School, output_dir: Path) -> Backup:
         with transaction.atomic():
             if template is not None:
                 _snapshot_begin(export=False)
+                if not School.objects.filter(pk=school.pk, schema_version=school.schema_version).exists():
+                    # Migrated between the two reads: the rows in this snapshot are another version's.
+                    raise SchemaVersionMoved(school.schema_name)
                 layout = schema_layout(school.schema_name)
                 schema = {
                     "method": BY_TEMPLATE,
