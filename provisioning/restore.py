@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -47,24 +46,21 @@ from provisioning.backup import (
     BY_TEMPLATE,
     MEDIA_PREFIX,
     PUBLIC_ROWS,
-    SCHEMA_DUMP,
-    TEMPLATE_SQL,
     archive_differences,
     archive_manifest,
-    migration_state,
 )
 from provisioning.backup_contents import quoted, school_foreign_keys
-from provisioning.schema_data import SEQUENCES, data_member, schema_data_load
-from provisioning.schema_rows import schema_rows_load
-from provisioning.schema_template import _replay, schema_create_from_template, schema_template_current
+from provisioning.restore_schema import (
+    RestoreRefused,
+    migrations_check,
+    schema_members_extract,
+    schema_restore,
+)
+from provisioning.schema_template import schema_template_current
 from tenants.db_backend.base import content_type_cache
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.validators import validate_bin, validate_subdomain
-
-
-class RestoreRefused(Exception):
-    """The archive cannot be restored as asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -145,14 +141,14 @@ def school_restore(
         raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(damaged))
     _media_names_check(archive)  # before anything is written, not after the database's commit
     by_template = manifest["schema"]["method"] == BY_TEMPLATE
-    _migrations_check(manifest, by_template=by_template)
+    migrations_check(manifest, by_template=by_template)
     target = restore_target(manifest, as_subdomain=as_subdomain, bin=bin)
     rows = archive_public_rows(archive)
     existing = _refusals_checked(rows, manifest, target, as_subdomain=as_subdomain, bin=bin, replace=replace)
     template = None if by_template else schema_template_current()
     with tempfile.TemporaryDirectory(prefix="school-restore-") as scratch_name:
         scratch = Path(scratch_name)
-        _schema_members_extract(archive, manifest, scratch)
+        schema_members_extract(archive, manifest, scratch)
         connection.set_schema_to_public()
         with transaction.atomic():
             if existing is not None:
@@ -161,14 +157,7 @@ def school_restore(
                 with connection.cursor() as cursor:
                     cursor.execute(f"DROP SCHEMA {quoted(target.schema_name)} CASCADE")
             school = _public_rows_write(rows, manifest, target)
-            if template is None:
-                _replay(schema_name=target.schema_name, sql=(scratch / TEMPLATE_SQL).read_text())
-                schema_data_load(scratch, target.schema_name, manifest["schema"]["tables"])
-                school.schema_version = manifest["schema"]["schema_version"]
-            else:
-                schema_create_from_template(schema_name=target.schema_name, template=template)
-                schema_rows_load(scratch / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
-                school.schema_version = template.schema_version
+            school.schema_version = schema_restore(scratch, manifest, target.schema_name, template)
             School.objects.filter(pk=school.pk).update(schema_version=school.schema_version)
             if target.is_copy:
                 with schema_context(target.schema_name):
@@ -178,41 +167,6 @@ def school_restore(
     with schema_context(target.schema_name):
         Site.clear_site_root_paths_cache()
     return school
-
-
-def _migrations_check(manifest: dict, *, by_template: bool) -> None:
-    """Refuse an archive of a newer platform, or whose public rows would not fit this one's tables."""
-    archived, here = set(manifest["platform"]["migrations"]), set(migration_state())
-    if by_template:
-        # The schema comes from the archive's own template, at its version; only the public rows must fit.
-        shared = {config.label for config in apps.get_app_configs() if config.name in settings.SHARED_APPS}
-        public_archived = {name for name in archived if name.partition(".")[0] in shared}
-        public_here = {name for name in here if name.partition(".")[0] in shared}
-        acceptable = not archived - here and public_archived == public_here
-    else:
-        acceptable = archived == here
-    if not acceptable:
-        raise RestoreRefused(
-            _(
-                "This archive was made by another version of the platform (its migrations differ from this "
-                "one's: made by %(version)s). Restore it on a platform at that version, then update."
-            )
-            % {"version": manifest["platform"]["version"]}
-        )
-
-
-def _schema_members_extract(archive: Path, manifest: dict, scratch: Path) -> None:
-    """The schema's members, in one pass over the archive: the template and rows, or pg_dump's archive."""
-    if manifest["schema"]["method"] == BY_TEMPLATE:
-        wanted = {TEMPLATE_SQL, SEQUENCES, *(data_member(table) for table in manifest["schema"]["tables"])}
-    else:
-        wanted = {SCHEMA_DUMP}
-    with tarfile.open(archive, "r:gz") as tar:
-        members = [member for member in tar if member.name in wanted and member.isfile()]
-        tar.extractall(scratch, members=members, filter="data")
-    missing = wanted - {member.name for member in members}
-    if missing:
-        raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(sorted(missing)))
 
 
 def archive_public_rows(archive: Path) -> list[dict]:

@@ -296,19 +296,24 @@ def _manifest_rewritten(source: Path, target: Path, change) -> Path:
 def test_an_archive_of_an_older_schema_version_restores_at_that_version(archived, django_db_blocker, tmp_path):
     """Its own template builds the school as it was; School.schema_version says it is behind, for the
     next fleet migration. (Simulated: the archive's version and tenant migrations made older.)"""
-    _, backup = archived
+    copy_of, backup = archived
     tenant_only = sorted(
         name for name in backup.manifest["platform"]["migrations"] if name.startswith("school_sections.")
     )
 
     def older(manifest):
         manifest["schema"]["schema_version"] = "an-older-version"
+        manifest["schema"]["template_fingerprint"] = "an-older-fingerprint"
         manifest["platform"]["migrations"].remove(tenant_only[-1])
 
     archive = _manifest_rewritten(backup.path, tmp_path / backup.path.name, older)
     with django_db_blocker.unblock():
         copy = school_restore(archive=archive, as_subdomain="bk-older", bin=valid_bin(779))
         assert School.objects.get(pk=copy.pk).schema_version == "an-older-version"
+        # Its template is kept (none of that version was): the fleet migration starts from it.
+        kept = schema_template_of_version("an-older-version")
+        assert kept.sql == schema_template_of_version(copy_of.schema_version).sql
+        kept.delete()
         catalog = schema_catalog(copy.schema_name, ignore_columns=COPY_DIFFERS_IN)
         assert catalog_differences(AT_BACKUP["as_copy"], catalog) == []
 
