@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -46,44 +47,96 @@ def quoted(name: str) -> str:
 # --- The school's schema ------------------------------------------------------------------------------
 
 
-def schema_tables(schema_name: str) -> list[str]:
+@dataclass(frozen=True)
+class TableLayout:
+    """One table of a school's schema: its live columns in order, the generated ones, its primary key."""
+
+    oid: int
+    name: str
+    columns: tuple[str, ...]
+    generated: frozenset[str]
+    key: tuple[str, ...]
+
+    @property
+    def copied_columns(self) -> tuple[str, ...]:
+        """The columns a ``COPY`` carries (a generated column is computed again, and refuses values)."""
+        return tuple(column for column in self.columns if column not in self.generated)
+
+
+@dataclass(frozen=True)
+class SchemaLayout:
+    """A schema's tables and sequences, read with a few catalog queries that name its namespace oid."""
+
+    oid: int
+    tables: tuple[TableLayout, ...]
+    sequences: tuple[str, ...]
+
+
+def schema_layout(schema_name: str) -> SchemaLayout:
+    """The tables and sequences of one schema.
+
+    Every query goes through an index from the namespace's oid (or its relations' oids), never a join on
+    schema names or a catalog view (``pg_tables``, ``information_schema``): those read every school's
+    relations, which is what made ``pg_dump -n`` pay for the whole fleet (design.md, "Backups at scale").
+    """
     with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [schema_name])
+        found = cursor.fetchone()
+        if found is None:
+            raise LookupError(schema_name)
+        (oid,) = found
+        # The schema's relations through pg_depend's index on what is depended on (every relation depends
+        # on its namespace; that is how DROP SCHEMA finds them): pg_class has no index on relnamespace,
+        # and scanning it reads every school's 400-odd relations.
         cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY c.relname",
-            [schema_name],
+            "SELECT c.oid, c.relname, c.relkind FROM pg_depend d JOIN pg_class c ON c.oid = d.objid"
+            " WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = %s AND d.classid = 'pg_class'::regclass"
+            " AND c.relnamespace = %s AND c.relkind IN ('r', 'p', 'S') ORDER BY c.relname",
+            [oid, oid],
         )
-        return [name for (name,) in cursor.fetchall()]
+        relations = cursor.fetchall()
+        tables = {relid: name for relid, name, kind in relations if kind != "S"}
+        columns: dict[int, list[tuple[str, str]]] = {relid: [] for relid in tables}
+        keys: dict[int, list[str]] = {relid: [] for relid in tables}
+        if tables:
+            cursor.execute(
+                "SELECT attrelid, attname, attgenerated FROM pg_attribute WHERE attrelid = ANY(%s::oid[])"
+                " AND attnum > 0 AND NOT attisdropped ORDER BY attrelid, attnum",
+                [list(tables)],
+            )
+            for relid, name, generated in cursor.fetchall():
+                columns[relid].append((name, generated))
+            cursor.execute(
+                "SELECT i.indrelid, a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = ANY(%s::oid[]) AND i.indisprimary"
+                " ORDER BY i.indrelid, array_position(i.indkey, a.attnum)",
+                [list(tables)],
+            )
+            for relid, name in cursor.fetchall():
+                keys[relid].append(name)
+    return SchemaLayout(
+        oid=oid,
+        tables=tuple(
+            TableLayout(
+                oid=relid,
+                name=name,
+                columns=tuple(column for column, _generated in columns[relid]),
+                generated=frozenset(column for column, generated in columns[relid] if generated),
+                key=tuple(keys[relid]),
+            )
+            for relid, name in tables.items()
+        ),
+        sequences=tuple(name for _relid, name, kind in relations if kind == "S"),
+    )
 
 
-def _columns(schema_name: str, table: str) -> tuple[list[str], list[str]]:
-    """The table's columns in order, and those of its primary key."""
-    relation = f"{quoted(schema_name)}.{quoted(table)}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
-            " AND NOT attisdropped ORDER BY attnum",
-            [relation],
-        )
-        columns = [name for (name,) in cursor.fetchall()]
-        cursor.execute(
-            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
-            " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary"
-            " ORDER BY array_position(i.indkey, a.attnum)",
-            [relation],
-        )
-        key = [name for (name,) in cursor.fetchall()]
-    return columns, key
-
-
-def table_summary(schema_name: str, table: str, rewrites: dict | None = None) -> dict:
+def table_summary(schema_name: str, table: TableLayout, rewrites: dict | None = None) -> dict:
     """``{"rows": n, "sha256": …}`` of one table; ``rewrites`` maps column -> {live value: archived value}
     (a copy's site answers on its own host: summed as the original's, the rest of the row must match)."""
-    columns, key = _columns(schema_name, table)
     rewrites = rewrites or {}
     params: list = []
     expressions = []
-    for column in columns:
+    for column in table.columns:
         if column in rewrites:
             cases = []
             for live, archived in rewrites[column].items():
@@ -92,16 +145,16 @@ def table_summary(schema_name: str, table: str, rewrites: dict | None = None) ->
             expressions.append(f"CASE {quoted(column)} {' '.join(cases)} ELSE {quoted(column)} END")
         else:
             expressions.append(quoted(column))
-    order = ", ".join(quoted(column) for column in key) or "1"
+    order = ", ".join(quoted(column) for column in table.key)
     sql = (
-        f"SELECT ROW({', '.join(expressions)})::text AS row_text FROM {quoted(schema_name)}.{quoted(table)}"
-        f" ORDER BY {order if key else 'row_text'}"
+        f"SELECT ROW({', '.join(expressions)})::text AS row_text FROM {quoted(schema_name)}.{quoted(table.name)}"
+        f" ORDER BY {order or 'row_text'}"
     )
     digest = hashlib.sha256()
     count = 0
     # A server-side cursor: a large table is streamed, never held whole. Needs a transaction.
     connection.ensure_connection()
-    with connection.connection.cursor(name=f"summary_{table}"[:60]) as cursor:
+    with connection.connection.cursor(name=f"summary_{table.name}"[:60]) as cursor:
         cursor.itersize = _FETCH_ROWS
         cursor.execute(sql, params)
         for (row_text,) in cursor:
@@ -111,10 +164,11 @@ def table_summary(schema_name: str, table: str, rewrites: dict | None = None) ->
     return {"rows": count, "sha256": digest.hexdigest()}
 
 
-def schema_summary(schema_name: str, rewrites: dict | None = None) -> dict[str, dict]:
+def schema_summary(schema_name: str, rewrites: dict | None = None, layout: SchemaLayout | None = None) -> dict:
     """Every table of the schema summed; ``rewrites``: table -> column -> {live: archived}."""
     rewrites = rewrites or {}
-    return {table: table_summary(schema_name, table, rewrites.get(table)) for table in schema_tables(schema_name)}
+    layout = layout or schema_layout(schema_name)
+    return {table.name: table_summary(schema_name, table, rewrites.get(table.name)) for table in layout.tables}
 
 
 def schema_migrations(schema_name: str) -> list[str]:

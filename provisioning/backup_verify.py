@@ -39,7 +39,14 @@ def school_backup_differences(*, archive: Path, school: School | None = None) ->
         live_public = public_summary(public_rows(school))
     problems += _summary_differences(manifest["tables"], live_tables, public=False)
     expected_public = public_summary(
-        public_rows_for(archive_public_rows(archive), manifest, target, school.pk, copy_status=school.status)
+        public_rows_for(
+            archive_public_rows(archive),
+            manifest,
+            target,
+            school.pk,
+            copy_status=school.status,
+            schema_version=school.schema_version,
+        )
     )
     problems += _summary_differences(expected_public, live_public, public=True)
     archived_files = {

@@ -1,10 +1,20 @@
 """Put a school back from its archive (``provisioning.backup``): in place, or as a new school.
 
-How: the school's schema is created from the provisioning template (the tables the migrations make, as
-for a new school; the archive must come from the same migration state, or it is refused), emptied, and
-filled with the archive's rows (``pg_restore --data-only``, each table's ``COPY`` redirected to the target
-schema); its public rows are written back; all of it in one transaction. The uploads follow once it has
+How, in one transaction: the school's public rows are written back; its schema is created from the
+archive's own template SQL (its schema version's provisioning template), the rows the template seeds are
+emptied, and the archive's rows are copied in (``schema_data``: ``COPY … FROM STDIN`` per table, foreign keys
+checked at commit) and its sequences set; ``School.schema_version`` is the archive's, so a school saved
+at an older version is restored at that version and brought up to date by the next ``migrate_schemas``.
+The archive may be older than the platform's tenant migrations, not newer, and its public rows must fit
+this platform's public tables (the shared apps' migrations are the same). The uploads follow once it has
 committed.
+
+An archive whose schema is pg_dump's (format 1, or a school that had no kept template) is restored as
+before: the current template, then ``pg_restore --data-only`` redirected to the target schema
+(``schema_rows``); it must come from the same migration state as the platform.
+
+The archive's template SQL is replayed as the platform's own: an archive is trusted as the database's
+backups are (the manifest's checksums find damage, not someone who can write the backups' folder).
 
 - **In place** (the school was deleted, or is broken): same schema, hosts, BIN and ids. A school still
   there is dropped first only when asked (``replace=True``).
@@ -33,24 +43,24 @@ from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
 from provisioning.backup import (
+    BY_TEMPLATE,
     MEDIA_PREFIX,
     PUBLIC_ROWS,
-    SCHEMA_DUMP,
     archive_differences,
     archive_manifest,
-    migration_state,
 )
 from provisioning.backup_contents import quoted, school_foreign_keys
-from provisioning.schema_rows import schema_rows_load
-from provisioning.schema_template import schema_create_from_template, schema_template_current
+from provisioning.restore_schema import (
+    RestoreRefused,
+    migrations_check,
+    schema_members_extract,
+    schema_restore,
+)
+from provisioning.schema_template import schema_template_current
 from tenants.db_backend.base import content_type_cache
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
 from tenants.validators import validate_bin, validate_subdomain
-
-
-class RestoreRefused(Exception):
-    """The archive cannot be restored as asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +87,17 @@ COPY_LEAVES_OUT = {"tenants.schoolopening", "tenants.provisioningstep", "complia
 
 
 def public_rows_for(
-    rows: list[dict], manifest: dict, target: Target, school_pk: int | None, copy_status: str = ""
+    rows: list[dict],
+    manifest: dict,
+    target: Target,
+    school_pk: int | None,
+    *,
+    copy_status: str = "",
+    schema_version: str | None = None,
 ) -> list[dict]:
     """The public rows a restore to ``target`` writes: the archive's, with a copy's schema, BIN, host and
-    school id put in (and its custom domains left out); ids kept in place, new for a copy."""
+    school id put in (and its custom domains left out); ids kept in place, new for a copy. Verifying passes
+    the school's live ``schema_version``: what its tables were built by, which their sums cover."""
     source = manifest["school"]
     result = []
     for row in rows:
@@ -90,6 +107,8 @@ def public_rows_for(
             continue
         if label == School._meta.label_lower:
             fields.update(schema_name=target.schema_name, bin=target.bin)
+            if schema_version is not None:
+                fields["schema_version"] = schema_version
             if target.is_copy:
                 # A copy is restored suspended (``copy_status``) until the office restores it: its accounts are
                 # the original's real people, whom its scans, reminders and digests would e-mail the next night.
@@ -121,21 +140,15 @@ def school_restore(
     if damaged:
         raise RestoreRefused(_("The archive is damaged:") + "\n" + "\n".join(damaged))
     _media_names_check(archive)  # before anything is written, not after the database's commit
-    if manifest["platform"]["migrations"] != migration_state():
-        raise RestoreRefused(
-            _(
-                "This archive was made by another version of the platform (its migrations differ from this "
-                "one's: made by %(version)s). Restore it on a platform at that version, then update."
-            )
-            % {"version": manifest["platform"]["version"]}
-        )
+    by_template = manifest["schema"]["method"] == BY_TEMPLATE
+    migrations_check(manifest, by_template=by_template)
     target = restore_target(manifest, as_subdomain=as_subdomain, bin=bin)
     rows = archive_public_rows(archive)
     existing = _refusals_checked(rows, manifest, target, as_subdomain=as_subdomain, bin=bin, replace=replace)
-    template = schema_template_current()
-    with tempfile.TemporaryDirectory(prefix="school-restore-") as scratch:
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extract(SCHEMA_DUMP, scratch, filter="data")
+    template = None if by_template else schema_template_current()
+    with tempfile.TemporaryDirectory(prefix="school-restore-") as scratch_name:
+        scratch = Path(scratch_name)
+        schema_members_extract(archive, manifest, scratch)
         connection.set_schema_to_public()
         with transaction.atomic():
             if existing is not None:
@@ -144,8 +157,8 @@ def school_restore(
                 with connection.cursor() as cursor:
                     cursor.execute(f"DROP SCHEMA {quoted(target.schema_name)} CASCADE")
             school = _public_rows_write(rows, manifest, target)
-            schema_create_from_template(schema_name=target.schema_name, template=template)
-            schema_rows_load(Path(scratch) / SCHEMA_DUMP, manifest["school"]["schema_name"], target.schema_name)
+            school.schema_version = schema_restore(scratch, manifest, target.schema_name, template)
+            School.objects.filter(pk=school.pk).update(schema_version=school.schema_version)
             if target.is_copy:
                 with schema_context(target.schema_name):
                     Site.objects.filter(hostname=manifest["school"]["hostname"]).update(hostname=target.hostname)

@@ -1,7 +1,8 @@
 """A school backed up whole and restored: as a copy under a new subdomain, and in place after it was deleted.
 
-Real PostgreSQL (pg_dump runs in its own process, so the school is committed), real uploads, the
-school's public rows (ledger, summary, job runs, the office's audit trail) made by the platform's own code.
+Real PostgreSQL (the fallback's pg_dump runs in its own process, so the school is committed), real uploads,
+the school's public rows (ledger, summary, job runs, the office's audit trail) made by the platform's own
+code. A restored school is compared with the original by its whole catalog and data (``schema_catalog``).
 """
 
 import io
@@ -31,6 +32,8 @@ from provisioning.backup import school_backup
 from provisioning.backup_schedule import backups_prune
 from provisioning.backup_verify import school_backup_differences
 from provisioning.restore import RestoreRefused, school_restore
+from provisioning.schema_catalog import catalog_differences, schema_catalog
+from provisioning.schema_template import schema_template_current, schema_template_of_version
 from provisioning.tasks import school_backup_dispatch
 from school_sections.models import NewsIndexPage, NewsPage
 from tenants.audit import regional_action_record
@@ -44,9 +47,16 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
+# A copy's site answers on its own host; everything else of its schema is the original's.
+COPY_DIFFERS_IN = {"wagtailcore_site": {"hostname"}}
+# The archived school's catalog and data when its archive was made (``archived``).
+AT_BACKUP: dict[str, dict] = {}
+
+
 @pytest.fixture(scope="module")
 def archived(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A committed school with news, an image, a document and public rows, and its archive."""
+    """A committed school with news, an image, a document and public rows, and its archive (with the
+    school's catalog and data when it was made: what a restore must give back)."""
     with django_db_blocker.unblock():
         school = school_create(subdomain="bk-source", short_name="Backed").school
         with schema_context(school.schema_name):
@@ -59,6 +69,8 @@ def archived(django_db_setup, django_db_blocker, tmp_path_factory):
         regional_action_record(actor="office", action=RegionalAction.Action.REMIND, school=school, section="news")
         connection.set_schema_to_public()
         backup = school_backup(school=school, output_dir=tmp_path_factory.mktemp("archives"))
+        AT_BACKUP["catalog"] = schema_catalog(school.schema_name)
+        AT_BACKUP["as_copy"] = schema_catalog(school.schema_name, ignore_columns=COPY_DIFFERS_IN)
     yield school, backup
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
@@ -73,12 +85,20 @@ def committed(django_db_blocker):
         yield
 
 
-def test_the_archive_holds_the_schema_public_rows_media_and_a_manifest(archived):
+def test_the_archive_holds_the_template_rows_public_rows_media_and_a_manifest(archived):
     school, backup = archived
     manifest = backup.manifest
     with tarfile.open(backup.path) as archive:
         names = set(archive.getnames())
-    assert {"manifest.json", "schema.dump", "public.json"} <= names
+        template_sql = archive.extractfile("schema.sql").read().decode()
+        page_rows = archive.extractfile("data/wagtailcore_page.copy").read().decode()
+    assert {"manifest.json", "schema.sql", "sequences.json", "public.json"} <= names
+    assert "schema.dump" not in names  # no pg_dump: the structure is the template's
+    assert manifest["schema"]["method"] == "template"
+    assert manifest["schema"]["schema_version"] == school.schema_version != ""
+    assert template_sql == schema_template_of_version(school.schema_version).sql
+    assert {f"data/{table}.copy" for table in manifest["tables"]} <= names
+    assert "Спорт күні" in page_rows
     assert any(name.startswith("media/original_images/photo") for name in names)
     assert any(name.startswith("media/documents/rules") for name in names)
     assert len(manifest["tables"]) > 60
@@ -127,6 +147,12 @@ def test_a_copy_under_a_new_subdomain_has_the_same_rows_and_files_and_serves_its
             with default_storage.open(image.file.name) as stored:
                 assert stored.read() == _png()
         assert school_backup_differences(archive=backup.path, school=copy) == []
+        # Structure and data: the original's, but for the site's host.
+        assert (
+            catalog_differences(AT_BACKUP["as_copy"], schema_catalog(copy.schema_name, ignore_columns=COPY_DIFFERS_IN))
+            == []
+        )
+        assert copy.schema_version == school.schema_version
         # The original is untouched.
         assert school_backup_differences(archive=backup.path) == []
         call_command("school_backup_verify", str(backup.path), against="bk-copy", stdout=io.StringIO())
@@ -154,7 +180,11 @@ def test_a_copy_differs_once_its_content_changes(archived, django_db_blocker):
         with schema_context(copy.schema_name):
             NewsPage.objects.update(title="changed")
         differences = school_backup_differences(archive=backup.path, school=copy)
+        catalog = schema_catalog(copy.schema_name, ignore_columns=COPY_DIFFERS_IN)
     assert differences == ["table wagtailcore_page: the rows differ"]
+    assert [line.split(": ", 1)[0] for line in catalog_differences(AT_BACKUP["as_copy"], catalog)] == [
+        "data:wagtailcore_page"
+    ]
 
 
 def test_a_tampered_archive_fails_verification(archived, tmp_path):
@@ -206,6 +236,8 @@ def test_a_deleted_school_restored_in_place_is_identical(archived, django_db_blo
         restored = school_restore(archive=backup.path)
         assert restored.pk == school.pk and restored.schema_name == school.schema_name
         assert school_backup_differences(archive=backup.path) == []
+        assert catalog_differences(AT_BACKUP["catalog"], schema_catalog(school.schema_name)) == []
+        assert School.objects.get(pk=school.pk).schema_version == school.schema_version
         assert RegionalAction.objects.get(pk=action.pk).school_id == school.pk
         assert client_for("bk-source.edu.test").get("/").status_code == 200
 
@@ -244,3 +276,74 @@ def test_the_nightly_job_archives_every_school_into_its_folder(archived, setting
     # The archive holds the school as it was: suspended.
     assert school_backup_differences(archive=archive) == ["public rows of tenants.school: the rows differ"]
     assert "school-backups" in settings.CELERY_BEAT_SCHEDULE
+
+
+def _manifest_rewritten(source: Path, target: Path, change) -> Path:
+    """A copy of the archive whose manifest ``change`` edited (members and their checksums as they were)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(source) as original, tarfile.open(target, "w:gz") as rewritten:
+        for member in original:
+            data = original.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            rewritten.addfile(member, io.BytesIO(data))
+    return target
+
+
+def test_an_archive_of_an_older_schema_version_restores_at_that_version(archived, django_db_blocker, tmp_path):
+    """Its own template builds the school as it was; School.schema_version says it is behind, for the
+    next fleet migration. (Simulated: the archive's version and tenant migrations made older.)"""
+    copy_of, backup = archived
+    tenant_only = sorted(
+        name for name in backup.manifest["platform"]["migrations"] if name.startswith("school_sections.")
+    )
+
+    def older(manifest):
+        manifest["schema"]["schema_version"] = "an-older-version"
+        manifest["schema"]["template_fingerprint"] = "an-older-fingerprint"
+        manifest["platform"]["migrations"].remove(tenant_only[-1])
+
+    archive = _manifest_rewritten(backup.path, tmp_path / backup.path.name, older)
+    with django_db_blocker.unblock():
+        copy = school_restore(archive=archive, as_subdomain="bk-older", bin=valid_bin(779))
+        assert School.objects.get(pk=copy.pk).schema_version == "an-older-version"
+        # Its template is kept (none of that version was): the fleet migration starts from it.
+        kept = schema_template_of_version("an-older-version")
+        assert kept.sql == schema_template_of_version(copy_of.schema_version).sql
+        kept.delete()
+        catalog = schema_catalog(copy.schema_name, ignore_columns=COPY_DIFFERS_IN)
+        assert catalog_differences(AT_BACKUP["as_copy"], catalog) == []
+
+
+def test_a_school_without_a_kept_template_is_saved_by_pg_dump_and_issue_13_archives_restore(
+    archived, django_db_blocker, tmp_path
+):
+    school, _ = archived
+    with django_db_blocker.unblock():
+        School.objects.filter(pk=school.pk).update(schema_version="")
+        try:
+            backup = school_backup(school=School.objects.get(pk=school.pk), output_dir=tmp_path)
+        finally:
+            School.objects.filter(pk=school.pk).update(schema_version=school.schema_version)
+        assert backup.manifest["schema"] == {
+            "method": "pg_dump",
+            "schema_version": "",
+            "reason": "the school has no schema version",
+        }
+        with tarfile.open(backup.path) as archive:
+            assert "schema.dump" in archive.getnames() and "schema.sql" not in archive.getnames()
+
+        def issue_13_format(manifest):
+            manifest["format"] = 1
+            del manifest["schema"]
+
+        old = _manifest_rewritten(backup.path, tmp_path / "old" / backup.path.name, issue_13_format)
+        copy = school_restore(archive=old, as_subdomain="bk-old", bin=valid_bin(778))
+        # Built from the current template (pg_dump's archive holds the rows, the structure is the code's).
+        assert School.objects.get(pk=copy.pk).schema_version == schema_template_current().schema_version
+        catalog = schema_catalog(copy.schema_name, ignore_columns=COPY_DIFFERS_IN)
+        assert catalog_differences(AT_BACKUP["as_copy"], catalog) == []
+        assert school_backup_differences(archive=old, school=copy) == []

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from provisioning.backup import school_backup, school_find
+from provisioning.backup import MEDIA_PREFIX, school_backup, school_find
 from provisioning.pg_tools import PostgresToolError
 from tenants.models import School
 
@@ -14,7 +14,10 @@ from ._output import activate_language, add_language_argument
 
 
 class Command(BaseCommand):
-    help = "Back up one school: its schema, its rows in the public schema, its uploads, a manifest."
+    help = (
+        "Back up one school: its schema version's template and its rows (COPY per table), its rows in the "
+        "public schema, its uploads, a manifest."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("school", help="the school's subdomain, host or schema name")
@@ -41,7 +44,7 @@ class Command(BaseCommand):
                     "school": school.schema_name,
                     "tables": len(manifest["tables"]),
                     "rows": rows,
-                    "files": len(manifest["files"]) - 2,
+                    "files": sum(name.startswith(MEDIA_PREFIX) for name in manifest["files"]),
                 }
             )
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from provisioning.backup import ArchiveError
 from provisioning.pg_tools import PostgresToolError
 from provisioning.restore import RestoreRefused, school_restore
+from provisioning.schema_data import SchemaDataError
 from provisioning.schema_rows import ArchiveDataError
 from tenants.hosts import absolute_url
 from tenants.models import Domain
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 bin=options["bin"],
                 replace=options["replace"],
             )
-        except (RestoreRefused, ArchiveError, ArchiveDataError, PostgresToolError) as exc:
+        except (RestoreRefused, ArchiveError, ArchiveDataError, SchemaDataError, PostgresToolError) as exc:
             raise CommandError(str(exc)) from None
         hostname = Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
         self.stdout.write(self.style.SUCCESS(_("Restored %(school)s.") % {"school": school.schema_name}))
