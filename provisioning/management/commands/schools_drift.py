@@ -28,7 +28,8 @@ class Command(BaseCommand):
         try:
             report = schools_drift_report()
         finally:
-            connection.close()  # the report touched every school's catalog entries: do not keep that backend
+            if not connection.in_atomic_block:
+                connection.close()  # it touched every school's catalog entries: do not keep that backend
         if options["json"]:
             self.stdout.write(json.dumps({**asdict(report), "clean": report.clean}, indent=2))
         else:
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         write(report.summary())
         for school in report.with_status(Status.DRIFTED):
             behind = f", behind (version {school.schema_version[:12] or 'unrecorded'})" if school.behind else ""
-            write(f"\n{school.schema_name}: {len(school.differences)} differences{behind}")
+            count = len(school.differences)
+            write(f"\n{school.schema_name}: {count} difference{'' if count == 1 else 's'}{behind}")
             shown = school.differences if limit <= 0 else school.differences[:limit]
             for difference in shown:
                 write(f"  {difference}")
