@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
 
+from compliance.jobs import job_run
 from provisioning.schema_catalog import catalog_digests, catalog_rows
 from provisioning.schema_template import (
     _replay,
@@ -39,6 +40,8 @@ _DETAIL_BATCH = 50
 # Schemas whose django_migrations are read by one statement (each holds a lock on the table it reads).
 _MIGRATIONS_BATCH = 200
 MIGRATIONS_TOPIC = "migrations"
+# The regional job (compliance.models.JobRun) the daily check is recorded as.
+DRIFT_JOB = "schema-drift"
 
 
 class Status:
@@ -46,6 +49,9 @@ class Status:
     BEHIND = "behind"  # on another version (or none recorded); the same as that version's template, if kept
     DRIFTED = "drifted"  # differs from the template it was compared with
     MISSING = "missing"  # a School row whose schema does not exist
+
+
+_TO_LOOK_AT = (Status.DRIFTED, Status.MISSING)
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,28 @@ def schools_drift_report() -> DriftReport:
     report = DriftReport(code_version=code_version, schools=schools, orphan_schemas=orphans)
     report.seconds = time.monotonic() - started
     logger.info("Schema drift: %s", report.summary())
+    return report
+
+
+class SchemaDriftFound(Exception):
+    """Raised inside the daily check's record, so that the job shows as failed and says which schools."""
+
+
+def schools_drift_check() -> DriftReport:
+    """The daily report, recorded as the regional job ``DRIFT_JOB``: failed, with the summary and the schools
+    to look at, when anything drifted or a school and its schema have parted (the console's job list and
+    ``/metrics`` show failed jobs); each drifted school is logged as a warning with its first differences."""
+    try:
+        with job_run(DRIFT_JOB):
+            report = schools_drift_report()
+            for school in report.with_status(Status.DRIFTED):
+                first = "; ".join(str(difference) for difference in school.differences[:5])
+                logger.warning("Schema drift in %s (%d): %s", school.schema_name, len(school.differences), first)
+            if not report.clean:
+                names = [school.schema_name for school in report.schools if school.status in _TO_LOOK_AT]
+                raise SchemaDriftFound(f"{report.summary()}. Schools: {', '.join(names[:50])}")
+    except SchemaDriftFound:
+        pass  # recorded; a retry would find the same
     return report
 
 

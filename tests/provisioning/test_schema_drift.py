@@ -6,12 +6,17 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from provisioning.schema_drift import Status, schools_drift_report
+from compliance.models import JobRun
+from provisioning.schema_drift import DRIFT_JOB, Status, schools_drift_report
+from provisioning.tasks import schools_drift_task
 from tenants.models import School
 
 
 def _sql(*statements: str) -> None:
     with connection.cursor() as cursor:
+        # The schools were provisioned in this test's transaction: fire their deferred foreign-key checks,
+        # or PostgreSQL refuses to alter their tables.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
 
@@ -134,3 +139,20 @@ def test_the_command_lists_drift_exits_one_and_speaks_json(three_schools, capsys
     assert drifted["schema_name"] == schema
     assert drifted["differences"][0]["key"] == "wagtailcore_site.stray"
     assert data["clean"] is False
+
+
+def test_the_daily_task_records_drift_as_a_failed_job_and_a_clean_fleet_as_done(three_schools):
+    schema = three_schools[2].schema_name
+    _sql(f'ALTER TABLE "{schema}".wagtailcore_site ADD COLUMN stray integer')
+
+    counts = schools_drift_task()
+
+    assert counts["drifted"] == 1 and counts["identical"] >= 2
+    run = JobRun.objects.get(job=DRIFT_JOB, school=None)
+    assert run.status == JobRun.Status.FAILED
+    assert f"Schools: {schema}" in run.error and "1 drifted" in run.error
+
+    _sql(f'ALTER TABLE "{schema}".wagtailcore_site DROP COLUMN stray')  # columns compare by live position
+    assert schools_drift_task()["drifted"] == 0
+    run.refresh_from_db()
+    assert (run.status, run.error, run.failures) == (JobRun.Status.DONE, "", 0)
