@@ -89,6 +89,8 @@ class DriftReport:
     schools: list[SchoolDrift]
     orphan_schemas: list[str]  # schemas that no School row names
     seconds: float = 0.0
+    # Where the time went: "fleet digests", "references" (replay and digests), "differences" (row by row).
+    phases: dict[str, float] = field(default_factory=dict)
 
     def with_status(self, status: str) -> list[SchoolDrift]:
         return [school for school in self.schools if school.status == status]
@@ -147,8 +149,10 @@ def schools_drift_report() -> DriftReport:
 
     # The fleet's digests first, outside the transaction that holds the replayed templates: the migration
     # tables they read are locked only while each statement runs.
+    phases, mark = {}, time.monotonic()
     digests = catalog_digests([school.schema_name for school in present])
     _add_migration_digests(digests)
+    phases["fleet digests"], mark = time.monotonic() - mark, time.monotonic()
     with transaction.atomic():
         references = {}
         for number, (version, template) in enumerate(sorted(templates.items())):
@@ -156,6 +160,7 @@ def schools_drift_report() -> DriftReport:
             _replay(schema_name=references[version], sql=template.sql)
         reference_digests = catalog_digests(list(references.values()))
         _add_migration_digests(reference_digests)
+        phases["references"], mark = time.monotonic() - mark, time.monotonic()
         differing = []
         for school in present:
             version = school.schema_version or code_version
@@ -171,9 +176,10 @@ def schools_drift_report() -> DriftReport:
                 differing.append((school, references[version], topics))
         for start in range(0, len(differing), _DETAIL_BATCH):
             _differences_read(differing[start : start + _DETAIL_BATCH])
+        phases["differences"] = time.monotonic() - mark
         transaction.set_rollback(True)
     connection.set_schema_to_public()
-    report = DriftReport(code_version=code_version, schools=schools, orphan_schemas=orphans)
+    report = DriftReport(code_version=code_version, schools=schools, orphan_schemas=orphans, phases=phases)
     report.seconds = time.monotonic() - started
     logger.info("Schema drift: %s", report.summary())
     return report

@@ -40,6 +40,7 @@ class Command(BaseCommand):
     def _print(self, report, limit: int) -> None:
         write = self.stdout.write
         write(report.summary())
+        write("Time: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.phases.items()))
         for school in report.with_status(Status.DRIFTED):
             behind = f", behind (version {school.schema_version[:12] or 'unrecorded'})" if school.behind else ""
             count = len(school.differences)
