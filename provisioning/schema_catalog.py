@@ -1,7 +1,9 @@
 """What PostgreSQL holds for one schema, in a form two schemas can be compared by.
 
 Used to check every recorded provisioning template against the migrations it
-came from (``schema_template``), and by the schema-fidelity test.
+came from (``schema_template``), and by the schema-fidelity test. The second half
+(``FLEET_STRUCTURE_QUERIES``, ``catalog_digests``, ``catalog_rows``) reads the
+structure of many schemas at once, for the drift report (``schema_drift``).
 """
 
 from __future__ import annotations
