@@ -11,6 +11,7 @@ from compliance.tasks import RETRY, schools_fan_out
 from provisioning.backup_schedule import school_backup_nightly
 from provisioning.bulk_onboarding import school_import_check_run, school_import_fail, school_import_run
 from provisioning.outbox import provisioning_steps_run, provisioning_steps_sweep
+from provisioning.schema_drift import Status, schools_drift_check
 from provisioning.schema_template import schema_template_current
 from provisioning.school_opening import school_opening_fail, school_opening_run
 from provisioning.stalled_work import (
@@ -119,3 +120,17 @@ def provisioning_steps_sweep_task() -> int:
     (0 when another sweep still runs)."""
     with running_alone(STEPS_SWEEP_LOCK, 0) as alone:
         return provisioning_steps_sweep() if alone else 0
+
+
+@shared_task(base=TenantTask, **RETRY)
+def schools_drift_task() -> dict[str, int]:
+    """Compare every school's schema with its template (beat, daily; provisioning.schema_drift), recorded as
+    the job "schema-drift"; how many schools are in each state, and the schemas without a school."""
+    try:
+        report = schools_drift_check()
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()  # it touched every school's catalog entries: the worker must not keep that backend
+    counts = {status: len(report.with_status(status)) for status in (Status.IDENTICAL, Status.BEHIND)}
+    counts.update({status: len(report.with_status(status)) for status in (Status.DRIFTED, Status.MISSING)})
+    return {**counts, "orphan_schemas": len(report.orphan_schemas)}

@@ -351,6 +351,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "school-backups": {"task": "provisioning.tasks.school_backup_dispatch", "schedule": crontab(hour=0, minute=30)},
     # New schools' invitations and first scans that failed or were never queued (provisioning.outbox).
     "provisioning-steps-sweep": {"task": "provisioning.tasks.provisioning_steps_sweep_task", "schedule": 300.0},
+    # Every school's schema against its template (provisioning.schema_drift), after the night's backups and scan.
+    "schools-drift": {"task": "provisioning.tasks.schools_drift_task", "schedule": crontab(hour=5, minute=0)},
 }
 
 # --- Stale content (clauses 1.2, 2.2.3, 5.7) -------------------------------------------------
