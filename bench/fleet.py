@@ -163,6 +163,13 @@ def _migration_run(mode: str, schemas: list[str] = (), added: Path | None = None
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _fleet_output(run: dict) -> None:
+    """The command's own summary: where its time went (template, upgrade SQL, the schools)."""
+    for line in run["output"].splitlines():
+        if line.startswith(("Schools:", "  from ", "  FAILED")):
+            print(f"  {line.strip()}")
+
+
 def _added_migration_package(folder: Path) -> Path:
     """A copy of the workflows app's migrations plus one that adds a nullable column: a release's migration."""
     import workflows
