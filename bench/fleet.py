@@ -93,6 +93,8 @@ def _provision_share(numbers: list[int]) -> list[tuple[int, float]]:
 
 
 def provision_fleet(count: int, processes: int) -> None:
+    """Provision schools up to ``count``: the first and the last bucket by one process alone, so that their
+    seconds are a school's own (the targets compare them), the ones between by ``processes`` in parallel."""
     from django.db import connection
 
     from tenants.models import School
@@ -101,25 +103,38 @@ def provision_fleet(count: int, processes: int) -> None:
     if have >= count:
         print(f"provisioning: {have} schools already there (--keep)")
         return
-    numbers = list(range(have, count))
-    shares = [numbers[index::processes] for index in range(processes)]
+    alone = [number for number in range(have, count) if number < BUCKET or number >= count - BUCKET]
+    between = [number for number in range(have, count) if BUCKET <= number < count - BUCKET]
     connection.close()  # the children are forked: none may inherit this connection
     started = time.perf_counter()
+    timings = []
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        timings = sorted(pair for share in pool.map(_provision_share, shares) for pair in share)
+        timings += pool.apply(_provision_share, ([number for number in alone if number < BUCKET],))
+        timings += [pair for share in pool.map(_provision_share, _shares(between, processes)) for pair in share]
+        timings += pool.apply(_provision_share, ([number for number in alone if number >= BUCKET],))
     total = time.perf_counter() - started
-    print(f"provisioning: {len(timings)} schools in {total:.0f} s by {processes} processes")
-    buckets = {}
-    for number, seconds in timings:
+    print(
+        f"provisioning: {len(timings)} schools in {total:.0f} s"
+        f" (between the first and the last 100: {processes} processes)"
+    )
+    buckets: dict[int, list[float]] = {}
+    for number, seconds in sorted(timings):
         buckets.setdefault(number // BUCKET, []).append(seconds)
+    alone_buckets = {number // BUCKET for number in alone}
     for bucket, values in sorted(buckets.items()):
-        print(_line(f"  schools {bucket * BUCKET + 1:>5}-{bucket * BUCKET + len(values):<5}", values))
-    if len(buckets) > 1:
-        first, last = buckets[min(buckets)], buckets[max(buckets)]
+        how = "alone" if bucket in alone_buckets else "parallel"
+        print(_line(f"  schools {bucket * BUCKET + 1:>5}-{bucket * BUCKET + len(values):<5} {how:<8}", values))
+    if 0 in buckets and len(buckets) > 1 and max(buckets) in alone_buckets:
+        first, last = buckets[0], buckets[max(buckets)]
         print(
-            f"  last bucket / first bucket: median {statistics.median(last) / statistics.median(first):.2f}x, "
-            f"p95 {_p95(last) / _p95(first):.2f}x"
+            f"  last bucket / first bucket (each alone):"
+            f" median {statistics.median(last) / statistics.median(first):.2f}x,"
+            f" p95 {_p95(last) / _p95(first):.2f}x"
         )
+
+
+def _shares(numbers: list[int], processes: int) -> list[list[int]]:
+    return [share for share in (numbers[index::processes] for index in range(processes)) if share]
 
 
 # --- catalog ------------------------------------------------------------------------------------------------
@@ -209,6 +224,7 @@ def migrations_noop(sample: int) -> None:
     print(
         f"no-op migrate, fleet: {fleet['seconds']:.1f} s for {schools} schools (public schema and template included)"
     )
+    _fleet_output(fleet)
     print(_line("  baseline, standard executor", standard["per_school"]))
     print(f"  baseline extrapolated: {per * schools:.0f} s for {schools} schools")
 
@@ -227,6 +243,7 @@ def migrations_added_column(sample: int) -> None:
         f"one added column, fleet: {fleet['seconds']:.1f} s for {schools} schools ({schools - sample} behind;"
         " the template's rebuild included)"
     )
+    _fleet_output(fleet)
     print(_line("  baseline, standard executor", standard["per_school"]))
     print(
         f"  baseline extrapolated: {statistics.median(standard['per_school']) * schools:.0f} s for {schools} schools"
@@ -318,9 +335,15 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2, help="provisioning processes")
     parser.add_argument("--sample", type=int, default=20, help="schools the per-school baselines run on")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the bench database")
+    parser.add_argument("--database-suffix", default="_fleet", help="the bench database: <name><suffix>")
+    parser.add_argument(
+        "--sections",
+        default="migrate,drift,backup,memory",
+        help="what to measure after provisioning and the catalog (comma-separated; '' for none)",
+    )
     args = parser.parse_args()
 
-    url, reused = bench_database_url("_fleet", reuse=args.keep)
+    url, reused = bench_database_url(args.database_suffix, reuse=args.keep)
     os.environ["DATABASE_URL"] = url
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
@@ -339,12 +362,17 @@ def main() -> None:
             print(f"setup: public schema and template: {time.perf_counter() - started:.1f} s")
         provision_fleet(args.schools, args.processes)
         catalog_size()
-        migrations_noop(args.sample)
-        migrations_added_column(args.sample)
-        added_column_revert()
-        drift_report(args.sample)
-        school_backup_figures()
-        backend_memory()
+        sections = {name.strip() for name in args.sections.split(",") if name.strip()}
+        if "migrate" in sections:
+            migrations_noop(args.sample)
+            migrations_added_column(args.sample)
+            added_column_revert()
+        if "drift" in sections:
+            drift_report(args.sample)
+        if "backup" in sections:
+            school_backup_figures()
+        if "memory" in sections:
+            backend_memory()
     finally:
         connection.close()
         if not args.keep:
