@@ -46,19 +46,25 @@ def schools_count() -> int:
     return School.objects.exclude(schema_name=get_public_schema_name()).count()
 
 
-def schema_versions_read(schema_names: list[str]) -> dict[str, str]:
-    """The schema version each schema holds, read from its ``django_migrations`` (set-based, in chunks).
-
-    A schema without a ``django_migrations`` table is left out: only the standard migrate can build it.
-    """
-    tenant_labels = sorted(config.label for config in _tenant_app_configs())
+def schemas_with_migrations_table(schema_names) -> list[str]:
+    """Those of ``schema_names`` that hold a ``django_migrations`` table, sorted (one catalog query)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relname = 'django_migrations' AND c.relkind = 'r' AND n.nspname = ANY(%s)",
             [list(schema_names)],
         )
-        readable = sorted(name for (name,) in cursor.fetchall())
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def schema_versions_read(schema_names: list[str]) -> dict[str, str]:
+    """The schema version each schema holds, read from its ``django_migrations`` (set-based, in chunks).
+
+    A schema without a ``django_migrations`` table is left out: only the standard migrate can build it.
+    """
+    tenant_labels = sorted(config.label for config in _tenant_app_configs())
+    readable = schemas_with_migrations_table(schema_names)
+    with connection.cursor() as cursor:
         names: dict[str, set[tuple[str, str]]] = {name: set() for name in readable}
         for start in range(0, len(readable), _SCHEMAS_PER_QUERY):
             chunk = readable[start : start + _SCHEMAS_PER_QUERY]

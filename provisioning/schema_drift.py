@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
 
 from compliance.jobs import job_run
+from provisioning.fleet_versions import schemas_with_migrations_table
 from provisioning.schema_catalog import catalog_digests, catalog_rows
 from provisioning.schema_template import (
     _replay,
@@ -245,13 +246,8 @@ def _migrations_query(schemas: list[str], *, digest: bool) -> tuple[str, list]:
 
 def _add_migration_digests(digests: dict[str, dict[str, str]]) -> None:
     """Add the ``migrations`` topic: which tenant migrations each schema records as applied."""
+    with_table = schemas_with_migrations_table(digests)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relname = 'django_migrations' AND c.relkind = 'r' AND n.nspname = ANY(%s)",
-            [list(digests)],
-        )
-        with_table = sorted(name for (name,) in cursor.fetchall())
         for per_topic in digests.values():
             per_topic[MIGRATIONS_TOPIC] = ""
         for start in range(0, len(with_table), _MIGRATIONS_BATCH):
