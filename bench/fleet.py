@@ -2,12 +2,14 @@
 
     make bench-fleet                                   # 2,000 schools
     make bench-fleet BENCH_ARGS="--schools 300 --keep" # fewer; keep the database and reuse it next time
+    make bench-fleet BENCH_ARGS="--schools 2100 --keep --sections migrate"   # 100 more, then the migrations
 
-Runs in its own database (<DATABASE_URL's name>_fleet). Builds the schools with ``school_provision`` in
-parallel processes (each on a fresh connection every few schools, as the import does), then prints, each
-against a baseline measured in the same run:
+Runs in its own database (<DATABASE_URL's name>_fleet; --database-suffix for another). Builds the schools
+with ``school_provision``: the first and the last 100 by one process alone, the ones between by parallel
+processes (each on a fresh connection every few schools, as the import does), then prints, each against a
+baseline measured in the same run (--sections picks them):
 
-* provisioning seconds per bucket of 100 schools (median, p95); baseline: the first bucket;
+* provisioning seconds per bucket of 100 schools (median, p95); baseline: the first bucket (both alone);
 * the catalog's size (relations, columns, bytes) per school and in all;
 * a no-op fleet migrate of every school; baseline: django-tenants' standard executor on a sample;
 * one added nullable column across all schools; baseline: the standard executor on a sample;
