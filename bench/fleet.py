@@ -105,8 +105,16 @@ def provision_fleet(count: int, processes: int) -> None:
     if have >= count:
         print(f"provisioning: {have} schools already there (--keep)")
         return
-    alone = [number for number in range(have, count) if number < BUCKET or number >= count - BUCKET]
-    between = [number for number in range(have, count) if BUCKET <= number < count - BUCKET]
+    # Numbers (hence subdomains and BINs) go on after the highest taken, should another script have added some.
+    taken = [
+        int(name.rsplit("_", 1)[1])
+        for name in School.objects.filter(schema_name__startswith="school_fleet_").values_list(
+            "schema_name", flat=True
+        )
+    ]
+    shift = max(0, max(taken, default=-1) + 1 - have)
+    alone = [number + shift for number in range(have, count) if number < BUCKET or number >= count - BUCKET]
+    between = [number + shift for number in range(have, count) if BUCKET <= number < count - BUCKET]
     connection.close()  # the children are forked: none may inherit this connection
     started = time.perf_counter()
     timings = []
