@@ -59,22 +59,10 @@ def _line(label: str, values: list[float], unit: str = "s") -> str:
 
 
 def _school_details(number: int):
-    from provisioning.services import Person, SchoolDetails
-    from tests.factories import valid_bin
+    """The test factory's school, with the subdomain and BIN of its number: unique across processes."""
+    from tests.factories import school_details, valid_bin
 
-    return SchoolDetails(
-        name_kk=f"№{number} мектеп",
-        name_ru=f"Школа №{number}",
-        name_en=f"School No. {number}",
-        short_name=f"F{number}",
-        bin=valid_bin(500_000 + number),
-        region="Abai region",
-        district="Semey",
-        address=f"{number} Abai avenue, Semey",
-        subdomain=SUBDOMAIN.format(number),
-        head=Person(f"Head Number{number}", f"head{number}@example.kz"),
-        administrator=Person(f"Admin Number{number}", f"admin{number}@example.kz"),
-    )
+    return school_details(subdomain=SUBDOMAIN.format(number), bin=valid_bin(500_000 + number))
 
 
 def _provision_share(numbers: list[int]) -> list[tuple[int, float]]:
