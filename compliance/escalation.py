@@ -17,7 +17,6 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from compliance.deliveries import lease_start
@@ -52,27 +51,50 @@ def _due(states: list[SectionFreshnessState], now: datetime.datetime) -> dict[tu
     return due
 
 
-def _claim(*, school, due: dict) -> tuple[uuid.UUID, list[Reminder]]:
-    """Claim the due reminders nobody has sent or is sending; three queries whatever their number."""
+# One statement (issue 14: it was three round trips a school): insert the due rows nobody has (another run's
+# rows stand: ON CONFLICT DO NOTHING), take over the unsent ones whose lease has passed (not the region's: its
+# digest sends those), and return both. In one statement the UPDATE does not see the rows the INSERT adds, so
+# a row is returned once. Django's bulk_create cannot return the rows it skipped nor join an UPDATE.
+_CLAIM_SQL = """
+WITH due (section_code, step, episode) AS (
+    SELECT * FROM unnest(%(codes)s::varchar[], %(steps)s::varchar[], %(episodes)s::timestamptz[])
+), inserted AS (
+    INSERT INTO {table} (school_id, section_code, step, episode, claimed_at, claim, recipients)
+    SELECT %(school)s, section_code, step, episode, %(now)s, %(token)s::uuid, '' FROM due
+    ON CONFLICT DO NOTHING
+    RETURNING *
+), taken AS (
+    UPDATE {table} SET claim = %(token)s::uuid, claimed_at = %(now)s
+    WHERE school_id = %(school)s AND sent_at IS NULL AND claimed_at < %(lease_start)s AND step <> %(region)s
+    RETURNING *
+)
+SELECT * FROM inserted UNION ALL SELECT * FROM taken
+"""
+
+
+def _claim(*, school, due: dict) -> tuple[uuid.UUID, datetime.datetime, list[Reminder]]:
+    """Claim the due reminders nobody has sent or is sending, in one statement whatever their number;
+    returns the claim's token, its time and the rows it holds."""
     token, now = uuid.uuid4(), timezone.now()
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                school=school, section_code=code, step=step, episode=state.stale_since, claimed_at=now, claim=token
-            )
-            for (code, step), state in due.items()
-        ],
-        ignore_conflicts=True,
-    )
-    abandoned = Q(sent_at__isnull=True, claimed_at__lt=lease_start()) & ~Q(step=REGION_STEP)
-    Reminder.objects.filter(abandoned, school=school).update(claim=token, claimed_at=now)
+    keys = list(due)
+    params = {
+        "codes": [code for code, _step in keys],
+        "steps": [step for _code, step in keys],
+        "episodes": [due[key].stale_since for key in keys],
+        "school": school.pk,
+        "now": now,
+        "token": str(token),
+        "lease_start": lease_start(),
+        "region": REGION_STEP,
+    }
+    rows = Reminder.objects.raw(_CLAIM_SQL.format(table=Reminder._meta.db_table), params)
     claimed = [
         reminder
-        for reminder in Reminder.objects.filter(school=school, claim=token, sent_at__isnull=True)
+        for reminder in rows
         if (reminder.section_code, reminder.step) in due
         and reminder.episode == due[(reminder.section_code, reminder.step)].stale_since
     ]
-    return token, claimed
+    return token, now, claimed
 
 
 def _letters(reminders: list[Reminder], due: dict) -> list[Letter]:
@@ -100,13 +122,14 @@ def escalate(*, school, states: list[SectionFreshnessState], now: datetime.datet
     due = _due(states, now)
     if not due:
         return 0
-    token, claimed = _claim(school=school, due=due)
+    token, claimed_at, claimed = _claim(school=school, due=due)
     to_send = [reminder for reminder in claimed if reminder.step != REGION_STEP]  # the region's: its digest
     if not to_send:
         return 0
     letters_send(
         model=Reminder,
         token=token,
+        claimed_at=claimed_at,
         rows=to_send,
         letters=_letters(to_send, due),
         school=school,

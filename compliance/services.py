@@ -29,9 +29,9 @@ LEDGER_FIELDS = (
 )
 
 
-@transaction.atomic
 def ledger_write(*, school, states: list[SectionFreshnessState], now: datetime.datetime) -> None:
-    """Replace the school's rows of the ledger with what the scan saw (one upsert, one delete)."""
+    """Replace the school's rows of the ledger with what the scan saw (one upsert, one delete); in the caller's
+    transaction."""
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(
@@ -87,8 +87,9 @@ def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     if school is None:
         raise RuntimeError("school_scan runs in a school's schema, not in the public one")
     states = school_freshness(now=now, opened_at=school.created_at)
-    ledger_write(school=school, states=states, now=now)
-    summary_write(school=school, now=now, licence_expired=any(state.licence_expired for state in states))
+    with transaction.atomic():  # the ledger and the summary of one scan together, in one commit
+        ledger_write(school=school, states=states, now=now)
+        summary_write(school=school, now=now, licence_expired=any(state.licence_expired for state in states))
     escalate(school=school, states=states, now=now)
     return states
 

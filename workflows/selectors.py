@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents import get_document_model
 
@@ -65,19 +67,28 @@ class SectionRecipients:
 
 
 def section_recipients(*, section_ids: Iterable[int], roles: Iterable[Role] = ()) -> SectionRecipients:
-    """The responsible people of ``section_ids`` (clause 5.4) and the holders of ``roles``, in two queries;
-    each person comes with their profile, for the language they read."""
-    people = get_user_model().objects.filter(is_active=True).exclude(email="").select_related("wagtail_userprofile")
-    recipients = SectionRecipients()
-    role_names = [role.value for role in roles]
-    if role_names:
-        for person in people.filter(groups__name__in=role_names).distinct().prefetch_related("groups"):
-            for group in person.groups.all():
-                if group.name in role_names:
-                    recipients.by_role[group.name].append(person)
-    rows = SectionResponsibility.objects.filter(section_id__in=list(section_ids), person__in=people).select_related(
-        "person__wagtail_userprofile"
+    """The responsible people of ``section_ids`` (clause 5.4) and the holders of ``roles``, in one query (the
+    daily scan asks this of every school: issue 14); each person comes with their profile, for the language
+    they read."""
+    role_names, ids = [role.value for role in roles], list(section_ids)
+    held = Group.objects.filter(user=OuterRef("pk"), name__in=role_names).order_by("name").values("name")
+    answers_for = SectionResponsibility.objects.filter(person=OuterRef("pk"), section_id__in=ids)
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .select_related("wagtail_userprofile")
+        .annotate(
+            held_roles=ArraySubquery(held),
+            sections_answered=ArraySubquery(answers_for.order_by("section_id").values("section_id")),
+        )
+        .filter(Q(held_roles__len__gt=0) | Q(sections_answered__len__gt=0))
+        .order_by("pk")
     )
-    for row in rows:
-        recipients.responsible[row.section_id].append(row.person)
+    recipients = SectionRecipients()
+    for person in people if role_names or ids else ():
+        for name in person.held_roles:
+            recipients.by_role[name].append(person)
+        for section_id in person.sections_answered:
+            recipients.responsible[section_id].append(person)
     return recipients

@@ -246,3 +246,80 @@ def test_an_address_the_mail_server_refuses_does_not_stop_the_letters_after_it(s
         assert "refused refused@chase.kz" in caplog.text
         assert Reminder.objects.get(step="responsible").sent_at is not None
         assert _scan_on(PERIOD, minutes=600) == set()  # not retried
+
+
+def _reminder_statements(queries) -> list[str]:
+    return [query["sql"].split()[0] for query in queries if "compliance_reminder" in query["sql"]]
+
+
+def test_a_scan_claims_in_one_statement_and_marks_each_letter_once(stale_news):
+    """Issue 14: the claim is one statement whatever the number of reminders, and a claim made a moment ago is
+    not renewed before each letter (nobody can take it over within its lease): claim, then one mark a letter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name), CaptureQueriesContext(connection) as queries:
+        assert _scan_on(PERIOD) == {"teacher@chase.kz"}
+    assert _reminder_statements(queries) == ["WITH", "UPDATE"]
+    assert Reminder.objects.get(step="responsible").sent_at is not None
+
+
+@pytest.mark.parametrize("ours", [True, False])
+def test_past_half_its_lease_a_run_checks_its_claim_before_each_letter(stale_news, settings, ours):
+    """Past the first half of the lease the rows may be taken over soon: each letter renews them first, and a
+    run whose rows were taken over (another token on them) sends nothing."""
+    import uuid
+
+    from compliance.letters import Letter, letters_send
+
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        _scan_on(PERIOD)
+        token = uuid.uuid4()
+        Reminder.objects.filter(step="responsible").update(sent_at=None, recipients="", claim=token)
+        reminder = Reminder.objects.get(step="responsible")
+        mail.outbox.clear()
+        teacher = get_user_model().objects.get(email="teacher@chase.kz")
+        claimed_at = timezone.now() - datetime.timedelta(seconds=settings.COMPLIANCE_REMINDER_LEASE_SECONDS * 0.6)
+        written = letters_send(
+            model=Reminder,
+            token=token if ours else uuid.uuid4(),
+            claimed_at=claimed_at,
+            rows=[reminder],
+            letters=[Letter(teacher, items=[], rows=[reminder])],
+            school=provisioned.school,
+            hostname=provisioned.hostname,
+        )
+        reminder.refresh_from_db()
+        if ours:
+            assert written == ["teacher@chase.kz"] and reminder.sent_at is not None
+            assert reminder.claimed_at > claimed_at  # renewed before the letter
+        else:
+            assert written == [] and mail.outbox == [] and reminder.sent_at is None
+
+
+def test_recipients_by_role_and_by_section_come_in_one_query(stale_news, django_assert_num_queries):
+    from workflows.selectors import section_recipients
+
+    provisioned, news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        head = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
+        head.groups.add(Group.objects.get(name=Role.SITE_ADMINISTRATOR.value))
+        responsibility_set(section=news, people=[get_user_model().objects.get(email="teacher@chase.kz"), head])
+        get_user_model().objects.create_user("gone@chase.kz", email="gone@chase.kz", is_active=False).groups.add(
+            Group.objects.get(name=Role.DIRECTOR.value)
+        )
+        with django_assert_num_queries(1):
+            recipients = section_recipients(section_ids=[news.pk], roles=[Role.DIRECTOR, Role.SITE_ADMINISTRATOR])
+            emails = {key: [person.email for person in people] for key, people in recipients.by_role.items()}
+            responsible = sorted(person.email for person in recipients.responsible[news.pk])
+            languages = {
+                person.wagtail_userprofile.preferred_language
+                for person in recipients.responsible[news.pk]
+                if hasattr(person, "wagtail_userprofile")
+            }
+        assert head.email in emails[Role.DIRECTOR.value] and head.email in emails[Role.SITE_ADMINISTRATOR.value]
+        assert "gone@chase.kz" not in emails[Role.DIRECTOR.value]
+        assert responsible == sorted(["teacher@chase.kz", head.email])
+        assert languages <= {"", "kk", "ru", "en"}
