@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -20,6 +19,7 @@ from wagtail.models import Page
 from regulation import catalogue
 from school_sections.hooks import completeness_rules
 from school_sections.models import EventPage, NewsPage
+from school_sections.section_pages import section_pages
 
 
 @dataclass
@@ -94,7 +94,7 @@ def site_search(query: str, *, limit: int = 50):
 def school_completeness(*, today: datetime.date | None = None) -> SchoolCompleteness:
     """What each section of this school's site has and lacks (clause 3.1 for the mandatory ones)."""
     today = today or timezone.localdate()
-    pages = _section_pages()
+    pages = section_pages()
     states = []
     for entry in catalogue.CATALOGUE:
         page = pages.get(entry.code)
@@ -116,32 +116,6 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
             if state.page is not None:
                 state.missing.extend(found.get(state.page.pk, []))
     return SchoolCompleteness(states)
-
-
-def _section_pages() -> dict:
-    """The section pages (depth 3) by clause code, each as its own type: one query per page type.
-
-    Asking each catalogue model directly, rather than the home page's children ``.specific()``,
-    spares a content-type lookup per type (issue: daily scan of every school).
-    """
-    pages: dict[str, Page] = {}
-    for model in {apps.get_model(entry.page_model) for entry in catalogue.CATALOGUE}:
-        sql, params = _section_pages_sql(model)
-        for page in model.objects.raw(sql, params):
-            pages.setdefault(page.section_code, page)
-    return pages
-
-
-_SECTION_PAGES_SQL: dict = {}
-
-
-def _section_pages_sql(model) -> tuple[str, tuple]:
-    """The SQL of ``model``'s section pages, compiled once per process: the same in every school (the schema
-    is the connection's search path), and compiling a page type's query (its parents' columns and joins)
-    cost the daily scan more than running it (issue 14)."""
-    if model not in _SECTION_PAGES_SQL:
-        _SECTION_PAGES_SQL[model] = model.objects.filter(depth=3).order_by("path").query.sql_with_params()
-    return _SECTION_PAGES_SQL[model]
 
 
 def _no_rule(page, today) -> list[str]:
