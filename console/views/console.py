@@ -13,6 +13,7 @@ from console.forms import SchoolSearchForm
 from console.views.access import regional_staff_required
 from provisioning.outbox_selectors import unsent_invitations_exist
 from tenants.audit import regional_action_record
+from tenants.cluster import school_nodes
 from tenants.hosts import absolute_url
 from tenants.models import RegionalAction
 from tenants.selectors import districts
@@ -42,7 +43,9 @@ def school_list_view(request):
         response["Content-Disposition"] = f'attachment; filename="schools-{timezone.localdate():%Y-%m-%d}.{extension}"'
         return response
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    nodes = school_nodes([school.schema_name for school in page.object_list])  # on a Citus cluster only
     for school in page.object_list:
+        school.node = nodes.get(school.schema_name)
         school.site_url = absolute_url(school.primary_host) if school.primary_host else ""
         school.editor_url = absolute_url(school.primary_host, "/admin/") if school.primary_host else ""
     query = request.GET.copy()

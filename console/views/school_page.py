@@ -26,6 +26,7 @@ from provisioning.outbox import invitation_resend
 from provisioning.outbox_selectors import invitation_states
 from regulation import catalogue
 from tenants.audit import regional_action_record
+from tenants.cluster import school_nodes
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School
 from workflows.models import SectionResponsibility
@@ -78,6 +79,7 @@ def school_page_view(request, school_id: int):
             "site_url": absolute_url(host) if host else "",
             "editor_url": absolute_url(host, "/admin/") if host else "",
             "sections": sections,
+            "node": school_nodes([school.schema_name]).get(school.schema_name),  # on a Citus cluster only
             "invitations": invitation_states(school),
             "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
             "remind_requests": RemindNowRequest.objects.filter(school=school).order_by("-requested_at")[:10],
