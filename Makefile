@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet messages clean-data
+.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet messages clean-data
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -24,6 +24,13 @@ PYTEST_WORKERS ?= auto
 
 test: install  ## the whole suite against real PostgreSQL and Redis, but the slow tests (PYTEST_ARGS=... to narrow)
 	$(LAUNCH) test -- -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+
+# How many worker nodes test-citus starts beside the coordinator, and what it runs on them.
+CITUS_WORKERS ?= 2
+CITUS_TESTS ?= tests/tenants tests/provisioning
+
+test-citus: install  ## the isolation and provisioning tests on an embedded Citus cluster (built once, docs/citus.md)
+	CITUS_WORKERS=$(CITUS_WORKERS) $(LAUNCH) test -- -n $(PYTEST_WORKERS) -m "not slow" $(CITUS_TESTS) $(PYTEST_ARGS)
 
 test-slow: install  ## the slow scale, cluster and fault tests (none collected is not a failure)
 	$(LAUNCH) test -- -n $(PYTEST_WORKERS) -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -9,6 +9,7 @@ suite (``tests/conftest.py``); plain psycopg2, no Django.
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import psycopg2
@@ -20,10 +21,16 @@ class Node(NamedTuple):
     port: int
 
 
-def _connect(node: Node, dbname: str, user: str, password: str | None):
+@contextlib.contextmanager
+def _cursor(node: Node, dbname: str, user: str, password: str | None):
+    """A cursor outside any transaction (CREATE/DROP DATABASE refuse one; Citus' node functions commit alone)."""
     conn = psycopg2.connect(host=node.host, port=node.port, dbname=dbname, user=user, password=password)
-    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction; Citus' node functions commit alone
-    return conn
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            yield cursor
+    finally:
+        conn.close()
 
 
 def _database_exists(cursor, name: str) -> bool:
@@ -40,15 +47,12 @@ def database_distribute(
     there afterwards (one per school) becomes a distributed schema placed whole on one node.
     """
     for node in (coordinator, *workers):
-        with _connect(node, "postgres", user, password) as conn, conn.cursor() as cursor:
+        with _cursor(node, "postgres", user, password) as cursor:
             if not _database_exists(cursor, name):
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        conn.close()
-        with _connect(node, name, user, password) as conn, conn.cursor() as cursor:
+        with _cursor(node, name, user, password) as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS citus")
-        conn.close()
-    with _connect(coordinator, name, user, password) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT citus_set_coordinator_host(%s, %s)", [coordinator.host, coordinator.port])
+    with _cursor(coordinator, name, user, password) as cursor:
         # Workers are matched to what is registered by order of registration: a worker whose port changed
         # (its remembered one was taken) is updated in place, so the schools placed on it stay found.
         cursor.execute("SELECT nodeid, nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY nodeid")
@@ -58,18 +62,20 @@ def database_distribute(
                 cursor.execute("SELECT citus_add_node(%s, %s)", [worker.host, worker.port])
             elif registered[index][1:] != (worker.host, worker.port):
                 cursor.execute("SELECT citus_update_node(%s, %s, %s)", [registered[index][0], *worker])
+        # An updated node is marked out of sync and left to the maintenance daemon; sync now, since
+        # setting the coordinator's address refuses a cluster whose metadata is out of sync.
+        cursor.execute("SELECT start_metadata_sync_to_all_nodes()")
+        cursor.execute("SELECT citus_set_coordinator_host(%s, %s)", [coordinator.host, coordinator.port])
         cursor.execute(
             sql.SQL("ALTER DATABASE {} SET citus.enable_schema_based_sharding = on").format(sql.Identifier(name))
         )
-    conn.close()
 
 
 def database_drop(name: str, *, nodes: list[Node], user: str, password: str | None = None) -> None:
     """Drop database ``name`` on every node (the coordinator does not drop its workers' copies)."""
     for node in nodes:
-        with _connect(node, "postgres", user, password) as conn, conn.cursor() as cursor:
+        with _cursor(node, "postgres", user, password) as cursor:
             cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.close()
 
 
 def cluster_nodes(cursor) -> tuple[Node, list[Node]] | None:

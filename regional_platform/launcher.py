@@ -487,4 +487,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Through the imported module, not this ``__main__`` copy: embedded_citus imports it, and its
+    # ServiceError must be the one main() catches.
+    from regional_platform import launcher  # noqa: PLW0406
+
+    sys.exit(launcher.main(sys.argv[1:]))

@@ -2,6 +2,7 @@
 by role), host-bound clients, a real Celery worker, the browser."""
 
 import shutil
+from typing import NamedTuple
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from django_tenants.utils import schema_context
 
+from regional_platform.citus_databases import Node, cluster_nodes, database_distribute, database_drop
 from regulation.roles import Role
 from school_sections.models import NewsIndexPage
 from tests.factories import school_create
@@ -28,7 +30,9 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
     ``django_db_modify_db_settings`` adds the suffix).
     """
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        citus = _citus_test_database()
+        # On Citus the database exists already, on every node: Django only migrates it (and leaves it).
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=citus is not None)
     yield
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
@@ -39,8 +43,37 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        teardown_databases(config, verbosity=0)
+        teardown_databases(config, verbosity=0, keepdb=citus is not None)
+        if citus is not None:
+            connection.close()
+            database_drop(citus.name, nodes=[citus.coordinator, *citus.workers], **citus.credentials)
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+class _CitusTestDatabase(NamedTuple):
+    name: str
+    coordinator: Node
+    workers: list[Node]
+    credentials: dict
+
+
+def _citus_test_database() -> _CitusTestDatabase | None:
+    """When the database is a Citus coordinator, create this worker's test database on every node.
+
+    Citus keeps its nodes and placements per database, and the coordinator reaches a worker's database
+    of the same name: Django's CREATE DATABASE on the coordinator alone would make a plain database.
+    """
+    with connection.cursor() as cursor:
+        nodes = cluster_nodes(cursor)
+    if nodes is None:
+        return None
+    coordinator, workers = nodes
+    name = connection.creation._get_test_db_name()
+    credentials = {"user": connection.settings_dict["USER"], "password": connection.settings_dict["PASSWORD"] or None}
+    connection.close()
+    database_drop(name, nodes=[coordinator, *workers], **credentials)  # left by a run that was killed
+    database_distribute(name, coordinator=coordinator, workers=workers, **credentials)
+    return _CitusTestDatabase(name, coordinator, workers, credentials)
 
 
 @pytest.fixture(scope="session")
