@@ -27,7 +27,9 @@ test: install  ## the whole suite against real PostgreSQL and Redis, but the slo
 
 # How many worker nodes test-citus starts beside the coordinator, and what it runs on them.
 CITUS_WORKERS ?= 2
-CITUS_TESTS ?= tests/tenants tests/provisioning
+# The drift tests alter a school provisioned in the test's own transaction, which Citus refuses (the worker
+# holds the rows' deferred foreign-key checks; docs/citus.md): they run on a single node only, for now.
+CITUS_TESTS ?= tests/tenants tests/provisioning --ignore=tests/provisioning/test_schema_drift.py
 
 test-citus: install  ## the isolation and provisioning tests on an embedded Citus cluster (built once, docs/citus.md)
 	CITUS_WORKERS=$(CITUS_WORKERS) $(LAUNCH) test -- -n $(PYTEST_WORKERS) -m "not slow" $(CITUS_TESTS) $(PYTEST_ARGS)

@@ -97,7 +97,43 @@ def _ddl_statements(dump: str, index_column_names: dict[str, list[tuple]]) -> tu
             if renamed:
                 body = _with_index_column_names(body, renamed)
         (after if after or kind in _AFTER_DATA else before).append(body)
-    return before, after
+    return _identities_in_create_table(before), after
+
+
+_ADD_IDENTITY = re.compile(
+    r"^ALTER TABLE (?P<table>\S+) ALTER COLUMN (?P<column>\S+) ADD (?P<identity>GENERATED (?:BY DEFAULT|ALWAYS) "
+    r"AS IDENTITY \(.*\));$",
+    re.DOTALL,
+)
+
+
+def _identities_in_create_table(entries: list[str]) -> list[str]:
+    """Each identity column declared in its CREATE TABLE instead of a later ALTER TABLE, as pg_dump writes it.
+
+    The same schema either way; but Citus refuses to add an identity to a table of a distributed schema
+    (issue 15, docs/citus.md), while it takes one declared with the table. An entry that does not read as
+    expected is left as pg_dump wrote it (the template's verification judges the result)."""
+    entries = list(entries)
+    creates = {}
+    for index, entry in enumerate(entries):
+        match = re.match(r"CREATE TABLE (\S+) \(", entry)
+        if match:
+            creates[match.group(1)] = index
+    folded = set()
+    for number, entry in enumerate(entries):
+        match = _ADD_IDENTITY.match(entry)
+        index = creates.get(match.group("table")) if match else None
+        if index is None:
+            continue
+        identity = " ".join(match.group("identity").split())
+        column_line = re.compile(rf"^(    {re.escape(match.group('column'))} [^\n]*?)(,?)$", re.MULTILINE)
+        declared, found = column_line.subn(
+            lambda line, identity=identity: f"{line.group(1)} {identity}{line.group(2)}", entries[index], 1
+        )
+        if found:
+            entries[index] = declared
+            folded.add(number)
+    return [entry for number, entry in enumerate(entries) if number not in folded]
 
 
 # pg_get_indexdef prints an array cast as "(ARRAY['a'::T, 'b'::T])::U[]", which PostgreSQL reads back as

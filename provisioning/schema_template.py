@@ -33,6 +33,7 @@ from pathlib import Path
 
 import django
 import psycopg2
+import sqlparse
 import wagtail
 from django.conf import settings
 from django.core.management import call_command
@@ -50,6 +51,7 @@ from provisioning import pg_tools, schema_dump
 from provisioning.models import SchemaTemplate
 from provisioning.schema_catalog import catalog_differences, schema_catalog
 from school_sections.services import school_site_seed
+from tenants.cluster import cluster_enabled
 from tenants.db_backend.base import content_type_cache
 
 logger = logging.getLogger(__name__)
@@ -355,6 +357,23 @@ def _replay(*, schema_name: str, sql: str) -> None:
     connection.set_schema(schema_name)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            if cluster_enabled():
+                for statement in _one_by_one(sql):
+                    cursor.execute(statement)
+            else:
+                cursor.execute(sql)  # one round trip for the whole script
     finally:
         connection.set_schema_to_public()
+
+
+def _one_by_one(sql: str):
+    """The script's statements one at a time, for Citus: it hands a statement's text on to the worker that
+    holds the schema, and a text of several statements is refused there (docs/citus.md). The rows' INSERTs
+    are one statement each already (and too big to parse for nothing); the DDL is split by sqlparse, which
+    Django's own ``prepare_sql_script`` uses."""
+    for text in sql.split(_SEPARATOR):
+        entry = text.strip()
+        if entry.startswith("INSERT INTO "):
+            yield entry
+        elif entry:
+            yield from (statement for statement in sqlparse.split(entry) if statement.strip(" ;\n"))

@@ -44,8 +44,23 @@ def database_distribute(
     """Make database ``name`` a Citus database on every node; safe to run again (a worker's new port too).
 
     Schema-based sharding is switched on for the database on the coordinator: every schema created
-    there afterwards (one per school) becomes a distributed schema placed whole on one node.
+    there afterwards (one per school) becomes a distributed schema placed whole on one node. One database
+    at a time across processes (an advisory lock on the coordinator): pytest-xdist's workers made theirs
+    together, and two ``CREATE EXTENSION citus`` at once on a worker failed one ("tuple concurrently
+    updated"), whose tests then all failed on that worker's connection.
     """
+    with _cursor(coordinator, "postgres", user, password) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", [_DISTRIBUTE_LOCK_KEY])
+        try:
+            _distribute(name, coordinator=coordinator, workers=workers, user=user, password=password)
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", [_DISTRIBUTE_LOCK_KEY])
+
+
+_DISTRIBUTE_LOCK_KEY = 0x43_69_74_75  # "Citu"
+
+
+def _distribute(name: str, *, coordinator: Node, workers: list[Node], user: str, password: str | None) -> None:
     for node in (coordinator, *workers):
         with _cursor(node, "postgres", user, password) as cursor:
             if not _database_exists(cursor, name):

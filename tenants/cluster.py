@@ -123,6 +123,9 @@ def school_move(*, schema_name: str, to: Node) -> Node:
     if current.node_id == to.node_id:
         return current
     with connection.cursor() as cursor:
+        # Citus drops a moved school's old copy later, in the background; a copy still left on the target
+        # (a school moved away and back) would make this move fail, so leftovers are cleaned up first.
+        cursor.execute("CALL citus_cleanup_orphaned_resources()")
         cursor.execute("SELECT citus_schema_move(%s::regnamespace, %s)", [schema_name, to.node_id])
     return current
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
@@ -50,6 +50,12 @@ def django_db_setup(django_test_environment, django_db_modify_db_settings, djang
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_always(django_db_setup):
+    """Every test runs against the test database: a test that opens the database itself (``django_db_blocker``
+    without ``db``) would otherwise reach the configured database when no test before it had asked for one."""
+
+
 class _CitusTestDatabase(NamedTuple):
     name: str
     coordinator: Node
@@ -63,8 +69,13 @@ def _citus_test_database() -> _CitusTestDatabase | None:
     Citus keeps its nodes and placements per database, and the coordinator reaches a worker's database
     of the same name: Django's CREATE DATABASE on the coordinator alone would make a plain database.
     """
-    with connection.cursor() as cursor:
-        nodes = cluster_nodes(cursor)
+    try:
+        with connection.cursor() as cursor:
+            nodes = cluster_nodes(cursor)
+    except OperationalError:
+        return None  # the configured database does not exist (yet): Django makes the test one from "postgres"
+    finally:
+        connection.close()
     if nodes is None:
         return None
     coordinator, workers = nodes

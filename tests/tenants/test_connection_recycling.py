@@ -70,5 +70,6 @@ def test_a_batch_task_recycles_its_connection_between_schools_past_the_bound(com
     outcome = schools_each_run(
         job="recycling-test", schemas=[school.schema_name for school in committed], work=work, since=timezone.now()
     )
+    assert (outcome.failed, outcome.skipped) == ([], [])
     assert outcome.done == [school.schema_name for school in committed]
     assert (len(set(pids.values())) == 2) == recycled
