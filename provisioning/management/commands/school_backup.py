@@ -6,11 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from provisioning.backup import MEDIA_PREFIX, school_backup, school_find
+from provisioning.backup import MEDIA_PREFIX, school_backup
 from provisioning.pg_tools import PostgresToolError
-from tenants.models import School
 
-from ._output import activate_language, add_language_argument
+from ._output import activate_language, add_language_argument, school_named
 
 
 class Command(BaseCommand):
@@ -26,10 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         activate_language(options)
-        try:
-            school = school_find(options["school"])
-        except School.DoesNotExist:
-            raise CommandError(_("No school is called “%(name)s”.") % {"name": options["school"]}) from None
+        school = school_named(options["school"])
         output = Path(options["output"] or Path(settings.BACKUP_ROOT) / school.schema_name)
         try:
             backup = school_backup(school=school, output_dir=output)

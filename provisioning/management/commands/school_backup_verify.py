@@ -10,11 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from provisioning.backup import ArchiveError, school_find
+from provisioning.backup import ArchiveError
 from provisioning.backup_verify import school_backup_differences
-from tenants.models import School
 
-from ._output import activate_language, add_language_argument
+from ._output import activate_language, add_language_argument, school_named
 
 
 class Command(BaseCommand):
@@ -29,10 +28,7 @@ class Command(BaseCommand):
         activate_language(options)
         school = None
         if options["against"]:
-            try:
-                school = school_find(options["against"])
-            except School.DoesNotExist:
-                raise CommandError(_("No school is called “%(name)s”.") % {"name": options["against"]}) from None
+            school = school_named(options["against"])
         try:
             differences = school_backup_differences(archive=Path(options["archive"]), school=school)
         except ArchiveError as exc:

@@ -3,11 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from provisioning.backup import school_find
 from tenants.cluster import ClusterError, node_find, school_move
-from tenants.models import School
 
-from ._output import activate_language, add_language_argument
+from ._output import activate_language, add_language_argument, school_named
 
 
 class Command(BaseCommand):
@@ -23,10 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         activate_language(options)
-        try:
-            school = school_find(options["school"])
-        except School.DoesNotExist:
-            raise CommandError(_("No school is called “%(name)s”.") % {"name": options["school"]}) from None
+        school = school_named(options["school"])
         try:
             target = node_find(options["node"])
             previous = school_move(schema_name=school.schema_name, to=target)
