@@ -70,8 +70,8 @@ CROSS JOIN LATERAL (
     WHERE part.colocationid = ds.colocationid
     LIMIT 1
 ) placement
-WHERE ns.nspname = ANY(%s)
 """
+_FOR_SCHEMAS = "WHERE ns.nspname = ANY(%s)"
 
 
 def school_nodes(schema_names: list[str]) -> dict[str, Node]:
@@ -80,7 +80,7 @@ def school_nodes(schema_names: list[str]) -> dict[str, Node]:
         return {}
     nodes = {node.node_id: node for node in cluster_nodes()}
     with connection.cursor() as cursor:
-        cursor.execute(_SCHOOL_NODES_SQL, [list(schema_names)])
+        cursor.execute(_SCHOOL_NODES_SQL + _FOR_SCHEMAS, [list(schema_names)])
         return {schema: nodes[node_id] for schema, node_id in cursor.fetchall() if node_id in nodes}
 
 
@@ -89,10 +89,7 @@ def schools_per_node() -> dict[int, int]:
     if not cluster_enabled():
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT nodeid, count(*) FROM ({_SCHOOL_NODES_SQL.replace('WHERE ns.nspname = ANY(%s)', '')}) "
-            "AS placed GROUP BY nodeid"
-        )
+        cursor.execute(f"SELECT nodeid, count(*) FROM ({_SCHOOL_NODES_SQL}) AS placed GROUP BY nodeid")
         return dict(cursor.fetchall())
 
 
