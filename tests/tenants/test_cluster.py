@@ -70,3 +70,26 @@ def test_on_a_cluster_schools_spread_over_the_nodes_and_one_moves_while_it_answe
             school_move(schema_name=school.schema_name, to=before)  # as it was, for the other tests
             # The regional account stays (the test database goes at the end of the run): deleting it here, in
             # the public schema, would look for its rows in tables only the schools' schemas have.
+
+
+def test_on_a_cluster_a_rebalance_spreads_schools_gathered_on_one_node(session_schools, django_db_blocker):
+    with django_db_blocker.unblock():
+        if not cluster_enabled():
+            pytest.skip("needs a Citus cluster: make test-citus")
+        alpha, beta = (session_schools[name].school.schema_name for name in ("alpha", "beta"))
+        placed = school_nodes([alpha, beta])
+        try:
+            school_move(schema_name=beta, to=placed[alpha])  # both on one node, the other one empty
+            assert school_nodes([alpha, beta])[beta] == placed[alpha]
+
+            output = io.StringIO()
+            call_command("schools_rebalance", "--wait", "--language", "en", stdout=output)
+
+            spread = school_nodes([alpha, beta])
+            assert spread[alpha].node_id != spread[beta].node_id, output.getvalue()
+            listing = io.StringIO()
+            call_command("cluster_nodes", "--language", "en", stdout=listing)
+            assert all(node.address in listing.getvalue() for node in cluster_nodes())
+        finally:
+            for schema, node in placed.items():
+                school_move(schema_name=schema, to=node)
