@@ -167,7 +167,9 @@ def test_a_signed_in_editor_never_gets_a_cached_page(stack, schools):
 
 def test_a_publication_is_seen_within_the_cache_lifetime(stack, schools, django_db_blocker):
     before = stack.get("smoke.edu.test", "/")
-    assert stack.get("smoke.edu.test", "/").header("x-cache") == "HIT"
+    # From the micro-cache: a fresh copy (HIT), or on a loaded machine one that expired between the two
+    # requests and is served while nginx refreshes it in the background (UPDATING).
+    assert stack.get("smoke.edu.test", "/").header("x-cache") in ("HIT", "UPDATING")
     with django_db_blocker.unblock(), schema_context(schools["smoke"].school.schema_name):
         home = SchoolHomePage.objects.get()
         home.intro_kk = "<p>Smoke, freshly published</p>"
