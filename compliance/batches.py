@@ -85,8 +85,9 @@ def schools_each_run(
     try:
         for school in to_run:
             _run_one(school, work, runs[school.pk], previous.get(school.pk), outcome)
-    finally:
-        _runs_write(job, list(runs.values()), ["started_at", "finished_at", "status", "error", "failures"])
+    finally:  # the schools that ran; any not reached (the task was stopped) stay marked running
+        ran = [run for run in runs.values() if run.finished_at is not None]
+        _runs_write(job, ran, ["started_at", "finished_at", "status", "error", "failures"])
     return outcome
 
 
