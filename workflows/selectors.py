@@ -87,8 +87,8 @@ def section_recipients(*, section_ids: Iterable[int], roles: Iterable[Role] = ()
     )
     recipients = SectionRecipients()
     for person in people if role_names or ids else ():
-        for name in person.held_roles:
+        for name in person.held_roles or ():  # NULL, not [], when a list asked for is empty
             recipients.by_role[name].append(person)
-        for section_id in person.sections_answered:
+        for section_id in person.sections_answered or ():
             recipients.responsible[section_id].append(person)
     return recipients

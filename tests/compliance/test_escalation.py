@@ -323,3 +323,15 @@ def test_recipients_by_role_and_by_section_come_in_one_query(stale_news, django_
         assert "gone@chase.kz" not in emails[Role.DIRECTOR.value]
         assert responsible == sorted(["teacher@chase.kz", head.email])
         assert languages <= {"", "kk", "ru", "en"}
+
+
+def test_recipients_of_no_section_are_the_role_holders_alone(stale_news):
+    from workflows.selectors import section_recipients
+
+    provisioned, _news = stale_news
+    with schema_context(provisioned.school.schema_name):
+        recipients = section_recipients(section_ids=[], roles=[Role.SITE_ADMINISTRATOR])
+        assert {person.email for person in recipients.by_role[Role.SITE_ADMINISTRATOR.value]} == _people(
+            Role.SITE_ADMINISTRATOR
+        )
+        assert not recipients.responsible
