@@ -114,22 +114,24 @@ def _identities_in_create_table(entries: list[str]) -> list[str]:
     (issue 15, docs/citus.md), while it takes one declared with the table. An entry that does not read as
     expected is left as pg_dump wrote it (the template's verification judges the result)."""
     entries = list(entries)
-    creates = {}
-    for index, entry in enumerate(entries):
-        match = re.match(r"CREATE TABLE (\S+) \(", entry)
-        if match:
-            creates[match.group(1)] = index
-    folded = set()
+    creates: dict[str, int] = {}
+    for position, entry in enumerate(entries):
+        create = re.match(r"CREATE TABLE (\S+) \(", entry)
+        if create:
+            creates[create.group(1)] = position
+    folded: set[int] = set()
     for number, entry in enumerate(entries):
-        match = _ADD_IDENTITY.match(entry)
-        index = creates.get(match.group("table")) if match else None
-        if index is None:
+        added = _ADD_IDENTITY.match(entry)
+        if added is None or added.group("table") not in creates:
             continue
-        identity = " ".join(match.group("identity").split())
-        column_line = re.compile(rf"^(    {re.escape(match.group('column'))} [^\n]*?)(,?)$", re.MULTILINE)
-        declared, found = column_line.subn(
-            lambda line, identity=identity: f"{line.group(1)} {identity}{line.group(2)}", entries[index], 1
-        )
+        index = creates[added.group("table")]
+        identity = " ".join(added.group("identity").split())
+        column_line = re.compile(rf"^(    {re.escape(added.group('column'))} [^\n]*?)(,?)$", re.MULTILINE)
+
+        def declare(line: re.Match, identity: str = identity) -> str:
+            return f"{line.group(1)} {identity}{line.group(2)}"
+
+        declared, found = column_line.subn(declare, entries[index], 1)
         if found:
             entries[index] = declared
             folded.add(number)
