@@ -58,11 +58,12 @@ def cluster_nodes() -> list[Node]:
 # The node of each distributed schema: the placement of any one shard of the schema's co-located tables
 # (they are all on the same node). LATERAL ... LIMIT 1 reads one shard a school, not its ~430.
 _SCHOOL_NODES_SQL = """
-SELECT ns.nspname, placement.nodeid AS nodeid
+SELECT ns.nspname, placement.nodeid, placement.nodename, placement.nodeport, placement.shouldhaveshards,
+       placement.isactive
 FROM pg_dist_schema ds
 JOIN pg_namespace ns ON ns.oid = ds.schemaid
 CROSS JOIN LATERAL (
-    SELECT node.nodeid
+    SELECT node.nodeid, node.nodename, node.nodeport, node.shouldhaveshards, node.isactive
     FROM pg_dist_partition part
     JOIN pg_dist_shard shard ON shard.logicalrelid = part.logicalrelid
     JOIN pg_dist_placement pl ON pl.shardid = shard.shardid
@@ -78,10 +79,9 @@ def school_nodes(schema_names: list[str]) -> dict[str, Node]:
     """The node each of ``schema_names`` lives on (schemas not distributed are left out); one query."""
     if not schema_names or not cluster_enabled():
         return {}
-    nodes = {node.node_id: node for node in cluster_nodes()}
     with connection.cursor() as cursor:
         cursor.execute(_SCHOOL_NODES_SQL + _FOR_SCHEMAS, [list(schema_names)])
-        return {schema: nodes[node_id] for schema, node_id in cursor.fetchall() if node_id in nodes}
+        return {schema: Node(*node) for schema, *node in cursor.fetchall()}
 
 
 def schools_per_node() -> dict[int, int]:

@@ -63,6 +63,23 @@ class _CitusTestDatabase(NamedTuple):
     credentials: dict
 
 
+def _citus_strict(name: str, coordinator: Node, credentials: dict) -> None:
+    """Turn into errors, for every test on the cluster, the two plans issue 15 rules out for a school's
+    queries (docs/citus.md, "Every school query goes to one node"): a query fanned out over several shards
+    or nodes, and a join of a school's (distributed) table with a table left local on the coordinator,
+    which Citus would otherwise answer by copying the local rows to the worker on every execution."""
+    import psycopg2
+
+    conn = psycopg2.connect(host=coordinator.host, port=coordinator.port, dbname="postgres", **credentials)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            for setting, value in (("citus.multi_task_query_log_level", "error"), ("citus.local_table_join_policy", "never")):
+                cursor.execute(f'ALTER DATABASE "{name}" SET {setting} = %s', [value])
+    finally:
+        conn.close()
+
+
 def _citus_test_database() -> _CitusTestDatabase | None:
     """When the database is a Citus coordinator, create this worker's test database on every node.
 
@@ -84,6 +101,7 @@ def _citus_test_database() -> _CitusTestDatabase | None:
     connection.close()
     database_drop(name, nodes=[coordinator, *workers], **credentials)  # left by a run that was killed
     database_distribute(name, coordinator=coordinator, workers=workers, **credentials)
+    _citus_strict(name, coordinator, credentials)
     return _CitusTestDatabase(name, coordinator, workers, credentials)
 
 

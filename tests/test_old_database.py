@@ -218,7 +218,12 @@ def _catalog(dbname: str, schema: str) -> dict[str, set[tuple]]:
     queries = {
         "columns": """
             SELECT table_name, column_name, data_type, is_nullable, is_identity, character_maximum_length
-            FROM information_schema.columns WHERE table_schema = %s""",
+            FROM information_schema.columns c WHERE table_schema = %s
+            -- not the views of an extension installed there (Citus' citus_tables, … on a cluster)
+            AND NOT EXISTS (
+                SELECT 1 FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'
+                AND d.objid = format('%%I.%%I', c.table_schema, c.table_name)::regclass)""",
         "constraints": """
             SELECT rel.relname, con.conname, con.contype, pg_get_constraintdef(con.oid)
             FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
