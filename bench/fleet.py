@@ -159,6 +159,18 @@ def catalog_size() -> None:
         f"({catalog_bytes / per / 2**10:.0f} KB a school), database {database_bytes / 2**30:.2f} GB "
         f"({database_bytes / per / 2**20:.1f} MB a school)"
     )
+    cluster_spread()
+
+
+def cluster_spread() -> None:
+    """On a Citus cluster (CITUS_WORKERS=2 make bench-fleet): how many schools each node holds; the catalog
+    figures above are then the coordinator's, whose copies of the school tables hold no rows."""
+    from tenants.cluster import cluster_nodes, schools_per_node
+
+    nodes = cluster_nodes()
+    if nodes:
+        held = schools_per_node()
+        print("cluster: " + ", ".join(f"node {node.address} {held.get(node.node_id, 0)} schools" for node in nodes))
 
 
 # --- migrations ---------------------------------------------------------------------------------------------

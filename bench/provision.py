@@ -31,31 +31,71 @@ import psycopg2
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from regional_platform.citus_databases import cluster_nodes, database_distribute, database_drop  # noqa: E402
 
-def bench_database_url(suffix: str = "_bench", *, reuse: bool = False) -> tuple[str, bool]:
+
+def bench_database_url(suffix: str = "_bench", *, reuse: bool = False, cluster: bool | None = None) -> tuple[str, bool]:
     """A scratch database beside DATABASE_URL's, made fresh (or reused if ``reuse`` and it exists).
 
-    Returns its URL and whether an existing one is reused.
+    When DATABASE_URL is a Citus coordinator the scratch database is made a Citus database on every node
+    (its schools spread over the workers), unless ``cluster`` is False: then it is a plain database on the
+    coordinator's server, the single-node baseline of ``bench/citus.py``. Returns its URL and whether an
+    existing one is reused.
     """
     url = os.environ.get("DATABASE_URL")
     if not url:
         sys.exit("Run through the launcher (make bench, make bench-scan), or set DATABASE_URL.")
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + suffix
+    nodes = _citus_nodes(url) if cluster is not False else None
+    if cluster and nodes is None:
+        sys.exit("DATABASE_URL is not a Citus coordinator (start one with CITUS_WORKERS=2).")
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         reused = reuse and cursor.fetchone() is not None
-        if not reused:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+    if not reused:
+        _drop(urlunsplit(parts._replace(path=f"/{name}")), nodes=nodes)
+        if nodes is None:
+            admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+            admin.autocommit = True
+            with admin.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            admin.close()
+        else:
+            coordinator, workers = nodes
+            database_distribute(name, coordinator=coordinator, workers=workers, **_credentials(parts))
     return urlunsplit(parts._replace(path=f"/{name}")), reused
 
 
-def _drop(url: str) -> None:
+def _credentials(parts) -> dict:
+    return {"user": parts.username or "postgres", "password": parts.password}
+
+
+def _citus_nodes(url: str):
+    """The coordinator and workers when ``url`` is a Citus coordinator's database, else None."""
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            return cluster_nodes(cursor)
+    finally:
+        connection.close()
+
+
+def _drop(url: str, nodes=None) -> None:
+    """Drop the scratch database, on every node of the cluster when it is a Citus database."""
     parts = urlsplit(url)
+    if nodes is None:
+        try:
+            nodes = _citus_nodes(url)
+        except psycopg2.OperationalError:
+            nodes = None  # it does not exist (on the coordinator at least)
+    if nodes is not None:
+        coordinator, workers = nodes
+        database_drop(parts.path.lstrip("/"), nodes=[coordinator, *workers], **_credentials(parts))
+        return
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
