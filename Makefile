@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet messages clean-data
+.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet bench-citus messages clean-data
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench-serve: install  ## serving benchmark: gunicorn against nginx (needs nginx 
 
 bench-console: install  ## regional console: overview and CSV/XLSX exports with 1,000 schools in the ledger
 	$(LAUNCH) run -- $(PYTHON) bench/console.py $(BENCH_ARGS)
+
+bench-citus: install  ## the platform on an embedded Citus cluster against a single PostgreSQL, same run
+	CITUS_WORKERS=$(CITUS_WORKERS) $(LAUNCH) run -- $(PYTHON) bench/citus.py $(BENCH_ARGS)
 
 bench-fleet: install  ## a whole region on one PostgreSQL: 2,000 schools provisioned, migrated, checked, backed up
 	$(LAUNCH) run -- $(PYTHON) bench/fleet.py $(BENCH_ARGS)

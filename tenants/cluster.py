@@ -11,9 +11,10 @@ Everything is read from Citus' own metadata on the coordinator, in one query wha
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 
@@ -134,8 +135,110 @@ def schools_rebalance(*, wait: bool = False) -> int | None:
     if not cluster_enabled():
         raise ClusterError(_("This database is not a Citus cluster: every school is on the one server."))
     with connection.cursor() as cursor:
+        cursor.execute("CALL citus_cleanup_orphaned_resources()")  # as before a move (school_move)
         cursor.execute("SELECT citus_rebalance_start()")
         job = cursor.fetchone()[0]
-        if job is not None and wait:
-            cursor.execute("SELECT citus_rebalance_wait()")
-        return job
+    if job is not None and wait:
+        _job_wait(job)
+    return job
+
+
+# Citus retries a failed move of a background job for ever, with a growing pause, and citus_rebalance_wait()
+# waits as long: after this many failures of one move the job is cancelled and its error reported instead.
+JOB_TASK_RETRIES = 3
+_JOB_POLL_SECONDS = 1.0
+
+
+def _job_wait(job_id: int) -> None:
+    """Wait for Citus background job ``job_id`` to finish; a ClusterError with Citus' reason if it fails."""
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM pg_dist_background_job WHERE job_id = %s", [job_id])
+            (state,) = cursor.fetchone()
+            if state == "finished":
+                return
+            cursor.execute(
+                "SELECT message FROM pg_dist_background_task WHERE job_id = %s AND status <> 'done'"
+                " AND (status = 'error' OR retry_count >= %s) AND message IS NOT NULL ORDER BY task_id LIMIT 1",
+                [job_id, JOB_TASK_RETRIES],
+            )
+            failed = cursor.fetchone()
+            if failed is not None or state in ("cancelling", "cancelled", "failing", "failed"):
+                if state not in ("cancelled", "failed"):
+                    cursor.execute("SELECT citus_job_cancel(%s)", [job_id])
+                reason = failed[0].strip() if failed else state
+                raise ClusterError(
+                    _("The rebalance (Citus background job %(job)d) stopped, nothing half-moved: %(reason)s")
+                    % {"job": job_id, "reason": reason}
+                )
+        time.sleep(_JOB_POLL_SECONDS)
+
+
+def _citus_call(sql: str, params: list) -> None:
+    """One of Citus' node functions; its refusal (a node unreachable, schools still on it) becomes a
+    ClusterError carrying Citus' own words."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except DatabaseError as exc:
+        raise ClusterError(_("The cluster refused: %(reason)s") % {"reason": str(exc).strip()}) from exc
+
+
+def node_add(address: str) -> Node:
+    """Register a new node (``host:port``, PostgreSQL with Citus and this platform's database on it, the
+    extension created there): it takes new schools at once; ``schools_rebalance`` moves existing ones."""
+    host, _sep, port = address.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(_("Name the node as host:port, e.g. 10.0.0.7:5432."))
+    if not cluster_enabled():
+        raise ClusterError(_("This database is not a Citus cluster: every school is on the one server."))
+    _citus_call("SELECT citus_add_node(%s, %s)", [host, int(port)])
+    return node_find(f"{host}:{port}")
+
+
+def node_drain(node: Node) -> None:
+    """Stop ``node`` taking schools and move every school on it to the others, online (before a machine is
+    retired); it is then empty and can be removed."""
+    _citus_call("SELECT citus_set_node_property(%s, %s, 'shouldhaveshards', false)", [node.host, node.port])
+    _citus_call("SELECT citus_drain_node(%s, %s)", [node.host, node.port])
+    # The moved schools' old copies go later, in the background; a node removed before that would keep them
+    # on its disk, unknown to the cluster, and a school moved back there one day would collide with them.
+    _citus_call("CALL citus_cleanup_orphaned_resources()", [])
+
+
+def node_remove(node: Node) -> None:
+    """Unregister an empty node (``node_drain`` empties one); Citus refuses while schools are on it."""
+    held = schools_per_node().get(node.node_id, 0)
+    if held:
+        raise ClusterError(
+            _("Node %(address)s still holds %(count)d schools: drain it first.")
+            % {"address": node.address, "count": held}
+        )
+    _citus_call("SELECT citus_remove_node(%s, %s)", [node.host, node.port])
+
+
+_LOCAL_SCHOOL_SCHEMAS_SQL = """
+SELECT school.schema_name
+FROM tenants_school school
+JOIN pg_namespace ns ON ns.nspname = school.schema_name
+WHERE school.schema_name <> 'public'
+  AND NOT EXISTS (SELECT 1 FROM pg_dist_schema ds WHERE ds.schemaid = ns.oid)
+ORDER BY school.schema_name
+"""
+
+
+def schools_local() -> list[str]:
+    """The schools whose schema is still a plain one on the coordinator (made before the database became a
+    cluster, or while schema-based sharding was off); one query."""
+    if not cluster_enabled():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCAL_SCHOOL_SCHEMAS_SQL)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def school_distribute(schema_name: str) -> Node:
+    """Make one school's plain schema a distributed one, placed on a worker (Citus copies its rows there and
+    blocks the school's writes meanwhile, a second or so); returns the node it is on."""
+    _citus_call("SELECT citus_schema_distribute(%s::regnamespace)", [schema_name])
+    return school_nodes([schema_name])[schema_name]
