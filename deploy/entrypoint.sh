@@ -22,6 +22,11 @@ case "$1" in
   beat)
     exec celery -A regional_platform beat -l info -s /tmp/celerybeat-schedule ;;
   migrate)
+    # On a Citus cluster (deploy/compose.citus.yaml, docs/citus.md): the database on every node, the workers
+    # registered, schema-based sharding on, before any school schema is made. Safe to run every time.
+    if [ -n "${CITUS_WORKER_NODES:-}" ]; then
+      python manage.py cluster_setup --workers "$CITUS_WORKER_NODES" ${CITUS_COORDINATOR:+--coordinator "$CITUS_COORDINATOR"}
+    fi
     exec python manage.py migrate_schemas --noinput ;;
   *)
     exec "$@" ;;
