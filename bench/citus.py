@@ -13,7 +13,10 @@ rounds, so that the machine's drift (its speed varies by 2x over an hour) falls 
   Django's test client in-process (no HTTP server, no nginx micro-cache: the database's share shows),
   each on a school picked in turn.
 
-Every side runs in a child process of its own (``--child``): django-tenants reads the database once.
+Every side runs in a child process of its own (``--child``): django-tenants reads the database once. The
+pages of a bigger fleet kept by ``make bench-fleet`` on the cluster (``--keep``) are measured with
+
+    python bench/citus.py --child <its DATABASE_URL> --phase pages --requests 200
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from bench.provision import _drop, bench_database_url  # noqa: E402
 
 SIDES = ("single", "cluster")
 PAGES = ("/", "/contacts/", "/sitemap.xml")
+PAGE_SCHOOLS = 20
 
 
 def _p95(values: list[float]) -> float:
@@ -73,9 +77,13 @@ def _child_pages(requests: int) -> dict[str, list[float]]:
 
     from tenants.models import Domain
 
-    hosts = list(Domain.objects.filter(is_primary=True).exclude(tenant__schema_name="public").values_list(
-        "domain", flat=True
-    ).order_by("domain"))
+    # Twenty schools in turn: what a burst of parents spread over a district looks like.
+    hosts = list(
+        Domain.objects.filter(is_primary=True)
+        .exclude(tenant__schema_name="public")
+        .order_by("domain")
+        .values_list("domain", flat=True)[:PAGE_SCHOOLS]
+    )
     clients = [Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="ru") for host in hosts]
     for client in clients:  # the first visit of a school fills per-process caches: not what is measured
         for path in PAGES:
@@ -108,6 +116,8 @@ def child(args) -> None:
         result = _child_provision(args.first, args.count)
     else:
         result = _child_pages(args.requests)
+        for path, seconds in result.items():
+            print(f"page {path:<14} median {statistics.median(seconds) * 1000:6.1f} ms  p95 {_p95(seconds) * 1000:6.1f} ms")
     print("RESULT " + json.dumps(result))
 
 
