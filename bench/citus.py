@@ -117,7 +117,8 @@ def child(args) -> None:
     else:
         result = _child_pages(args.requests)
         for path, seconds in result.items():
-            print(f"page {path:<14} median {statistics.median(seconds) * 1000:6.1f} ms  p95 {_p95(seconds) * 1000:6.1f} ms")
+            median, p95 = statistics.median(seconds) * 1000, _p95(seconds) * 1000
+            print(f"page {path:<14} median {median:6.1f} ms  p95 {p95:6.1f} ms")
     print("RESULT " + json.dumps(result))
 
 

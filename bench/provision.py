@@ -31,10 +31,12 @@ import psycopg2
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from regional_platform.citus_databases import cluster_nodes, database_distribute, database_drop  # noqa: E402
+from tenants.citus_databases import cluster_nodes, database_distribute, database_drop  # noqa: E402
 
 
-def bench_database_url(suffix: str = "_bench", *, reuse: bool = False, cluster: bool | None = None) -> tuple[str, bool]:
+def bench_database_url(
+    suffix: str = "_bench", *, reuse: bool = False, cluster: bool | None = None
+) -> tuple[str, bool]:
     """A scratch database beside DATABASE_URL's, made fresh (or reused if ``reuse`` and it exists).
 
     When DATABASE_URL is a Citus coordinator the scratch database is made a Citus database on every node

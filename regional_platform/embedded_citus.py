@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from regional_platform.citus_databases import Node, database_distribute
 from regional_platform.launcher import BASE_DIR, DATABASE_NAME, EmbeddedPostgres, ServiceError, _free_port
+from tenants.citus_databases import Node, database_distribute
 
 CITUS_SOURCE = Path(os.environ.get("CITUS_SOURCE", BASE_DIR.parent / "shared" / "vendor" / "citus-14.0.1.tar.gz"))
 # libcurl is for Citus' anonymous statistics, lz4/zstd for columnar compression: the platform uses neither.

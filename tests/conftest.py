@@ -14,9 +14,9 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from regional_platform.citus_databases import Node, cluster_nodes, database_distribute, database_drop
 from regulation.roles import Role
 from school_sections.models import NewsIndexPage
+from tenants.citus_databases import Node, cluster_nodes, database_distribute, database_drop
 from tests.factories import school_create
 
 
@@ -74,7 +74,10 @@ def _citus_strict(name: str, coordinator: Node, credentials: dict) -> None:
     try:
         conn.autocommit = True
         with conn.cursor() as cursor:
-            for setting, value in (("citus.multi_task_query_log_level", "error"), ("citus.local_table_join_policy", "never")):
+            for setting, value in (
+                ("citus.multi_task_query_log_level", "error"),
+                ("citus.local_table_join_policy", "never"),
+            ):
                 cursor.execute(f'ALTER DATABASE "{name}" SET {setting} = %s', [value])
     finally:
         conn.close()

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from regional_platform.citus_databases import Node, database_distribute
+from tenants.citus_databases import Node, database_distribute
 from tenants.cluster import ClusterError, cluster_enabled, school_distribute, schools_local
 
 from ._output import activate_language, add_language_argument
