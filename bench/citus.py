@@ -17,6 +17,8 @@ Every side runs in a child process of its own (``--child``): django-tenants read
 pages of a bigger fleet kept by ``make bench-fleet`` on the cluster (``--keep``) are measured with
 
     python bench/citus.py --child <its DATABASE_URL> --phase pages --requests 200
+
+and ``--fleet <its DATABASE_URL> --schools 20`` measures them quiet, then while 20 schools are opened.
 """
 
 from __future__ import annotations
@@ -136,13 +138,31 @@ def _run(url: str, phase: str, **options) -> object:
     return json.loads(lines[-1].removeprefix("RESULT "))
 
 
-def _compare(label: str, single: list[float], cluster: list[float]) -> str:
+def _compare(label: str, base: list[float], other: list[float], names: tuple[str, str] = SIDES) -> str:
+    """One line: the median and p95 of ``base`` and ``other`` (named by ``names``) and their ratio."""
+    first, second = names
     return (
-        f"{label:<22} single median {statistics.median(single) * 1000:7.1f} ms  p95 {_p95(single) * 1000:7.1f} ms"
-        f"   cluster median {statistics.median(cluster) * 1000:7.1f} ms  p95 {_p95(cluster) * 1000:7.1f} ms"
-        f"   cluster/single {statistics.median(cluster) / statistics.median(single):.2f}x"
-        f" (n={len(single)}+{len(cluster)})"
+        f"{label:<22} {first} median {statistics.median(base) * 1000:7.1f} ms  p95 {_p95(base) * 1000:7.1f} ms"
+        f"   {second} median {statistics.median(other) * 1000:7.1f} ms  p95 {_p95(other) * 1000:7.1f} ms"
+        f"   {second}/{first} {statistics.median(other) / statistics.median(base):.2f}x"
+        f" (n={len(base)}+{len(other)})"
     )
+
+
+def pages_while_provisioning(url: str, *, schools: int, requests: int) -> None:
+    """The pages of a fleet on its own, then while schools are opened beside it: on Citus every DDL statement
+    on a table with a foreign key throws away every backend's metadata cache and foreign-key graph
+    (docs/citus.md, "Known limit"), so a visitor's next query rebuilds them."""
+    quiet = _run(url, "pages", requests=requests)
+    command = [sys.executable, __file__, "--child", url, "--phase", "provision", "--first", "5000"]
+    opening = subprocess.Popen([*command, "--count", str(schools)], cwd=BASE_DIR, stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(3)  # the provisioning child is past Django's start-up
+        busy = _run(url, "pages", requests=requests)
+    finally:
+        opening.wait()
+    for path in PAGES:
+        print(_compare(f"page {path}", quiet[path], busy[path], names=("quiet", "opening")))
 
 
 def main() -> None:
@@ -150,6 +170,11 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=40, help="schools provisioned on each side")
     parser.add_argument("--rounds", type=int, default=4, help="alternations of the two sides")
     parser.add_argument("--requests", type=int, default=200, help="requests per page and side")
+    parser.add_argument(
+        "--fleet",
+        metavar="DATABASE_URL",
+        help="instead: pages of that (big) database quiet, then while one process opens --schools more schools",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["setup", "provision", "pages"], help=argparse.SUPPRESS)
     parser.add_argument("--first", type=int, default=0, help=argparse.SUPPRESS)
@@ -157,6 +182,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args)
+        return
+    if args.fleet:
+        pages_while_provisioning(args.fleet, schools=args.schools, requests=args.requests)
         return
 
     urls = {
