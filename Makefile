@@ -28,13 +28,7 @@ test: install  ## the whole suite against real PostgreSQL and Redis, but the slo
 # How many worker nodes test-citus starts beside the coordinator, and what it runs on them: the whole suite but
 # the launcher's own tests (they start servers of their own, not the cluster's).
 CITUS_WORKERS ?= 2
-# Three drift tests alter a school provisioned in the test's own transaction, which Citus refuses (the
-# worker holds the rows' deferred foreign-key checks; docs/citus.md): they run on a single node only, for now.
-CITUS_DRIFT := tests/provisioning/test_schema_drift.py
-CITUS_TESTS ?= tests --ignore=tests/test_launcher.py --ignore=tests/test_launcher_faults.py \
-	--deselect $(CITUS_DRIFT)::test_a_drifted_school_is_named_with_exactly_its_differences_and_the_others_are_identical \
-	--deselect $(CITUS_DRIFT)::test_the_command_lists_drift_exits_one_and_speaks_json \
-	--deselect $(CITUS_DRIFT)::test_the_daily_task_records_drift_as_a_failed_job_and_a_clean_fleet_as_done
+CITUS_TESTS ?= tests --ignore=tests/test_launcher.py --ignore=tests/test_launcher_faults.py
 
 test-citus: install  ## the suite on an embedded Citus cluster (built once; docs/citus.md)
 	CITUS_WORKERS=$(CITUS_WORKERS) $(LAUNCH) test -- -n $(PYTEST_WORKERS) -m "not slow" $(CITUS_TESTS) $(PYTEST_ARGS)
