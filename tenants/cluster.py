@@ -184,15 +184,21 @@ def _citus_call(sql: str, params: list) -> None:
         raise ClusterError(_("The cluster refused: %(reason)s") % {"reason": str(exc).strip()}) from exc
 
 
-def node_add(address: str) -> Node:
-    """Register a new node (``host:port``, PostgreSQL with Citus and this platform's database on it, the
-    extension created there): it takes new schools at once; ``schools_rebalance`` moves existing ones."""
+def address_parse(address: str) -> tuple[str, int]:
+    """``host:port`` as written by an operator, or a ClusterError that shows how to write it."""
     host, _sep, port = address.strip().rpartition(":")
     if not host or not port.isdigit():
         raise ClusterError(_("Name the node as host:port, e.g. 10.0.0.7:5432."))
+    return host, int(port)
+
+
+def node_add(address: str) -> Node:
+    """Register a new node (``host:port``, PostgreSQL with Citus and this platform's database on it, the
+    extension created there): it takes new schools at once; ``schools_rebalance`` moves existing ones."""
+    host, port = address_parse(address)
     if not cluster_enabled():
         raise ClusterError(_("This database is not a Citus cluster: every school is on the one server."))
-    _citus_call("SELECT citus_add_node(%s, %s)", [host, int(port)])
+    _citus_call("SELECT citus_add_node(%s, %s)", [host, port])
     return node_find(f"{host}:{port}")
 
 

@@ -11,7 +11,6 @@ from provisioning.schema_drift import DRIFT_JOB, Status, schools_drift_report
 from provisioning.tasks import schools_drift_task
 from tenants.models import School
 
-
 # The schools are provisioned in the test's own transaction, so a table that received rows then holds
 # deferred foreign-key checks and cannot be altered. On one server SET CONSTRAINTS fires them; on a Citus
 # cluster they wait on the school's worker, out of its reach. The drift is therefore made on a table that

@@ -12,16 +12,16 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tenants.citus_databases import Node, database_distribute
-from tenants.cluster import ClusterError, cluster_enabled, school_distribute, schools_local
+from tenants.cluster import ClusterError, address_parse, cluster_enabled, school_distribute, schools_local
 
 from ._output import activate_language, add_language_argument
 
 
 def _node(address: str) -> Node:
-    host, _sep, port = address.strip().rpartition(":")
-    if not host or not port.isdigit():
-        raise CommandError(_("Name the node as host:port, e.g. 10.0.0.7:5432."))
-    return Node(host, int(port))
+    try:
+        return Node(*address_parse(address))
+    except ClusterError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
