@@ -443,9 +443,13 @@ def _demo(python: str) -> int:
         if code:
             return code
     address = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
+    # The demo is shown to people: its errors are the platform's own pages (a missing page on a school host
+    # is the school's 404, not Django's technical page listing the URL patterns). --insecure: runserver
+    # still serves the static files with DEBUG off. DEBUG=true make demo brings the technical pages back.
+    os.environ.setdefault("DEBUG", "false")
     return _run_together(
         {
-            "web": [python, "manage.py", "runserver", "--noreload", address],
+            "web": [python, "manage.py", "runserver", "--noreload", "--insecure", address],
             "worker": [python, "-m", "celery", "-A", "regional_platform", "worker", "-l", "info", "-c", "2"],
             "beat": [
                 python, "-m", "celery", "-A", "regional_platform", "beat", "-l", "info",

@@ -4,12 +4,12 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views.serve import authenticate_with_password as document_password
 
 from accounts.views.invitations import InvitationAcceptView
 from accounts.views.sign_out import editor_sign_out_view
 from school_sections.feeds import NewsAtomFeed, NewsRssFeed, events_ical
-from school_sections.views.media import school_media
+from school_sections.views.media import document_serve, school_media
 from school_sections.views.site import low_vision_toggle, robots_txt, search_view
 from workflows.views.reports import safe_report_urlpatterns
 
@@ -19,7 +19,13 @@ urlpatterns = [
     path("admin/reports/", include(safe_report_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     # Not "documents/": that is the slug of the documents section (clause 3.1.3).
-    path("files/", include(wagtaildocs_urls)),
+    # Wagtail's document URLs (wagtail.documents.urls) under the same names, serving through our wrapper.
+    re_path(r"^files/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),
+    path(
+        "files/authenticate_with_password/<int:restriction_id>/",
+        document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("invite/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
     path("i18n/low-vision/", low_vision_toggle, name="low_vision_toggle"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,8 +54,11 @@ class SchoolTenantMiddleware(TenantMainMiddleware):
 
 
 def _render_in_visitor_language(request, template, context, status):
-    # This runs before LocaleMiddleware, so choose the language here.
-    language = translation.get_language_from_request(request)
+    # This runs before LocaleMiddleware and the ?lang= parameter's middleware, so choose the language here,
+    # the parameter first as on every other page.
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = translation.get_language_from_request(request)
     with translation.override(language):
         context = {**context, "platform_domain": settings.PLATFORM_DOMAIN, "LANGUAGE_CODE": language}
         response = render(request, template, context, status=status)

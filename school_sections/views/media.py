@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.views.static import serve
+from wagtail.documents.views.serve import serve as wagtail_document_serve
 
 # Wagtail serves documents through its own view, which checks privacy settings.
 _NOT_SERVED_DIRECTLY = {"documents"}
@@ -33,3 +34,14 @@ def school_media(request, path: str):
         del response["Content-Type"]  # nginx sets it from the file
         return response
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def document_serve(request, document_id, document_filename):
+    """Wagtail's document view (privacy checks, types, If-Modified-Since), without the literal
+    ``Content-Encoding: None`` it sends for every file whose name implies no encoding: its
+    ``wagtail/utils/sendfile.py`` sets the header to ``encoding or guessed_encoding`` even when both are
+    None, and a client may then refuse the download as an unknown coding."""
+    response = wagtail_document_serve(request, document_id, document_filename)
+    if response.get("Content-Encoding") == "None":
+        del response["Content-Encoding"]
+    return response

@@ -149,3 +149,18 @@ def test_the_editor_refuses_a_malformed_gif_with_a_form_error_on_every_upload_pa
         )
         assert good.status_code == 302
         assert Image.objects.get().title == "Sports day"
+
+
+def test_a_document_downloads_with_its_type_and_name_and_no_made_up_content_encoding(school, client_for):
+    """Wagtail's view sent ``Content-Encoding: None`` for every ordinary file (school_sections.views.media)."""
+    from django.core.files.base import ContentFile
+
+    with schema_context(school.school.schema_name):
+        upload = ContentFile(demo_pdf("Timetable"), name="timetable.pdf")
+        document = Document.objects.create(title="Timetable", file=upload)
+    response = client_for(school.hostname).get(document.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "timetable" in response["Content-Disposition"]
+    assert "Content-Encoding" not in response
+    assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -34,6 +34,19 @@ def test_unknown_host_page_speaks_the_visitors_language(db, client_for):
     assert "No school site here" not in body
 
 
+def test_unknown_host_and_suspended_school_pages_honour_the_lang_parameter(make_school, client_for):
+    """?lang= wins over the browser's language on the platform's own error pages too, as on every page."""
+    unknown = client_for("no-such-school.edu.test", language="en").get("/", {"lang": "kk"})
+    assert 'lang="kk"' in unknown.content.decode() and "No school site here" not in unknown.content.decode()
+    provisioned = make_school(subdomain="dozing")
+    School.objects.filter(pk=provisioned.school.pk).update(status=School.Status.SUSPENDED)
+    suspended = client_for("dozing.edu.test", language="kk").get("/", {"lang": "en"})
+    assert suspended.status_code == 503
+    assert 'lang="en"' in suspended.content.decode() and "This site is suspended" in suspended.content.decode()
+    english = client_for("no-such-school.edu.test", language="ru").get("/", {"lang": "xx"})
+    assert 'lang="ru"' in english.content.decode()  # an unknown code is ignored, not an error
+
+
 def test_suspended_school_gets_a_503_that_says_so_at_once(make_school, client_for):
     provisioned = make_school(subdomain="sleepy")
     assert client_for("sleepy.edu.test").get("/").status_code == 200  # the host is now cached
