@@ -77,6 +77,20 @@ def test_pages_carry_opengraph_and_hreflang(school, client_for):
     assert f'hreflang="x-default" href="http://{school.hostname}/contacts/"' in body
 
 
+def test_page_titles_name_the_section_and_the_school_and_every_page_has_an_icon(school, client_for):
+    from django.contrib.staticfiles import finders
+
+    name = school.school.name_en
+    contacts = client_for(school.hostname).get("/contacts/").content.decode()
+    assert f"<title>Contact information — {name}</title>" in contacts
+    assert f"<title>{name}</title>" in client_for(school.hostname).get("/").content.decode()
+    search = client_for(school.hostname, language="ru").get("/search/", {"q": "x"}).content.decode()
+    # The page's heading is the noun (Поиск), the button the verb (Найти).
+    assert f"<title>Поиск — {school.school.name_ru}</title>" in search and "<h1>Поиск</h1>" in search
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in contacts
+    assert finders.find("favicon.svg")
+
+
 def test_lang_parameter_switches_and_is_remembered(school, client_for):
     client = client_for(school.hostname, language="en")
     body = client.get("/contacts/", {"lang": "ru"}).content.decode()
