@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Page as ListPage
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,20 +58,35 @@ class SchoolCompleteness:
         return [f"{state.section.code} {item}" for state in self.mandatory for item in state.missing]
 
 
-def news_latest(*, limit: int = 10) -> list[NewsPage]:
+# Items on one page of the news and events sections; older ones are on the next pages.
+ITEMS_PER_PAGE = 20
+
+
+def _news_public() -> models.QuerySet[NewsPage]:
     """The newest published news items of this school that anybody may read (clause 2.2.2).
 
     Public listings (the home page, the news section, the feeds) show only public pages: an item
     behind a password or a sign-in (Wagtail's view restriction, on it or on the news section) must
     not show its title or text to a visitor who has not passed it.
     """
-    return list(NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+    return NewsPage.objects.live().public().order_by("-date", "-pk")
 
 
-def events_upcoming(*, limit: int = 10, now: datetime.datetime | None = None) -> list[EventPage]:
+def news_latest(*, limit: int = 10) -> list[NewsPage]:
+    """The ``limit`` newest public news items (the home page, the feeds)."""
+    return list(_news_public()[:limit])
+
+
+def news_page(number: str | int | None) -> ListPage:
+    """One page of the public news, newest first; a page number out of range or not a number gives the
+    nearest page (a visitor's typo or an old link lands on items, not on an error)."""
+    return Paginator(_news_public(), ITEMS_PER_PAGE).get_page(number)
+
+
+def _events_public(now: datetime.datetime | None = None) -> models.QuerySet[EventPage]:
     """Published events that anybody may read and that have not ended yet, soonest first.
 
-    Public only, as ``news_latest``: the home page, the events section and the iCalendar feed list them.
+    Public only, as the news: the home page, the events section and the iCalendar feed list them.
     """
     now = now or timezone.now()
     events = (
@@ -77,7 +94,17 @@ def events_upcoming(*, limit: int = 10, now: datetime.datetime | None = None) ->
         .public()
         .filter(models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True, starts_at__gte=now))
     )
-    return list(events.order_by("starts_at")[:limit])
+    return events.order_by("starts_at", "pk")
+
+
+def events_upcoming(*, limit: int = 10, now: datetime.datetime | None = None) -> list[EventPage]:
+    """The ``limit`` soonest public events not ended yet (the home page, the calendar feed)."""
+    return list(_events_public(now)[:limit])
+
+
+def events_page(number: str | int | None) -> ListPage:
+    """One page of the upcoming public events, soonest first (any page number is taken, as ``news_page``)."""
+    return Paginator(_events_public(), ITEMS_PER_PAGE).get_page(number)
 
 
 def site_search(query: str, *, limit: int = 50):

@@ -85,9 +85,9 @@ class NewsIndexPage(SectionPage):
     subpage_types = ["school_sections.NewsPage"]
 
     def get_context(self, request, *args, **kwargs):
-        from school_sections.selectors import news_latest
+        from school_sections.selectors import news_page
 
-        return {**super().get_context(request, *args, **kwargs), "items": news_latest(limit=50)}
+        return {**super().get_context(request, *args, **kwargs), "items": news_page(request.GET.get("page"))}
 
     class Meta:
         verbose_name = _("news")
@@ -127,9 +127,9 @@ class EventIndexPage(SectionPage):
     subpage_types = ["school_sections.EventPage"]
 
     def get_context(self, request, *args, **kwargs):
-        from school_sections.selectors import events_upcoming
+        from school_sections.selectors import events_page
 
-        return {**super().get_context(request, *args, **kwargs), "items": events_upcoming(limit=50)}
+        return {**super().get_context(request, *args, **kwargs), "items": events_page(request.GET.get("page"))}
 
     class Meta:
         verbose_name = _("events")

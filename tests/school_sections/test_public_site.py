@@ -139,3 +139,32 @@ def test_images_are_optional_in_low_vision_mode(school, client_for):
     assert "Show images" in body
     client.post("/i18n/low-vision/", {"low_vision": "0", "next": "/"})
     assert "no-images" not in client.get("/").content.decode()
+
+
+def test_news_are_listed_twenty_a_page_with_links_between_pages_and_any_page_number_lands(school, client_for):
+    import datetime
+
+    from school_sections.models import NewsIndexPage, NewsPage
+    from school_sections.selectors import ITEMS_PER_PAGE
+
+    with schema_context(school.school.schema_name):
+        index = NewsIndexPage.objects.get()
+        first_day = datetime.date(2026, 1, 1)
+        for number in range(ITEMS_PER_PAGE + 5):
+            day = first_day + datetime.timedelta(days=number)
+            index.add_child(instance=NewsPage(title=f"Item {number:02d}", title_en=f"Item {number:02d}", date=day))
+    client = client_for(school.hostname)
+
+    first = client.get("/news/").content.decode()
+    assert first.count('class="entry"') == ITEMS_PER_PAGE
+    assert "Item 24" in first and "Item 04" not in first  # newest first
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' not in first
+    assert "Page 1 of 2" in first
+
+    second = client.get("/news/", {"page": 2}).content.decode()
+    assert second.count('class="entry"') == 5 and "Item 00" in second
+    assert 'href="?page=1" rel="prev"' in second and 'rel="next"' not in second
+
+    for typed, expected in (("abc", "Page 1 of 2"), ("999", "Page 2 of 2"), ("-1", "Page 2 of 2")):
+        response = client.get("/news/", {"page": typed})
+        assert response.status_code == 200 and expected in response.content.decode(), typed
