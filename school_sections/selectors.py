@@ -145,6 +145,15 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
     return SchoolCompleteness(states)
 
 
+def section_in_preparation(page, *, today: datetime.date | None = None) -> bool:
+    """Whether a mandatory section still lacks part of what clause 3.1 asks of its content: its page then
+    tells visitors it is being prepared instead of showing them a blank or half-empty page. (Only the
+    content: who answers for the section is the editors' business.)"""
+    if not page.section.mandatory:
+        return False
+    return bool(_RULES.get(page.section_code, _no_rule)(page, today or timezone.localdate()))
+
+
 def _no_rule(page, today) -> list[str]:
     return []
 

@@ -104,6 +104,11 @@ class SectionPage(ScreenedPublicationMixin, TranslatedIntroMixin, Page):
                 {"expire_at": _("A mandatory section cannot expire: every school site must have it.")}
             )
 
+    def get_context(self, request, *args, **kwargs):
+        from school_sections.selectors import section_in_preparation
+
+        return {**super().get_context(request, *args, **kwargs), "in_preparation": section_in_preparation(self)}
+
     def get_template(self, request, *args, **kwargs):
         # One layout for every section; the section's own part is ``section_template``.
         # (Wagtail gives each page class a template name of its own, so set it here.)

@@ -168,3 +168,15 @@ def test_news_are_listed_twenty_a_page_with_links_between_pages_and_any_page_num
     for typed, expected in (("abc", "Page 1 of 2"), ("999", "Page 2 of 2"), ("-1", "Page 2 of 2")):
         response = client.get("/news/", {"page": typed})
         assert response.status_code == 200 and expected in response.content.decode(), typed
+
+
+def test_a_mandatory_section_still_lacking_content_says_it_is_being_prepared_and_a_complete_one_does_not(
+    school, demo_school, client_for
+):
+    """A freshly opened school's sections are not blank pages for parents (the demo school's are complete)."""
+    fresh = client_for(school.hostname).get("/staff/").content.decode()
+    assert "This section is being prepared" in fresh and "Last updated" in fresh
+    complete = client_for(demo_school.hostname).get("/staff/").content.decode()
+    assert "This section is being prepared" not in complete
+    # An optional section is never "being prepared": it is there because the school chose to fill it.
+    assert "This section is being prepared" not in client_for(school.hostname).get("/news/").content.decode()
