@@ -3,6 +3,7 @@
 import phonenumbers
 from django import template
 from django.utils.http import escape_leading_slashes
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from regulation import catalogue
@@ -40,6 +41,24 @@ def section_navigation(context):
     if request is not None:
         request._section_navigation = navigation
     return navigation
+
+
+@register.simple_tag(takes_context=True)
+def page_trail(context):
+    """Where the page is in the site, from the navigation already read (no query): the section it belongs
+    to (the menu marks it) and the breadcrumbs above it, home first. Nothing for the home page itself."""
+    page = context.get("page")
+    url = getattr(page, "url", None) if page is not None else None
+    if not url or url == "/":
+        return {"section_url": None, "crumbs": []}
+    section = next(
+        (item for item in section_navigation(context)["sections"] if url.startswith(item["url"])),
+        None,
+    )
+    crumbs = [{"title": _("Home"), "url": "/"}]
+    if section is not None and section["url"] != url:
+        crumbs.append({"title": section["section"].title, "url": section["url"]})
+    return {"section_url": section["url"] if section else None, "crumbs": crumbs}
 
 
 _CHOICES = {

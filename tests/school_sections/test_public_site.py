@@ -180,3 +180,23 @@ def test_a_mandatory_section_still_lacking_content_says_it_is_being_prepared_and
     assert "This section is being prepared" not in complete
     # An optional section is never "being prepared": it is there because the school chose to fill it.
     assert "This section is being prepared" not in client_for(school.hostname).get("/news/").content.decode()
+
+
+def test_inner_pages_show_where_they_are_breadcrumbs_and_the_menu_marks_their_section(school, client_for):
+    from school_sections.models import NewsIndexPage, NewsPage
+
+    with schema_context(school.school.schema_name):
+        item = NewsIndexPage.objects.get().add_child(instance=NewsPage(title="Sports day", title_en="Sports day"))
+        item_url = item.url
+    client = client_for(school.hostname)
+
+    news_item = client.get(item_url).content.decode()
+    trail = news_item[news_item.index('class="breadcrumbs"') :]
+    trail = trail[: trail.index("</nav>")]
+    assert trail.index('href="/">Home<') < trail.index('href="/news/">News<') < trail.index(">Sports day</li>")
+    assert '<a href="/news/" aria-current="true">News</a>' in news_item  # the menu marks the item's section
+
+    section = client.get("/news/").content.decode()
+    assert '<a href="/news/" aria-current="page">News</a>' in section
+    assert 'href="/">Home</a></li><li aria-current="page">News</li>' in section
+    assert 'class="breadcrumbs"' not in client.get("/").content.decode()
