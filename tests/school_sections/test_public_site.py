@@ -200,3 +200,29 @@ def test_inner_pages_show_where_they_are_breadcrumbs_and_the_menu_marks_their_se
     assert '<a href="/news/" aria-current="page">News</a>' in section
     assert 'href="/">Home</a></li><li aria-current="page">News</li>' in section
     assert 'class="breadcrumbs"' not in client.get("/").content.decode()
+
+
+def test_a_news_picture_is_described_by_its_alt_text_and_is_decorative_without_one(school, client_for):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images.models import Image
+
+    from school_sections.models import NewsIndexPage, NewsPage
+
+    def picture(description: str) -> Image:
+        buffer = io.BytesIO()
+        PillowImage.new("RGB", (8, 8), (30, 90, 160)).save(buffer, "PNG")
+        upload = ImageFile(io.BytesIO(buffer.getvalue()), name="photo.png")
+        return Image.objects.create(title="IMG_2041", description=description, file=upload)
+
+    with schema_context(school.school.schema_name):
+        index = NewsIndexPage.objects.get()
+        described = index.add_child(instance=NewsPage(title="Fair", image=picture("Pupils at the science fair")))
+        plain = index.add_child(instance=NewsPage(title="Plain", image=picture("")))
+        urls = described.url, plain.url
+    client = client_for(school.hostname)
+    assert 'alt="Pupils at the science fair"' in client.get(urls[0]).content.decode()
+    body = client.get(urls[1]).content.decode()
+    assert 'alt=""' in body and "IMG_2041" not in body  # never the file's title read aloud
