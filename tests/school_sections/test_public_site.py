@@ -226,3 +226,12 @@ def test_a_news_picture_is_described_by_its_alt_text_and_is_decorative_without_o
     assert 'alt="Pupils at the science fair"' in client.get(urls[0]).content.decode()
     body = client.get(urls[1]).content.decode()
     assert 'alt=""' in body and "IMG_2041" not in body  # never the file's title read aloud
+
+
+@pytest.mark.parametrize(("language", "label"), [("kk", "Сабақ кестесі"), ("ru", "Расписание уроков")])
+def test_a_documents_link_is_named_in_the_visitors_language_not_by_its_file_title(
+    demo_school, client_for, language, label
+):
+    body = client_for(demo_school.hostname, language=language).get("/educational-process/").content.decode()
+    assert f'download>{label}</a>' in body
+    assert ">Timetable<" not in body
