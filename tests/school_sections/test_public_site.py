@@ -233,5 +233,5 @@ def test_a_documents_link_is_named_in_the_visitors_language_not_by_its_file_titl
     demo_school, client_for, language, label
 ):
     body = client_for(demo_school.hostname, language=language).get("/educational-process/").content.decode()
-    assert f'download>{label}</a>' in body
+    assert f"download>{label}</a>" in body
     assert ">Timetable<" not in body
