@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet bench-citus messages clean-data
+.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet bench-citus screenshots messages clean-data
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench-citus: install  ## the platform on an embedded Citus cluster against a sin
 
 bench-fleet: install  ## a whole region on one PostgreSQL: 2,000 schools provisioned, migrated, checked, backed up
 	$(LAUNCH) run -- $(PYTHON) bench/fleet.py $(BENCH_ARGS)
+
+screenshots: install  ## desktop and phone screenshots of a demo school for the README (run `make demo` first)
+	$(PYTHON) -m demo.screenshots $(SCREENSHOT_ARGS)
 
 messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
 	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"

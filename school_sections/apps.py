@@ -8,6 +8,9 @@ class SchoolSectionsConfig(AppConfig):
     verbose_name = _("Site sections")
 
     def ready(self):
+        from school_sections import site_identity  # noqa: F401 - connects the identity cache's receivers
+        from school_sections.search import signals  # noqa: F401 - connects the search index's receivers
+
         checks.register(publication_checks_registered)
 
 

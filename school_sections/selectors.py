@@ -107,17 +107,6 @@ def events_page(number: str | int | None) -> ListPage:
     return Paginator(_events_public(), ITEMS_PER_PAGE).get_page(number)
 
 
-def site_search(query: str, *, limit: int = 50):
-    """Published pages of this school matching ``query`` (PostgreSQL full text, any language)."""
-    from wagtail.models import Page
-
-    query = query.strip()
-    if not query:
-        return []
-    # Public pages only: a protected page's title must not show in results.
-    return list(Page.objects.live().public().filter(depth__gt=1).specific().search(query)[:limit])
-
-
 def school_completeness(*, today: datetime.date | None = None) -> SchoolCompleteness:
     """What each section of this school's site has and lacks (clause 3.1 for the mandatory ones)."""
     today = today or timezone.localdate()

@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 
 from regulation import catalogue
 from school_sections.models import OptionalSectionPage, SchoolHomePage
+from school_sections.search.indexing import page_index
 
 
 def _page_class(entry: catalogue.Section):
@@ -34,6 +35,7 @@ def _create(home: SchoolHomePage, entry: catalogue.Section) -> Page:
     if _page_class(entry) is OptionalSectionPage:
         fields["section_code"] = entry.code
     page = home.add_child(instance=_page_class(entry)(**fields))
+    page_index(page)  # created live, without a publication that would index it
     return page
 
 

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import PurePath
 
 import filetype
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image as PillowImage
@@ -166,13 +167,40 @@ class CheckedImageField(WagtailImageField):
 
 
 class CheckedImageForm(BaseImageForm):
-    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE) for every upload: single, multiple, chooser."""
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE) for every upload: single, multiple, chooser.
+
+    Every image says what it shows (its description is its ``alt`` text on the sites, WCAG 1.1.1), or is
+    marked decorative, which leaves the description empty and the ``alt`` empty on purpose. Wagtail's
+    multiple upload keeps a file whose form asks for more as an unfinished upload and shows this form.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "description" in self.fields:
+            self.fields["description"].required = False
+            self.fields["description"].help_text = _(
+                "What the image shows, in a sentence: it is read aloud to people who cannot see it."
+            )
+            self.fields["decorative"] = forms.BooleanField(
+                required=False,
+                label=_("Decorative image"),
+                help_text=_("Tick this only if the image adds nothing a reader needs (a border, a pattern)."),
+            )
         field = self.fields.get("file")
         if field is not None and not isinstance(field, CheckedImageField):
             # Wagtail builds the field in its form factory; this keeps its label, widget and help.
             checked = CheckedImageField(label=field.label, required=field.required, widget=field.widget)
             checked.help_text = field.help_text
             self.fields["file"] = checked
+
+    def clean(self):
+        cleaned = super().clean()
+        if "description" in self.fields:
+            if cleaned.get("decorative"):
+                cleaned["description"] = ""
+            elif not (cleaned.get("description") or "").strip():
+                self.add_error(
+                    "description",
+                    _("Say what the image shows, or tick “Decorative image” if it adds nothing a reader needs."),
+                )
+        return cleaned

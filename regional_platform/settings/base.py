@@ -67,6 +67,7 @@ TENANT_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.sites",
+    "wagtail.contrib.settings",  # the school's identity under Settings; no tables of its own
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.school",
+                "school_sections.context_processors.site_identity",
                 "regional_platform.csp.csp",  # {{ csp_nonce }}
             ],
             # {% load csp %}{% csp_nonce %}: the nonce where the request is not at hand (form widgets).

@@ -1,6 +1,7 @@
 """Page types of a school's site (regulation clause 3)."""
 
 from school_sections.models.home import SchoolHomePage
+from school_sections.models.identity import SchoolIdentity
 from school_sections.models.mandatory import (
     AchievementsPage,
     ActivitiesPage,
@@ -12,6 +13,7 @@ from school_sections.models.mandatory import (
     StaffPage,
 )
 from school_sections.models.optional import EventIndexPage, EventPage, NewsIndexPage, NewsPage, OptionalSectionPage
+from school_sections.models.search import SearchEntry
 
 __all__ = [
     "AchievementsPage",
@@ -27,5 +29,7 @@ __all__ = [
     "NewsPage",
     "OptionalSectionPage",
     "SchoolHomePage",
+    "SchoolIdentity",
+    "SearchEntry",
     "StaffPage",
 ]

@@ -106,3 +106,33 @@ def phone_display(number: str) -> str:
         )
     except phonenumbers.NumberParseException:
         return number
+
+
+# The home page's quick links: what parents look for first, and the section that has it.
+QUICK_LINKS = (
+    ("3.1.4", "admission"),
+    ("3.1.5", "timetable"),
+    ("3.1.1", "contacts"),
+    ("3.1.3", "documents"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def quick_links(context):
+    """The quick links whose sections are live, from the navigation already read (no query)."""
+    labels = {
+        "admission": _("Admission"),
+        "timetable": _("Timetable"),
+        "contacts": _("Contacts"),
+        "documents": _("Documents"),
+    }
+    by_code = {item["section"].code: item for item in section_navigation(context)["sections"]}
+    return [
+        {"key": key, "label": labels[key], "url": by_code[code]["url"]} for code, key in QUICK_LINKS if code in by_code
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context, code: str) -> str:
+    """The address of the live section ``code`` from the navigation already read; "" when it is not live."""
+    return next((item["url"] for item in section_navigation(context)["sections"] if item["section"].code == code), "")

@@ -1,13 +1,20 @@
-"""Views of a school's public site beyond its pages: search, robots.txt, the low-vision switch."""
+"""Views of a school's public site beyond its pages: search, robots.txt, the low-vision settings."""
 
 from django import forms
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from school_sections.selectors import site_search
+from school_sections.display import (
+    IMAGES_COOKIE,
+    LOW_VISION_COOKIE,
+    display_settings,
+    display_settings_chosen,
+)
+from school_sections.search.queries import site_search
 
 SEARCH_QUERY_MAX_LENGTH = 200
 NEXT_MAX_LENGTH = 2000
@@ -23,10 +30,12 @@ def search_view(request):
     """The site's search; a query it cannot take (too long, a NUL character) answers 400 and says why."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        context = {"query": "", "results": [], "errors": form.errors["q"]}
+        context = {"query": "", "search": None, "errors": form.errors["q"]}
         return render(request, "school_sections/search.html", context, status=400)
     query = form.cleaned_data["q"]
-    return render(request, "school_sections/search.html", {"query": query, "results": site_search(query)})
+    search = site_search(query, page_number=request.GET.get("page"), language=get_language())
+    context = {"query": search.query, "search": search, "extra_query": urlencode({"q": search.query})}
+    return render(request, "school_sections/search.html", context)
 
 
 def local_path(request, value: str, *, default: str = "/") -> str:
@@ -58,23 +67,20 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-LOW_VISION_COOKIE = "low_vision"
-IMAGES_COOKIE = "low_vision_images"
 _YEAR = 365 * 24 * 3600
 
 
 @csrf_exempt  # it only sets a display preference; a visitor without a CSRF cookie must not get a 403
 @require_POST
 def low_vision_toggle(request):
-    """Switch the low-vision mode (clause 1.3), or its images, on or off; it stays until switched again."""
+    """The low-vision settings (clause 1.3): switched on (with the panel's choices), changed, or off.
+    They stay until changed again."""
     response = HttpResponseRedirect(local_path(request, request.POST.get("next", "/")))
-    if "images" in request.POST:
-        response.set_cookie(
-            IMAGES_COOKIE, "0" if request.POST["images"] == "0" else "1", max_age=_YEAR, samesite="Lax"
-        )
-    elif request.POST.get("low_vision") == "1":
-        response.set_cookie(LOW_VISION_COOKIE, "1", max_age=_YEAR, samesite="Lax")
-    else:
+    if request.POST.get("low_vision") == "0":
         response.delete_cookie(LOW_VISION_COOKIE, samesite="Lax")
         response.delete_cookie(IMAGES_COOKIE, samesite="Lax")
+        return response
+    chosen = display_settings_chosen(request.POST, display_settings(request.COOKIES))
+    response.set_cookie(LOW_VISION_COOKIE, chosen.cookie_value, max_age=_YEAR, samesite="Lax")
+    response.set_cookie(IMAGES_COOKIE, "1" if chosen.images else "0", max_age=_YEAR, samesite="Lax")
     return response

@@ -23,6 +23,7 @@ from compliance.services import school_scan
 from compliance.snapshots import region_snapshot_take
 from console.staff.roles import RegionalRole
 from demo.content import DEMO_CONTENT, demo_content_fill
+from demo.identity import demo_identity_fill
 from demo.workflow import demo_workflow_fill
 from provisioning.school_import import school_rows_import, school_rows_read
 from regulation.roles import APPOINTED_ROLES, Role
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                 complete = row_numbers[domain.tenant.bin] != len(rows) + 1
                 # The second school's licence has expired: three schools, three different scores.
                 _fill_sections(complete=complete, licence_expired=row_numbers[domain.tenant.bin] == 3)
+                demo_identity_fill(row_numbers[domain.tenant.bin] - 1)  # rows are numbered after the header
                 if complete:
                     demo_workflow_fill(hostname=domain.domain)
                 school_scan(now=timezone.now())  # the console's overview has figures from the start
