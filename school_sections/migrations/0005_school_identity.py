@@ -6,40 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('school_sections', '0004_search_entry'),
-        ('wagtailimages', '0027_image_description'),
+        ("school_sections", "0004_search_entry"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SchoolIdentity',
+            name="SchoolIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name_kk', models.CharField(blank=True, max_length=255, verbose_name='full name in Kazakh')),
-                ('full_name_ru', models.CharField(blank=True, max_length=255, verbose_name='full name in Russian')),
-                ('full_name_en', models.CharField(blank=True, max_length=255, verbose_name='full name in English')),
-                ('short_name_kk', models.CharField(blank=True, max_length=80, verbose_name='short name in Kazakh')),
-                ('short_name_ru', models.CharField(blank=True, max_length=80, verbose_name='short name in Russian')),
-                ('short_name_en', models.CharField(blank=True, max_length=80, verbose_name='short name in English')),
-                ('accent', models.CharField(choices=[('blue', 'Blue'), ('navy', 'Navy'), ('teal', 'Teal'), ('green', 'Green'), ('purple', 'Purple'), ('crimson', 'Crimson'), ('brown', 'Brown')], default='blue', help_text='Every colour offered is dark enough for white text and for links on white.', max_length=20, verbose_name='accent colour')),
-                ('photo_alt_kk', models.CharField(blank=True, max_length=255, verbose_name='what the photograph shows, in Kazakh')),
-                ('photo_alt_ru', models.CharField(blank=True, max_length=255, verbose_name='what the photograph shows, in Russian')),
-                ('photo_alt_en', models.CharField(blank=True, max_length=255, verbose_name='what the photograph shows, in English')),
-                ('legal_name_kk', models.CharField(blank=True, max_length=300, verbose_name='legal name in Kazakh')),
-                ('legal_name_ru', models.CharField(blank=True, max_length=300, verbose_name='legal name in Russian')),
-                ('legal_name_en', models.CharField(blank=True, max_length=300, verbose_name='legal name in English')),
-                ('bin', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{12}$', 'A BIN has exactly 12 digits.')], verbose_name='BIN')),
-                ('instagram', models.URLField(blank=True, verbose_name='Instagram')),
-                ('facebook', models.URLField(blank=True, verbose_name='Facebook')),
-                ('youtube', models.URLField(blank=True, verbose_name='YouTube')),
-                ('telegram', models.URLField(blank=True, verbose_name='Telegram')),
-                ('logo', models.ForeignKey(blank=True, help_text="A square picture works best; it also becomes the site's icon and its picture in shared links.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='emblem or logo')),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='home page photograph')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("full_name_kk", models.CharField(blank=True, max_length=255, verbose_name="full name in Kazakh")),
+                ("full_name_ru", models.CharField(blank=True, max_length=255, verbose_name="full name in Russian")),
+                ("full_name_en", models.CharField(blank=True, max_length=255, verbose_name="full name in English")),
+                ("short_name_kk", models.CharField(blank=True, max_length=80, verbose_name="short name in Kazakh")),
+                ("short_name_ru", models.CharField(blank=True, max_length=80, verbose_name="short name in Russian")),
+                ("short_name_en", models.CharField(blank=True, max_length=80, verbose_name="short name in English")),
+                (
+                    "accent",
+                    models.CharField(
+                        choices=[
+                            ("blue", "Blue"),
+                            ("navy", "Navy"),
+                            ("teal", "Teal"),
+                            ("green", "Green"),
+                            ("purple", "Purple"),
+                            ("crimson", "Crimson"),
+                            ("brown", "Brown"),
+                        ],
+                        default="blue",
+                        help_text="Every colour offered is dark enough for white text and for links on white.",
+                        max_length=20,
+                        verbose_name="accent colour",
+                    ),
+                ),
+                (
+                    "photo_alt_kk",
+                    models.CharField(blank=True, max_length=255, verbose_name="what the photograph shows, in Kazakh"),
+                ),
+                (
+                    "photo_alt_ru",
+                    models.CharField(blank=True, max_length=255, verbose_name="what the photograph shows, in Russian"),
+                ),
+                (
+                    "photo_alt_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="what the photograph shows, in English"),
+                ),
+                ("legal_name_kk", models.CharField(blank=True, max_length=300, verbose_name="legal name in Kazakh")),
+                ("legal_name_ru", models.CharField(blank=True, max_length=300, verbose_name="legal name in Russian")),
+                ("legal_name_en", models.CharField(blank=True, max_length=300, verbose_name="legal name in English")),
+                (
+                    "bin",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{12}$", "A BIN has exactly 12 digits.")
+                        ],
+                        verbose_name="BIN",
+                    ),
+                ),
+                ("instagram", models.URLField(blank=True, verbose_name="Instagram")),
+                ("facebook", models.URLField(blank=True, verbose_name="Facebook")),
+                ("youtube", models.URLField(blank=True, verbose_name="YouTube")),
+                ("telegram", models.URLField(blank=True, verbose_name="Telegram")),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A square picture works best; it also becomes the site's icon and its picture in shared links.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="emblem or logo",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="home page photograph",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'school identity',
+                "verbose_name": "school identity",
             },
         ),
     ]
