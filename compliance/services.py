@@ -12,6 +12,7 @@ from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
 from compliance.models import LedgerEntry, SchoolSummary
 from regulation.roles import Role
+from school_sections.search.indexing import search_index_ensure
 from tenants.current import current_school
 
 LEDGER_FIELDS = (
@@ -86,6 +87,7 @@ def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:
     school = current_school()
     if school is None:
         raise RuntimeError("school_scan runs in a school's schema, not in the public one")
+    search_index_ensure()  # after an upgrade, each school's search index is built by its next scan
     states = school_freshness(now=now, opened_at=school.created_at)
     with transaction.atomic():  # the ledger and the summary of one scan together, in one commit
         ledger_write(school=school, states=states, now=now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.images import get_image_model
@@ -21,7 +22,7 @@ from school_sections.templatetags.school_site import phone_display
 from school_sections.translation import LANGUAGE_CODES, active_language
 
 CACHE_SECONDS = 600
-_CACHE_KEY = "site_identity:{language}"
+_CACHE_KEY = "site_identity:{language}"  # the cache's key function adds the schema (design.md)
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,16 @@ def _site_identity_read(school) -> SiteIdentity:
     return SiteIdentity(**values)
 
 
+def site_identity_cache_keys() -> list[str]:
+    return [_CACHE_KEY.format(language=language) for language in LANGUAGE_CODES]
+
+
 def site_identity_forget() -> None:
-    """Drop this school's cached identity (all languages); the next page reads it again."""
-    cache.delete_many([_CACHE_KEY.format(language=language) for language in LANGUAGE_CODES])
+    """Drop this school's cached identity (all languages); the next page reads it again. Now, and again once
+    the change commits: a page read in between would cache what the transaction had not committed yet."""
+    keys = site_identity_cache_keys()
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @receiver(post_save, sender=SchoolIdentity, dispatch_uid="school_sections.identity.saved")

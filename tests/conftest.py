@@ -197,6 +197,21 @@ def _public_schema_after_test():
 
 
 @pytest.fixture(autouse=True)
+def _session_schools_identity_forgotten(request):
+    """A school's identity is cached in Redis, which a test's rolled-back transaction does not undo: the
+    two schools every test shares must not keep one test's footer or colour for the next."""
+    yield
+    if "session_schools" in request.fixturenames:
+        from django.core.cache import cache
+
+        from school_sections.site_identity import site_identity_cache_keys
+
+        for provisioned in request.getfixturevalue("session_schools").values():
+            with schema_context(provisioned.school.schema_name):  # the keys carry the schema; no query
+                cache.delete_many(site_identity_cache_keys())
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Tests read messages in English unless they choose a language."""
     with translation.override("en"):

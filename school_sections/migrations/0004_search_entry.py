@@ -1,16 +1,10 @@
+"""The visitors' search index. Schools that already have pages are indexed by their next daily scan
+(compliance.services.school_scan: an empty index is rebuilt) or at once by ``search_reindex``: never
+by Python in the deploy path (docs/migrations.md)."""
+
 import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def _index_published_pages(apps, schema_editor):
-    # The index is built from the pages as the code reads them now (their search fields and blocks), so
-    # this uses the real models, not the historical ones: it runs when this migration is applied to a
-    # school that has pages, and does nothing in a new schema.
-    from school_sections.search.indexing import site_reindex
-
-    if apps.get_model("wagtailcore", "Page").objects.filter(depth__gt=2, live=True).exists():
-        site_reindex()
 
 
 class Migration(migrations.Migration):
@@ -53,5 +47,4 @@ class Migration(migrations.Migration):
                 ("vector_en", django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
         ),
-        migrations.RunPython(_index_published_pages, migrations.RunPython.noop),
     ]

@@ -98,4 +98,24 @@ class Migration(migrations.Migration):
                 "verbose_name": "school identity",
             },
         ),
+        # The site administrator and the director set the identity (Settings). SQL, not Python: it is replayed
+        # into every school by the fleet upgrade (docs/migrations.md); the permission is Django's own, by its
+        # natural key, as the post-migrate signal would add it.
+        migrations.RunSQL(
+            [
+                "INSERT INTO django_content_type (app_label, model) VALUES ('school_sections', 'schoolidentity') "
+                "ON CONFLICT (app_label, model) DO NOTHING",
+                "INSERT INTO auth_permission (name, content_type_id, codename) "
+                "SELECT 'Can change school identity', id, 'change_schoolidentity' FROM django_content_type "
+                "WHERE app_label = 'school_sections' AND model = 'schoolidentity' "
+                "ON CONFLICT (content_type_id, codename) DO NOTHING",
+                "INSERT INTO auth_group_permissions (group_id, permission_id) "
+                "SELECT grp.id, permission.id FROM auth_group grp, auth_permission permission "
+                "JOIN django_content_type ct ON ct.id = permission.content_type_id "
+                "WHERE grp.name IN ('Director', 'Site administrator') AND ct.app_label = 'school_sections' "
+                "AND ct.model = 'schoolidentity' AND permission.codename = 'change_schoolidentity' "
+                "ON CONFLICT (group_id, permission_id) DO NOTHING",
+            ],
+            migrations.RunSQL.noop,
+        ),
     ]

@@ -81,3 +81,12 @@ def site_reindex() -> int:
     for page in Page.objects.live().filter(depth__gt=2).specific().iterator(chunk_size=200):
         indexed += page_index(page) is not None
     return indexed
+
+
+def search_index_ensure() -> int:
+    """Build this school's index if it has none: a school opened before the index existed (the migration
+    adds the table empty; Python over every school is not run in the deploy path). Every school's sections
+    are indexed from its first day, so an empty index is one never built. Returns how many pages it indexed."""
+    if SearchEntry.objects.exists():
+        return 0
+    return site_reindex()

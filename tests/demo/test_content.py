@@ -21,7 +21,7 @@ def test_demo_content_makes_a_school_complete(make_school):
         assert completeness.missing == []
         assert completeness.is_complete
         assert ContactsPage.objects.get().phones[0].value["number"] == "+77222521234"  # stored in E.164
-        assert NewsPage.objects.live().count() == 2
+        assert NewsPage.objects.live().count() == 3
 
 
 def test_every_document_of_the_demo_downloads(make_school, client_for):

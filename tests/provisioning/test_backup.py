@@ -17,6 +17,7 @@ from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 from PIL import Image as PillowImage
@@ -67,6 +68,11 @@ def archived(django_db_setup, django_db_blocker, tmp_path_factory):
             with job_run("scan", school):
                 school_scan(now=timezone.now())
         regional_action_record(actor="office", action=RegionalAction.Action.REMIND, school=school, section="news")
+        connection.set_schema_to_public()
+        # A site that has been seen: its picture's renditions (the home page's news card) exist, as the
+        # tests below visit it; a rendition made after the archive would be a difference of their making.
+        for path in ("/", "/news/"):
+            assert Client(HTTP_HOST="bk-source.edu.test").get(path).status_code == 200
         connection.set_schema_to_public()
         backup = school_backup(school=school, output_dir=tmp_path_factory.mktemp("archives"))
         AT_BACKUP["catalog"] = schema_catalog(school.schema_name)

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from demo.content import demo_content_fill
+from demo.identity import demo_identity_fill
 from regulation import catalogue
 from school_sections.models import EventPage, NewsPage
 from tenants.models import School
@@ -32,6 +33,7 @@ def site(server, django_db_blocker):
         provisioned = school_create(subdomain="browser-site")
         with schema_context(provisioned.school.schema_name):
             demo_content_fill()
+            demo_identity_fill(1)  # emblem, photograph, colour and news pictures: every part of the templates
             event = EventPage.objects.get()
             event.starts_at = timezone.now() + datetime.timedelta(days=10)  # upcoming whatever the date
             event.save_revision().publish()
@@ -81,12 +83,33 @@ def test_low_vision_mode_stays_on_across_pages(site, page):
     expect(page.locator("body")).not_to_have_class(LOW_VISION)
 
 
+def test_low_vision_panel_changes_size_colours_spacing_and_images(site, page):
+    page.goto(site + "/")
+    page.click("text=Version for the visually impaired")
+    expect(page.locator("body")).to_have_class(LOW_VISION)
+    page.check("input[name=size][value='3']")
+    page.check("input[name=scheme][value=black]")
+    page.check("input[name=spacing][value='2']")
+    page.check("input[name=images][value='0']")
+    page.click(".low-vision-panel button[type=submit]:not([name])")
+    expect(page.locator("body")).to_have_class(re.compile(r"\blv-scheme-black\b"))
+    page.goto(site + "/news/")  # remembered on the next page
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.body);"
+        " return [s.fontSize, s.backgroundColor, s.color, s.letterSpacing]; })()"
+    )
+    assert float(style[0].removesuffix("px")) >= 30
+    assert style[1] == "rgb(0, 0, 0)" and style[2] == "rgb(255, 255, 255)"
+    assert style[3] != "normal"
+    assert page.evaluate("[...document.images].every(image => getComputedStyle(image).display === 'none')")
+
+
 def test_search_from_the_header(site, page):
     page.goto(site + "/")
     page.fill("#site-search-q", "робототехнике")
     page.press("#site-search-q", "Enter")
     page.wait_for_url("**/search/**")
-    assert page.locator("ul.entries a[href='/achievements/']").count() == 1
+    assert page.locator(".search-results a[href='/achievements/']").count() == 1
 
 
 def test_document_downloads_with_its_type_and_size_shown(site, page):
@@ -99,19 +122,51 @@ def test_document_downloads_with_its_type_and_size_shown(site, page):
         assert downloaded.read(5) == b"%PDF-"
 
 
-def test_every_page_fits_a_320_pixel_screen(site, page, django_db_blocker):
-    page.set_viewport_size({"width": 320, "height": 640})
-    for path in _public_paths(django_db_blocker):
-        page.goto(site + path)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+@pytest.mark.parametrize("width", [320, 375, 768, 1280])
+def test_every_page_fits_the_screen_in_every_language(site, page, django_db_blocker, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    too_wide = []
+    for language in ("kk", "ru", "en"):
+        for path in _public_paths(django_db_blocker):
+            separator = "&" if "?" in path else "?"
+            page.goto(f"{site}{path}{separator}lang={language}")
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                too_wide.append((language, path))
+    assert too_wide == []
+
+
+def test_on_a_phone_the_menu_button_opens_the_sections_without_script(site, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site + "/")
+    nav = page.locator("#site-nav")
+    expect(nav).to_be_hidden()
+    assert page.locator("h1").bounding_box()["y"] < 400  # content starts in the first screen
+    page.click("a.menu-button")
+    expect(nav).to_be_visible()
+    page.click(f"#site-nav >> text={catalogue.MANDATORY[1].title}")
+    expect(page.locator("h1")).to_have_text(str(catalogue.MANDATORY[1].title))
+    context.close()
+
+
+def test_the_main_heading_is_the_largest_on_a_phone(site, page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/")
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('main h1, main h2')].map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes[0] == max(sizes)
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-def test_axe_finds_no_wcag_violations_on_any_page_type(site, page, language, django_db_blocker):
+@pytest.mark.parametrize("scheme", ["", "2-white-0", "3-black-2", "1-blue-1", "2-beige-0"])
+def test_axe_finds_no_wcag_violations_on_any_page_type(site, page, language, scheme, django_db_blocker):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems = {}
+    if scheme:
+        page.context.add_cookies([{"name": "low_vision", "value": scheme, "url": site}])
     for path in _public_paths(django_db_blocker):
         separator = "&" if "?" in path else "?"
         page.goto(f"{site}{path}{separator}lang={language}")

@@ -263,3 +263,17 @@ def demo_school_for_search(make_school):
     with schema_context(provisioned.school.schema_name):
         demo_content_fill()
     return provisioned
+
+
+def test_the_daily_scan_builds_the_index_of_a_school_opened_before_it(searchable):
+    """The migration adds the index empty (no Python over every school in the deploy): the next scan fills it."""
+    from django.utils import timezone
+
+    from compliance.services import school_scan
+
+    provisioned, pages = searchable
+    with schema_context(provisioned.school.schema_name):
+        SearchEntry.objects.all().delete()
+        school_scan(now=timezone.now())
+        assert pages["en"].url in [result.url for result in site_search("olympiads").results]
+        assert SearchEntry.objects.filter(kind=SearchEntry.Kind.SECTION).count() >= 8

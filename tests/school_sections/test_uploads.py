@@ -145,10 +145,48 @@ def test_the_editor_refuses_a_malformed_gif_with_a_form_error_on_every_upload_pa
 
         good = client.post(
             "/admin/images/add/",
-            {"title": "Sports day", "file": SimpleUploadedFile("fine.gif", _gif()), "collection": 1},
+            {
+                "title": "Sports day",
+                "file": SimpleUploadedFile("fine.gif", _gif()),
+                "collection": 1,
+                "description": "Pupils running a relay on the school field",
+            },
         )
         assert good.status_code == 302
         assert Image.objects.get().title == "Sports day"
+
+
+def test_every_uploaded_image_says_what_it_shows_or_is_marked_decorative(make_school, client_for):
+    """Issue 16: an image's description is its alt text on the sites (WCAG 1.1.1)."""
+    from wagtail.images.models import Image
+
+    provisioned = make_school()
+    client = client_for(provisioned.hostname)
+    with schema_context(provisioned.school.schema_name):
+        login_verified(client, get_user_model().objects.get(email=provisioned.invitations[-1].email))
+        fields = {"title": "Sports day", "collection": 1}
+        missing = client.post("/admin/images/add/", {**fields, "file": SimpleUploadedFile("a.gif", _gif())})
+        assert missing.status_code == 200
+        assert "Say what the image shows" in missing.content.decode()
+        assert not Image.objects.exists()
+        blank = client.post(
+            "/admin/images/add/", {**fields, "file": SimpleUploadedFile("a.gif", _gif()), "description": "   "}
+        )
+        assert "Say what the image shows" in blank.content.decode()
+        decorative = client.post(
+            "/admin/images/add/", {**fields, "file": SimpleUploadedFile("a.gif", _gif()), "decorative": "on"}
+        )
+        assert decorative.status_code == 302
+        assert Image.objects.get().description == ""
+        # The multiple upload keeps the file as unfinished and asks for the description before the image exists.
+        multiple = client.post(
+            "/admin/images/multiple/add/",
+            {"files[]": SimpleUploadedFile("b.gif", _gif()), "collection": 1},
+            headers={"x-requested-with": "XMLHttpRequest"},
+        )
+        assert multiple.json()["success"] is True
+        assert "Decorative image" in multiple.json()["form"]
+        assert Image.objects.count() == 1
 
 
 def test_a_document_downloads_with_its_type_and_name_and_no_made_up_content_encoding(school, client_for):
