@@ -5,10 +5,11 @@ row in examples/schools.csv); the pictures are drawn by ``demo.images``. Run ins
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
 
@@ -20,10 +21,10 @@ DEMO_IDENTITY = Path(__file__).resolve().parent / "fixtures" / "demo_identity.js
 
 
 def _image(title: str, file_name: str, content: bytes, description: str):
-    image = get_image_model()(title=title, description=description)
-    image.file.save(file_name, ContentFile(content), save=False)
-    image.save()
-    return image
+    # An ImageFile, so that the image's width and height are read from it.
+    return get_image_model().objects.create(
+        title=title, description=description, file=ImageFile(io.BytesIO(content), name=file_name)
+    )
 
 
 @transaction.atomic

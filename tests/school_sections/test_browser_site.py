@@ -141,7 +141,7 @@ def test_on_a_phone_the_menu_button_opens_the_sections_without_script(site, brow
     page.goto(site + "/")
     nav = page.locator("#site-nav")
     expect(nav).to_be_hidden()
-    assert page.locator("h1").bounding_box()["y"] < 400  # content starts in the first screen
+    assert page.locator("#main").bounding_box()["y"] < 320  # content starts within the first screen
     page.click("a.menu-button")
     expect(nav).to_be_visible()
     page.click(f"#site-nav >> text={catalogue.MANDATORY[1].title}")
