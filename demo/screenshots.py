@@ -10,10 +10,10 @@ PNG files. Without Django: it is a browser, like a parent's.
 from __future__ import annotations
 
 import argparse
+import http.client
 import shutil
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 SCREENS = [
@@ -27,13 +27,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * 1
 
 
 def _reachable(url: str) -> bool:
+    """Whether the demo answers at ``url``; ``*.localhost`` is this machine (as the browser is told)."""
+    parts = urllib.parse.urlsplit(url)
+    host = "127.0.0.1" if (parts.hostname or "").endswith("localhost") else parts.hostname
+    connection = http.client.HTTPConnection(host, parts.port or 80, timeout=10)
     try:
-        with urllib.request.urlopen(url, timeout=10):  # noqa: S310 - the demo's own address
-            return True
-    except urllib.error.HTTPError:
-        return True  # it answered
+        connection.request("GET", parts.path or "/", headers={"Host": parts.netloc})
+        connection.getresponse()
+        return True
     except OSError:
         return False
+    finally:
+        connection.close()
 
 
 def screenshots_take(site: str, language: str, out: Path) -> list[Path]:
@@ -54,6 +59,8 @@ def screenshots_take(site: str, language: str, out: Path) -> list[Path]:
                 page = context.new_page()
                 separator = "&" if "?" in path else "?"
                 page.goto(f"{site}{path}{separator}lang={language}", wait_until="networkidle")
+                if low_vision:
+                    page.click(".display-settings summary")  # the settings, open
                 target = out / f"{name}-{viewport_name}.png"
                 page.screenshot(path=str(target), full_page=viewport_name == "phone" and name == "home")
                 written.append(target)

@@ -52,12 +52,14 @@ def page_texts(page) -> PageTexts:
         for language in LANGUAGES:
             with translation.override(language):
                 texts.titles[language] = str(section.title)
+    editor_title = ""
     for search_field in page.get_search_fields():
         if not isinstance(search_field, index.SearchField):
             continue
         name = search_field.field_name
-        if name == "title" and section is not None:
-            continue  # the editors' stored title of a section; the catalogue's titles are above
+        if name == "title":
+            editor_title = _clean(page.title)  # Wagtail's own title: used below only if nothing better
+            continue
         value = getattr(page, name, None)
         if not value:
             continue
@@ -70,6 +72,8 @@ def page_texts(page) -> PageTexts:
         else:
             raw = get_text_for_indexing(str(value)) if isinstance(model_field, RichTextField) else str(value)
             texts.texts[language or ANY].append(_clean(raw))
+    if section is None and not any(texts.titles.values()):
+        texts.texts[ANY].insert(0, editor_title)  # a page with no title per language: its only name
     return texts
 
 

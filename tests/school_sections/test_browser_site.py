@@ -87,6 +87,7 @@ def test_low_vision_panel_changes_size_colours_spacing_and_images(site, page):
     page.goto(site + "/")
     page.click("text=Version for the visually impaired")
     expect(page.locator("body")).to_have_class(LOW_VISION)
+    page.click(".display-settings summary")
     page.check("input[name=size][value='3']")
     page.check("input[name=scheme][value=black]")
     page.check("input[name=spacing][value='2']")
