@@ -73,8 +73,9 @@ def _news_public() -> models.QuerySet[NewsPage]:
 
 
 def news_latest(*, limit: int = 10) -> list[NewsPage]:
-    """The ``limit`` newest public news items (the home page, the feeds)."""
-    return list(_news_public()[:limit])
+    """The ``limit`` newest public news items (the home page, the feeds), with their pictures and the
+    pictures' renditions read in two queries, not two per card."""
+    return list(_news_public().select_related("image").prefetch_related("image__renditions")[:limit])
 
 
 def news_page(number: str | int | None) -> ListPage:

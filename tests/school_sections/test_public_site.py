@@ -272,3 +272,19 @@ def test_a_documents_link_is_named_in_the_visitors_language_not_by_its_file_titl
     body = client_for(demo_school.hostname, language=language).get("/educational-process/").content.decode()
     assert f"download>{label}</a>" in body
     assert ">Timetable<" not in body
+
+
+def test_the_home_page_takes_few_queries_with_its_pictures(school_site, client_for):
+    """News cards with pictures: the pictures and their renditions in two queries, not two per card."""
+    from demo.content import demo_content_fill
+    from demo.identity import demo_identity_fill
+
+    with schema_context(school_site.school.schema_name):
+        demo_content_fill()
+        demo_identity_fill(1)
+    client = client_for(school_site.hostname)
+    client.get("/")  # warm the caches (site, identity) and make the renditions, as a running server has
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    # The page, the sections, three view-restriction checks, news (+ pictures), events: 11 with the search_path.
+    assert len(queries) <= 12, "\n".join(query["sql"][:150] for query in queries.captured_queries)
