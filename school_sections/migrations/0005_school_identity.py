@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("school_sections", "0004_search_entry"),
         ("wagtailimages", "0027_image_description"),
+        ("workflows", "0007_section_freshness"),  # the roles exist (their permissions are granted below)
     ]
 
     operations = [

@@ -88,3 +88,30 @@ def test_a_bin_that_is_not_twelve_digits_is_refused():
     with pytest.raises(ValidationError) as error:
         identity.full_clean()
     assert "bin" in error.value.message_dict
+
+
+def test_the_administrator_and_the_director_set_the_identity_under_settings_and_a_teacher_cannot(
+    school_site, people, client_for
+):
+    from tests.factories import login_verified
+
+    url = "/admin/settings/school_sections/schoolidentity/"
+    for role in ("administrator", "director"):
+        client = client_for(school_site.hostname)
+        login_verified(client, people[role])
+        form = client.get(url, follow=True)
+        assert form.status_code == 200, role
+        assert "Accent colour" in form.content.decode() or "accent colour" in form.content.decode(), role
+        edit_url = form.redirect_chain[-1][0] if form.redirect_chain else url
+        saved = client.post(
+            edit_url,
+            {"full_name_en": f"Set by the {role}", "accent": "purple", "bin": ""},
+        )
+        assert saved.status_code == 302, (role, saved.content.decode()[:500])
+        assert SchoolIdentity.objects.get().full_name_en == f"Set by the {role}"
+        refused = client.post(edit_url, {"accent": "purple", "bin": "12345"})
+        assert "A BIN has exactly 12 digits." in refused.content.decode()
+    assert "accent-purple" in client_for(school_site.hostname).get("/").content.decode()
+    teacher = client_for(school_site.hostname)
+    login_verified(teacher, people["teacher"])
+    assert teacher.get(url).status_code in (302, 403)
