@@ -49,7 +49,15 @@ def _public_paths(django_db_blocker) -> list[str]:
         news = NewsPage.objects.live().first().url
         event = EventPage.objects.live().first().url
     connection.set_schema_to_public()
-    return ["/", *(f"/{entry.slug}/" for entry in catalogue.PROVISIONED), news, event, "/search/?q=мектеп"]
+    return [
+        "/",
+        *(f"/{entry.slug}/" for entry in catalogue.PROVISIONED),
+        news,
+        event,
+        "/search/?q=мектеп",
+        "/search/?q=олимпиадв",  # a misspelling: results by similar words
+        "/no-such-page/",
+    ]
 
 
 def test_visitor_navigates_from_home_to_every_mandatory_section(site, page):

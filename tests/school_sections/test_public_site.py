@@ -288,3 +288,12 @@ def test_the_home_page_takes_few_queries_with_its_pictures(school_site, client_f
         assert client.get("/").status_code == 200
     # The page, the sections, three view-restriction checks, news (+ pictures), events: 11 with the search_path.
     assert len(queries) <= 12, "\n".join(query["sql"][:150] for query in queries.captured_queries)
+
+
+def test_a_missing_page_on_a_school_host_keeps_the_schools_header_menu_and_footer(school, client_for):
+    response = client_for(school.hostname).get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert f"<title>Page not found — {school.school.name_en}</title>" in body
+    assert 'id="site-nav"' in body and 'class="site-footer"' in body and 'action="/search/"' in body
