@@ -78,8 +78,12 @@ def display_settings_chosen(form: dict, current: DisplaySettings) -> DisplaySett
     """The settings a submitted panel asks for: each choice that is one of ours, else the current one."""
     return DisplaySettings(
         low_vision=True,
-        size=form.get("size") if form.get("size") in SIZES else current.size,
-        scheme=form.get("scheme") if form.get("scheme") in SCHEMES else current.scheme,
-        spacing=form.get("spacing") if form.get("spacing") in SPACINGS else current.spacing,
+        size=_one_of(form.get("size"), SIZES, current.size),
+        scheme=_one_of(form.get("scheme"), SCHEMES, current.scheme),
+        spacing=_one_of(form.get("spacing"), SPACINGS, current.spacing),
         images=form.get("images", "1" if current.images else "0") != "0",
     )
+
+
+def _one_of(value, allowed: tuple[str, ...], fallback: str) -> str:
+    return value if value in allowed else fallback

@@ -8,6 +8,7 @@ Run inside the school's schema.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -72,7 +73,7 @@ def _site_identity_read(school) -> SiteIdentity:
     contacts = ContactsPage.objects.live().first()
     name = str(settings.translated("full_name")) or school.name
     short_name = str(settings.translated("short_name")) or school.short_name or name
-    values = {
+    values: dict[str, Any] = {
         "name": name,
         "short_name": short_name,
         "initials": _initials(short_name),

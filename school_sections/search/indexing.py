@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVector
 from django.db import transaction
 from django.db.models import Value
+from django.db.models.expressions import CombinedExpression
 from wagtail.models import Page
 
 from school_sections.models import EventPage, NewsPage, SearchEntry
@@ -33,7 +34,7 @@ def _date(page):
     return page.last_published_at.date() if page.last_published_at else None
 
 
-def _vector(config: str, title: str, text: str) -> SearchVector:
+def _vector(config: str, title: str, text: str) -> CombinedExpression:
     # Titles weigh more than text (ts_rank's weight A against B).
     return SearchVector(Value(title), config=config, weight="A") + SearchVector(Value(text), config=config, weight="B")
 

@@ -86,7 +86,7 @@ def site_search(query: str, *, page_number=None, language: str = "kk") -> Search
     matching = _public_entries().filter(
         Q(vector_kk=queries["kk"]) | Q(vector_ru=queries["ru"]) | Q(vector_en=queries["en"])
     )
-    ranked = matching.annotate(
+    ranked: QuerySet[SearchEntry] = matching.annotate(
         rank=Greatest(*(SearchRank(F(f"vector_{code}"), queries[code]) for code in LANGUAGES))
     ).order_by("-rank", F("date").desc(nulls_last=True), "page_id")
     similar = False
@@ -94,7 +94,7 @@ def site_search(query: str, *, page_number=None, language: str = "kk") -> Search
         similar = True
         ranked = (
             _public_entries()
-            .annotate(similarity=TrigramWordSimilarity(Value(query), _all_text()))
+            .annotate(similarity=TrigramWordSimilarity(query, _all_text()))
             .filter(similarity__gte=SIMILAR_MIN)
             .order_by("-similarity", F("date").desc(nulls_last=True), "page_id")
         )
@@ -146,7 +146,7 @@ def _results(ids: list[int], queries: dict[str, SearchQuery], language: str, key
                 title=next(
                     (getattr(entry, f"title_{code}") for code in order if getattr(entry, f"title_{code}")), page.title
                 ),
-                kind=SearchEntry.Kind(entry.kind).label,
+                kind=str(SearchEntry.Kind(entry.kind).label),
                 section=_section_title(entry.section_code),
                 date=entry.date,
                 excerpt=_excerpt(entry, order, keys),
@@ -191,7 +191,8 @@ def _kazakh_excerpt(text: str, query_keys: list[str]) -> SafeString:
     found = {index for index, word in enumerate(words) if _matches(kazakh.stem(word.group()), query_keys)}
     first = max(0, min(found) - EXCERPT_WORDS // 3) if found else 0
     shown = words[first : first + EXCERPT_WORDS]
-    parts, position = [], shown[0].start()
+    parts: list[str] = []
+    position = shown[0].start()
     for index, word in enumerate(shown, start=first):
         parts.append(escape(text[position : word.start()]))
         parts.append(f"<mark>{escape(word.group())}</mark>" if index in found else escape(word.group()))

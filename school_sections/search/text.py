@@ -58,20 +58,20 @@ def page_texts(page) -> PageTexts:
             continue
         name = search_field.field_name
         if name == "title":
-            editor_title = _clean(page.title)  # Wagtail's own title: used below only if nothing better
+            editor_title = _clean(page.title or "")  # Wagtail's own title: used below only if nothing better
             continue
         value = getattr(page, name, None)
         if not value:
             continue
-        language = _language_of(name)
+        field_language = _language_of(name)
         model_field = _model_field(page, name)
         if isinstance(model_field, StreamField):
-            _stream_texts(model_field.stream_block, value, language, texts)
-        elif name.startswith("title_") and language:
-            texts.titles[language] = _clean(value)
+            _stream_texts(model_field.stream_block, value, field_language, texts)
+        elif name.startswith("title_") and field_language:
+            texts.titles[field_language] = _clean(value)
         else:
             raw = get_text_for_indexing(str(value)) if isinstance(model_field, RichTextField) else str(value)
-            texts.texts[language or ANY].append(_clean(raw))
+            texts.texts[field_language or ANY].append(_clean(raw))
     if section is None and not any(texts.titles.values()):
         texts.texts[ANY].insert(0, editor_title)  # a page with no title per language: its only name
     return texts
