@@ -82,7 +82,8 @@ bench-fleet: install  ## a whole region on one PostgreSQL: 2,000 schools provisi
 screenshots: install  ## desktop and phone screenshots of a demo school for the README (run `make demo` first)
 	$(PYTHON) -m demo.screenshots $(SCREENSHOT_ARGS)
 
-messages: install  ## refresh the kk/ru/en catalogues after changing strings (needs GNU gettext)
+messages: install  ## refresh the kk/ru/en catalogues after changing strings or upgrading Wagtail (needs GNU gettext)
+	$(PYTHON) -m regional_platform.vendor_catalogues
 	$(LAUNCH) run -- sh -c "$(PYTHON) manage.py makemessages -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=.data && $(PYTHON) manage.py compilemessages --ignore=.venv"
 
 clean-data:  ## forget the embedded databases (stop `make demo` first)

@@ -36,9 +36,10 @@ def demo_workflow_fill(*, hostname: str) -> None:
     )
     draft = news.add_child(
         instance=NewsPage(
-            title=data["news_title"],
-            intro_kk=data["news_intro_kk"],
-            intro_ru=data["news_intro_ru"],
+            title_kk=data["news_title_kk"],
+            title_ru=data["news_title_ru"],
+            body_kk=data["news_body_kk"],
+            body_ru=data["news_body_ru"],
             live=False,
             owner=teacher,
         )

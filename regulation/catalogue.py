@@ -27,6 +27,11 @@ class Section:
     page_model: str  # "app_label.ModelName" of the section's page type
     complete_when: StrOrPromise  # what "complete" means, in plain words (shown to editors)
 
+    @property
+    def clause(self) -> str:
+        """The clause number shown before the title ("3.1.1"); nothing for the platform's own sections."""
+        return self.code if self.code[:1].isdigit() else ""
+
 
 CATALOGUE: tuple[Section, ...] = (
     Section("3.1.1", "contacts", _("Contact information"), True, 10, 365,

@@ -8,10 +8,13 @@ class SchoolSectionsConfig(AppConfig):
     verbose_name = _("Site sections")
 
     def ready(self):
-        from school_sections import site_identity  # noqa: F401 - connects the identity cache's receivers
-        from school_sections.search import signals  # noqa: F401 - connects the search index's receivers
+        # Imported for the receivers they connect: the identity cache, the translation state, the search index.
+        from school_sections import site_identity, translation_state  # noqa: F401
+        from school_sections.search import signals  # noqa: F401
+        from school_sections.wagtail_fixes import wagtail_fixes_apply
 
         checks.register(publication_checks_registered)
+        wagtail_fixes_apply()
 
 
 def publication_checks_registered(app_configs, **kwargs):

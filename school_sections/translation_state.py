@@ -1,11 +1,16 @@
 """Which language versions of a page may be out of date (issue: languages).
 
-After every edit, each language's text of the page is fingerprinted. Languages
-whose text changed are up to date; when a language that was not itself flagged
-changed, the other languages that have text are marked "translation may be
-outdated" until someone edits them or confirms them. The
-state lives on the page (``translation_digests``, ``translations_outdated``), not
-in revisions, so confirming does not create a new version of the page.
+At every publication, each language's text of the page is fingerprinted and compared with the
+previous publication's. Languages whose text changed are up to date; when a language that was not
+itself flagged changed, the other languages that have text are marked "translation may be outdated"
+until a publication updates them or someone confirms them. The state lives on the page
+(``translation_digests``, ``translations_outdated``), not in revisions, so confirming does not create
+a new version of the page.
+
+Publications, not saves: the editor saves a draft every few seconds while someone types (Wagtail's
+autosave), so a new page written in three languages would otherwise flag the first language typed as
+behind the others. What visitors can read is what can be out of date; the first publication of a page
+has nothing to be out of date with.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.dispatch import receiver
 from django.utils.html import strip_tags
 from wagtail.fields import StreamField
+from wagtail.signals import page_published
 
 from school_sections.translation import LANGUAGE_CODES
 
@@ -50,10 +57,10 @@ def language_digests(page) -> dict[str, str]:
     return digests
 
 
-def translations_after_edit(page) -> list[str]:
-    """Record an edit of ``page``; return the languages now marked as possibly outdated."""
+def translations_after_publish(page) -> list[str]:
+    """Record a publication of ``page``; return the languages now marked as possibly outdated."""
     new = language_digests(page)
-    # From the database: the editor's copy of the page comes from a revision, whose
+    # From the database: the published copy of the page comes from a revision, whose
     # copy of this state is as old as the revision.
     old, previously_outdated = (
         type(page).objects.filter(pk=page.pk).values_list("translation_digests", "translations_outdated")[0]
@@ -63,7 +70,7 @@ def translations_after_edit(page) -> list[str]:
     outdated = set(previously_outdated or []) - changed
     # Editing a flagged language is catching up, not news for the others.
     originating = changed - set(previously_outdated or [])
-    if old and originating:  # the first save of a page has nothing to be out of date with
+    if old and originating:  # the first publication of a page has nothing to be out of date with
         outdated |= {language for language in LANGUAGE_CODES if language not in changed and new[language] != _EMPTY}
     ordered = [language for language in LANGUAGE_CODES if language in outdated]
     type(page).objects.filter(pk=page.pk).update(translation_digests=new, translations_outdated=ordered)
@@ -76,3 +83,9 @@ def translation_confirm(page, language: str) -> None:
     remaining = [code for code in page.translations_outdated or [] if code != language]
     type(page).objects.filter(pk=page.pk).update(translations_outdated=remaining)
     page.translations_outdated = remaining
+
+
+@receiver(page_published, dispatch_uid="school_sections.translation_state.published")
+def _page_published(sender, instance, **kwargs):
+    if hasattr(instance, "translations_outdated"):
+        translations_after_publish(instance)

@@ -13,8 +13,9 @@ from wagtail.models import Page
 
 from regulation.permissions import Capability, user_may
 from school_sections.selectors import school_completeness
-from school_sections.translation_state import translation_confirm, translations_after_edit
+from school_sections.translation_state import translation_confirm
 from school_sections.views.admin import site_structure_view
+from school_sections.views.guide import editor_guide_view
 
 
 class CompletenessPanel(Component):
@@ -29,14 +30,6 @@ class CompletenessPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_completeness_panel(request, panels):
     panels.append(CompletenessPanel())
-
-
-@hooks.register("after_create_page")
-@hooks.register("after_edit_page")
-def record_translation_state(request, page):
-    specific = page.specific
-    if hasattr(specific, "translations_outdated"):
-        translations_after_edit(specific)
 
 
 @hooks.register("register_admin_urls")
@@ -75,3 +68,25 @@ def site_structure_menu_item():
     return SiteStructureMenuItem(
         _("Site structure"), reverse("school_sections_site_structure"), icon_name="list-ul", order=100
     )
+
+
+@hooks.register("register_admin_urls")
+def editor_guide_urls():
+    return [path("guide/", editor_guide_view, name="school_sections_editor_guide")]
+
+
+# Wagtail's help items that lead to its English guide and release notes on the internet.
+_WAGTAIL_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("construct_help_menu")
+def help_menu_platform_guide(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in _WAGTAIL_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
+    ]
+    guide = MenuItem(
+        _("Editor's guide"), reverse("school_sections_editor_guide"), name="platform-guide", icon_name="help"
+    )
+    menu_items.insert(0, guide)

@@ -10,6 +10,7 @@ from wagtail.admin.widgets import Button
 
 from regulation.catalogue import MANDATORY
 from regulation.permissions import Capability, user_may
+from workflows.action_menu import action_menu_order
 from workflows.archive import archived
 from workflows.audit import register_reasoned_action
 from workflows.screening.editor import refuse_blocked_publication, screening_findings_view, show_findings_on_edit
@@ -112,4 +113,5 @@ def workflow_log_actions(actions):
 
 
 hooks.register("before_publish_page", refuse_blocked_publication)
+hooks.register("construct_page_action_menu", action_menu_order)
 hooks.register("before_edit_page", show_findings_on_edit)

@@ -240,7 +240,9 @@ LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 # A message to people whose language is not known (invitations, the office's digest) carries both of these.
 MESSAGE_LANGUAGES = ("kk", "ru")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogues first; then Kazakh for the libraries the editors meet, which ship none or
+# little (Wagtail, taggit, parts of Django): regional_platform/vendor_catalogues.py keeps them.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 FORMAT_MODULE_PATH = ["regional_platform.formats"]  # Kazakh dates and numbers (Django has none)
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")

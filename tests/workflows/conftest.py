@@ -11,6 +11,6 @@ def prohibited_example(clause: str, language: str) -> str:
 def news_draft(author, *, title="School news", intro="<p>The school choir won the city contest.</p>"):
     """A news item drafted (not published) by ``author``, as the editor saves it."""
     index = NewsIndexPage.objects.get()
-    page = index.add_child(instance=NewsPage(title=title, intro_en=intro, live=False, owner=author))
+    page = index.add_child(instance=NewsPage(title=title, title_en=title, body_en=intro, live=False, owner=author))
     page.save_revision(user=author)
     return page

@@ -55,13 +55,25 @@ def _stream_parts(value, label: str, documents: set[int]) -> Iterator[tuple[str,
         yield label, value
 
 
+def _editor_fields(page_class: type[Page]) -> frozenset[str]:
+    """The fields the page's editor shows: a finding cites one the person can open and fix.
+
+    A field the editor does not show is not the person's words: Wagtail's title where the titles per
+    language make it, a section's catalogue title.
+    """
+    return frozenset(page_class.get_edit_handler().get_form_options().get("fields", ()))
+
+
 def page_texts(page: Page) -> list[tuple[str, str]]:
-    """(field label, text) for everything a visitor would read on ``page``, linked documents included."""
+    """(field label, text) for everything a person wrote on ``page`` in its editor, linked documents included."""
     page = page.specific
+    shown = _editor_fields(type(page))
     documents: set[int] = set()
     parts: list[tuple[str, str]] = []
     for field in page._meta.concrete_fields:
         if field.model is Page and field.name not in _PAGE_TEXT_FIELDS:
+            continue
+        if field.name not in shown:
             continue
         if not field.editable or field.is_relation:
             continue

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin import messages
 from wagtail.models import Page
 
@@ -35,18 +35,25 @@ def findings_message(request, page: Page, report) -> None:
     if not report.findings:
         return
     clauses = ", ".join(report.clauses)
+    count = len(report.findings)
     if report.blocks_publication:
-        text = _(
+        text = ngettext(
+            "Screening found %(count)d possible breach of the regulation (clauses %(clauses)s). "
+            "This version cannot be published until the text is fixed or the administrator overrides with a reason.",
             "Screening found %(count)d possible breaches of the regulation (clauses %(clauses)s). "
-            "This version cannot be published until the text is fixed or the administrator overrides with a reason."
+            "This version cannot be published until the text is fixed or the administrator overrides with a reason.",
+            count,
         )
     else:
-        text = _(
+        text = ngettext(
+            "Screening found %(count)d possible breach (clauses %(clauses)s); "
+            "the administrator allowed publication with a written reason.",
             "Screening found %(count)d possible breaches (clauses %(clauses)s); "
-            "the administrator allowed publication with a written reason."
+            "the administrator allowed publication with a written reason.",
+            count,
         )
     level = messages.error if report.blocks_publication else messages.info
-    level(request, text % {"count": len(report.findings), "clauses": clauses}, buttons=[_findings_button(page)])
+    level(request, text % {"count": count, "clauses": clauses}, buttons=[_findings_button(page)])
 
 
 def refuse_blocked_publication(request, page: Page):
