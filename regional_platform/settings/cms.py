@@ -48,3 +48,8 @@ WAGTAIL_I18N_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Avatars from gravatar.com would leak staff e-mail hashes and fail on closed networks.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's rich-text editor, its editable area named by the field's label (school_sections/widgets.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "school_sections.widgets.LabelledDraftailRichTextArea"}}
+# Wagtail's "what's new" banner links to its English release notes on the internet; the editors' guide is
+# the platform's own (Help → Editor's guide).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
