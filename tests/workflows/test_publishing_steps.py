@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from wagtail.models import Task, Workflow
-from wagtail.users.models import UserProfile
 from wagtail.test.utils.form_data import nested_form_data, rich_text
+from wagtail.users.models import UserProfile
 
 from school_sections.addresses import address_from_title, latin
 from school_sections.models import NewsIndexPage, NewsPage
@@ -166,3 +166,28 @@ def test_the_editor_speaks_kazakh_with_kazakh_first_in_the_language_choice(signe
     select = profile.split('name="locale-preferred_language"')[1].split("</select>")[0]
     assert re.findall(r'<option value="(\w*)"', select) == ["", "kk", "ru", "en"]
     assert get_user_model().objects.get(pk=people["administrator"].pk)
+
+
+def test_the_document_choosers_search_tab_follows_the_editors_language(signed_in, people):
+    """Wagtail names the tab at import time; every editor saw it in the language the process started in."""
+    profile = UserProfile.get_for_user(people["administrator"])
+    labels = set()
+    for language in ("ru", "en", "kk"):
+        profile.preferred_language = language
+        profile.save()
+        body = signed_in("administrator").get("/admin/documents/chooser/").json()["html"]
+        label = re.search(r'id="tab-label-search"[^>]*>\s*([^<]+?)\s*<', body).group(1)
+        with translation.override(language):
+            assert label == translation.gettext("Search"), language
+        labels.add(label)
+    assert len(labels) == 3
+
+
+@pytest.mark.parametrize(("role", "first_part"), [("teacher", "editor"), ("administrator", "administrator")])
+def test_help_leads_to_the_platforms_guide_with_the_readers_part_first(signed_in, people, role, first_part):
+    client = signed_in(role)
+    dashboard = client.get("/admin/").content.decode()
+    assert "guide.wagtail.org" not in dashboard
+    assert "/admin/guide/" in dashboard
+    guide = client.get("/admin/guide/", headers={"accept-language": "kk"}).content.decode()
+    assert re.findall(r'<section id="guide-(\w+)"', guide)[0] == first_part
