@@ -33,8 +33,8 @@ def _text(value) -> str:
     return " ".join(strip_tags(str(value)).split())
 
 
-def _stream_texts(stream, language: str) -> list:
-    texts = []
+def _stream_texts(stream, language: str) -> list[str]:
+    texts: list[str] = []
     for child in stream:
         value = child.value
         if hasattr(value, "items"):
@@ -46,7 +46,7 @@ def language_digests(page) -> dict[str, str]:
     """A fingerprint of the page's text in each language."""
     digests = {}
     for language in LANGUAGE_CODES:
-        texts = []
+        texts: list[str] = []
         for field in page._meta.get_fields():
             name = getattr(field, "name", "")
             if isinstance(field, StreamField):
