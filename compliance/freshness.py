@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.db.models.functions import Substr
+from django.utils import translation
 from wagtail.models import Page, WorkflowState
 
 from compliance.models import RegionalUpdatePeriod
@@ -36,6 +37,7 @@ class SectionFreshnessState:
     pending_reviews: int
     findings_waiting: int
     licence_expired: bool = False  # clause 3.1.3: every licence on the site is past its end date
+    missing: tuple[str, ...] = ()  # what is missing, as source messages (translated when shown)
 
 
 def update_period_days(section: catalogue.Section, school_days: int | None, regional_max: int | None) -> int:
@@ -80,7 +82,10 @@ def school_freshness(
 
     A section never published since the site opened counts from ``opened_at`` (the school's creation).
     """
-    completeness = school_completeness(today=now.date())
+    # The missing items in no language (their source messages): the ledger keeps them for the console,
+    # which names them in each visitor's language (LedgerEntry.missing_items).
+    with translation.override(None):
+        completeness = school_completeness(today=now.date())
     sections = [state for state in completeness.sections if state.page is not None or state.section.mandatory]
     live = Page.objects.filter(depth__gte=3, live=True).annotate(section_path=Substr("path", 1, SECTION_PATH_LENGTH))
     last_published = _by_section(live.values("section_path").annotate(value=Max("last_published_at")))
@@ -118,6 +123,7 @@ def school_freshness(
                 mandatory=state.section.mandatory,
                 complete=state.complete,
                 missing_count=len(state.missing),
+                missing=tuple(str(item) for item in state.missing),
                 last_updated=last,
                 stale_since=stale_since if stale_since and stale_since <= now else None,
                 period_days=period,

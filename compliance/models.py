@@ -7,7 +7,10 @@ in someone's hands).
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from regulation import catalogue
 
 
 class LedgerEntry(models.Model):
@@ -18,6 +21,10 @@ class LedgerEntry(models.Model):
     mandatory = models.BooleanField(_("mandatory"))
     complete = models.BooleanField(_("complete"))
     missing_count = models.PositiveSmallIntegerField(_("items missing"), default=0)
+    # What the section lacks, as the source (English) messages of school_sections.selectors and its rules, so
+    # that the console names each item in the visitor's language (LedgerEntry.missing_items); the scan
+    # writes them (compliance.freshness), older rows have none until the next scan.
+    missing = models.JSONField(_("missing items"), default=list, db_default=[], blank=True)
     last_updated = models.DateTimeField(_("last updated"), null=True, blank=True)
     stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
     period_days = models.PositiveIntegerField(_("update period (days)"))
@@ -35,6 +42,11 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.section_code}"
+
+    @property
+    def missing_items(self) -> list[str]:
+        """The missing items in the active language."""
+        return [gettext(item) for item in self.missing]
 
 
 class Reminder(models.Model):
@@ -76,6 +88,12 @@ class Reminder(models.Model):
     @property
     def step_label(self) -> str:
         return str(self.STEP_LABELS.get(self.step, self.step))
+
+    @property
+    def section_name(self) -> str:
+        """The section's clause and title in the active language (the code of one the catalogue no longer has)."""
+        entry = catalogue.SECTIONS_BY_CODE.get(self.section_code)
+        return f"{entry.clause} {entry.title}".strip() if entry else self.section_code
 
 
 class RemindNowRequest(models.Model):

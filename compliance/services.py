@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 
 from compliance.escalation import escalate
 from compliance.freshness import SectionFreshnessState, school_freshness
@@ -19,6 +20,7 @@ LEDGER_FIELDS = (
     "mandatory",
     "complete",
     "missing_count",
+    "missing",
     "last_updated",
     "stale_since",
     "period_days",
@@ -80,6 +82,15 @@ def summary_write(*, school, now: datetime.datetime, licence_expired: bool = Fal
         unique_fields=["school"],
         update_fields=["administrators", "administrator_last_login", "licence_expired", "scanned_at"],
     )
+
+
+def administrator_sign_in_record(*, school, at: datetime.datetime) -> bool:
+    """A site administrator of ``school`` signed in at ``at``: the console's "last sign-in" (the school's
+    summary, which the daily scan fills from the same accounts, ``summary_write``) says so at once, not after the
+    next scan. One UPDATE in the public schema, never earlier than what is there; a school never scanned has no
+    summary yet, and its first scan reads the sign-in from the account."""
+    later = Q(administrator_last_login__isnull=True) | Q(administrator_last_login__lt=at)
+    return bool(SchoolSummary.objects.filter(later, school=school).update(administrator_last_login=at))
 
 
 def school_scan(*, now: datetime.datetime) -> list[SectionFreshnessState]:

@@ -107,3 +107,31 @@ class SchoolSearchForm(forms.Form):
             expired_licence_only=bool(data.get("expired_licence")),
             ordering=data.get("sort") or "created",
         )
+
+
+class SiteStatusForm(forms.Form):
+    """The reason for suspending a school's site or putting it back online: the action's own form and field,
+    labelled with the action (``suspend-reason``, ``restore-reason``), so that nobody wonders which button a
+    reason belongs to; a missing one is said by the field, in the action's words."""
+
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    LABELS = {
+        "suspend": (
+            _("Why the site is suspended"),
+            _("Write why the site is suspended: the reason is kept with the action in the audit trail."),
+        ),
+        "restore": (
+            _("Why the site is put back online"),
+            _("Write why the site is put back online: the reason is kept with the action in the audit trail."),
+        ),
+    }
+
+    def __init__(self, *args, action: str, **kwargs):
+        # The field keeps the name "reason" (what the views read); its id is the action's own.
+        super().__init__(*args, auto_id=f"{action}-%s", **kwargs)
+        self.action = action
+        label, required = self.LABELS[action]
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = _("Kept in the school's audit trail with your name.")
+        self.fields["reason"].error_messages["required"] = required

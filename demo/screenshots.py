@@ -5,12 +5,15 @@ low-vision mode, at a desktop and a phone width, in headless Chromium (Debian's 
 PNG files. Without Django: it is a browser, like a parent's.
 
     python -m demo.screenshots [--site http://school-1.localhost:8000] [--language kk] [--out docs/screenshots]
+
+The default site is on the port of ``DEMO_ADDRESS`` when it is set, as ``make demo`` serves it.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import sys
 import urllib.parse
@@ -69,9 +72,15 @@ def screenshots_take(site: str, language: str, out: Path) -> list[Path]:
     return written
 
 
+def default_site() -> str:
+    """School 1 of the demo, on the port ``make demo`` serves on (``DEMO_ADDRESS``: ``[address:]port``)."""
+    port = os.environ.get("DEMO_ADDRESS", "8000").rpartition(":")[2]
+    return f"http://school-1.localhost:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", default="http://school-1.localhost:8000", help="a school site of the running demo")
+    parser.add_argument("--site", default=default_site(), help="a school site of the running demo")
     parser.add_argument("--language", default="kk", choices=["kk", "ru", "en"])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     options = parser.parse_args(argv)

@@ -57,6 +57,7 @@ from provisioning.restore_schema import (
     schema_restore,
 )
 from provisioning.schema_template import schema_template_current
+from provisioning.services import school_site_port_align
 from tenants.db_backend.base import content_type_cache
 from tenants.hosts import schema_name_for, school_hostname
 from tenants.models import Domain, School
@@ -159,9 +160,10 @@ def school_restore(
             school = _public_rows_write(rows, manifest, target)
             school.schema_version = schema_restore(scratch, manifest, target.schema_name, template)
             School.objects.filter(pk=school.pk).update(schema_version=school.schema_version)
-            if target.is_copy:
-                with schema_context(target.schema_name):
+            with schema_context(target.schema_name):
+                if target.is_copy:
                     Site.objects.filter(hostname=manifest["school"]["hostname"]).update(hostname=target.hostname)
+                school_site_port_align()  # the archive's site has the port of the platform it was made on
     content_type_cache().forget_schema(target.schema_name)
     _media_restore(archive, target.schema_name)
     with schema_context(target.schema_name):

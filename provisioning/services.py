@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
-from wagtail.models import Site
+from wagtail.models import Page, PageLogEntry, Site
 
 from accounts.invitations import Invitation, invitation_issue
 from provisioning.outbox import provisioning_steps_write
@@ -30,7 +29,7 @@ from provisioning.schema_template import schema_create_from_template, schema_tem
 from regulation.roles import Role
 from school_sections.models import SchoolHomePage
 from tenants.audit import regional_action_record
-from tenants.hosts import schema_name_for, school_hostname
+from tenants.hosts import platform_port, schema_name_for, school_hostname
 from tenants.models import Domain, RegionalAction, School
 from tenants.validators import validate_subdomain
 
@@ -271,10 +270,22 @@ def _site_install(*, school: School, hostname: str) -> SchoolHomePage:
     home.title = home.draft_title = school.name_kk
     home.seo_title = school.name_kk
     home.save(update_fields=["title", "draft_title", "seo_title"])
-    Site.objects.update(
-        hostname=hostname, port=settings.PLATFORM_PORT, site_name=school.short_name, is_default_site=True
-    )
+    # The seed's own history is not the school's: its creation entries name the home page by the school, and
+    # Wagtail's "Welcome to your new Wagtail site!" page, which the school never had, leaves no entry.
+    PageLogEntry.objects.filter(page_id=home.pk).update(label=school.name_kk)
+    PageLogEntry.objects.filter(user__isnull=True).exclude(page_id__in=Page.objects.values("pk")).delete()
+    Site.objects.update(hostname=hostname, port=platform_port(), site_name=school.short_name, is_default_site=True)
     return home
+
+
+def school_site_port_align() -> int:
+    """Put the active school's Wagtail sites on the platform's port (``tenants.hosts.platform_port``): Wagtail
+    makes page URLs and the sitemap from ``Site.port``, which provisioning set to the port of its day (a demo
+    restarted on another address, a school restored elsewhere). One UPDATE; how many sites changed."""
+    changed = Site.objects.exclude(port=platform_port()).update(port=platform_port())
+    if changed:
+        Site.clear_site_root_paths_cache()  # an UPDATE sends no post_save: the cached root URLs carry the port
+    return changed
 
 
 def _accounts_create(*, details: SchoolDetails, hostname: str) -> tuple[list, list[Invitation]]:

@@ -436,13 +436,29 @@ def _run_together(commands: dict[str, list[str]], banner: str = "", restartable:
             _terminate(process)
 
 
+DEFAULT_DEMO_ADDRESS = "127.0.0.1:8000"
+
+
+def demo_port(address: str) -> int:
+    """The port of runserver's ``[address:]port`` (``8123``, ``0.0.0.0:8123``, ``[::1]:8123``)."""
+    port = address.rpartition(":")[2]
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ServiceError(f"DEMO_ADDRESS={address!r} is not [address:]port, like 127.0.0.1:8123.")
+    return int(port)
+
+
 def _demo(python: str) -> int:
     """Migrate, fill the demo region, then serve web, worker and beat until stopped."""
+    address = os.environ.get("DEMO_ADDRESS", DEFAULT_DEMO_ADDRESS)
+    # Every link the platform makes outside a request carries PLATFORM_PORT (tenants.hosts.platform_port): the
+    # printed sign-in details, the console's links, e-mails sent by the worker, the port of each school's Wagtail
+    # site (its sitemap), which demo_region brings in line. Set before the first child, so that all of them
+    # agree with the port the demo serves on; PLATFORM_PORT set by hand wins (a demo behind a proxy).
+    os.environ.setdefault("PLATFORM_PORT", str(demo_port(address)))
     for step in (["migrate_schemas", "--noinput"], ["demo_region"]):
         code = _run([python, "manage.py", *step])
         if code:
             return code
-    address = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
     # The demo is shown to people: its errors are the platform's own pages (a missing page on a school host
     # is the school's 404, not Django's technical page listing the URL patterns). --insecure: runserver
     # still serves the static files with DEBUG off. DEBUG=true make demo brings the technical pages back.

@@ -13,9 +13,21 @@ def schema_name_for(subdomain: str) -> str:
     return "school_" + subdomain.replace("-", "_")
 
 
+def platform_port() -> int:
+    """The port every host of the platform is reached on from outside (``PLATFORM_PORT``).
+
+    The one source of every link made outside a request: ``absolute_url`` (e-mails, printed sign-in details,
+    the console's links to a school's site and editor) and the port of each school's Wagtail ``Site``
+    (``provisioning.services.school_site_port_align``), from which Wagtail makes page URLs and sitemaps.
+    ``make demo`` sets it from ``DEMO_ADDRESS`` (regional_platform.launcher), so a demo served on
+    another port links to that port.
+    """
+    return settings.PLATFORM_PORT
+
+
 def absolute_url(hostname: str, path: str = "/") -> str:
     """A link that works outside a request (e-mails, printed invitations)."""
-    scheme, port = settings.PLATFORM_SCHEME, settings.PLATFORM_PORT
+    scheme, port = settings.PLATFORM_SCHEME, platform_port()
     default_port = {"http": 80, "https": 443}.get(scheme)
     netloc = hostname if port == default_port else f"{hostname}:{port}"
     return f"{scheme}://{netloc}{path}"

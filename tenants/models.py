@@ -82,7 +82,7 @@ class RegionalAction(models.Model):
         ANNOUNCE = "announce", _("published an announcement")
         ANNOUNCE_END = "announce_end", _("ended an announcement")
         DELETE = "delete", _("deleted an archived item for good")
-        OPEN = "open", _("opened a school site")
+        OPEN = "open", _("added a school")
         IMPORT = "import", _("imported schools from a file")
         HEAD = "head", _("appointed the head of the school")
         RULE = "rule", _("changed a screening rule")

@@ -39,7 +39,7 @@ def school_details(**overrides) -> SchoolDetails:
 
 
 def school_form_fields(**overrides) -> dict[str, str]:
-    """The console's “Open a school site” form, filled in validly; any field can be overridden."""
+    """The console's “Add a school” form, filled in validly; any field can be overridden."""
     data = {
         "name_kk": "Жаңа мектеп",
         "name_ru": "Новая школа",

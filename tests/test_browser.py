@@ -40,7 +40,7 @@ def test_office_opens_a_school_and_its_head_signs_in_to_the_editor(server, page,
     assert page.locator("h1").inner_text() == "Schools"
     assert page.locator("a[href='http://alpha.edu.test/admin/']").count() == 1
 
-    page.click("text=Open a school site >> nth=0")
+    page.click("text=Add a school >> nth=0")
     page.fill("#id_subdomain", "www")
     page.click("form.form button[type=submit]")
     expect(page.locator(".field:has(#id_subdomain) .error")).to_contain_text("reserved by the platform")

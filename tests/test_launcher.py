@@ -154,3 +154,46 @@ def test_a_service_that_cannot_start_gets_one_clear_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("error: cannot create the data folder")
+
+
+@pytest.mark.parametrize(
+    ("address", "port"), [("127.0.0.1:8123", 8123), ("8124", 8124), ("0.0.0.0:9000", 9000), ("[::1]:8125", 8125)]
+)
+def test_the_demo_port_is_read_from_its_address(address, port):
+    from regional_platform.launcher import demo_port
+
+    assert demo_port(address) == port
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "localhost:http", "127.0.0.1:0", "127.0.0.1:70000", ""])
+def test_a_demo_address_without_a_port_is_one_clear_line(address):
+    from regional_platform.launcher import ServiceError, demo_port
+
+    with pytest.raises(ServiceError, match=r"DEMO_ADDRESS=.* is not \[address:\]port"):
+        demo_port(address)
+
+
+def test_every_process_of_the_demo_links_to_the_port_it_serves_on(monkeypatch):
+    """Issue 17: ``DEMO_ADDRESS=127.0.0.1:8123 make demo`` printed, e-mailed and mapped links to :8000."""
+    from regional_platform import launcher
+
+    seen = []
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # what _demo sets for its children stays in this test
+    monkeypatch.setenv("DEMO_ADDRESS", "127.0.0.1:8123")
+    monkeypatch.delenv("PLATFORM_PORT", raising=False)
+    monkeypatch.setattr(launcher, "_run", lambda command: seen.append((command[2:], os.environ["PLATFORM_PORT"])) or 0)
+    monkeypatch.setattr(
+        launcher,
+        "_run_together",
+        lambda commands, **kwargs: seen.append((sorted(commands), os.environ["PLATFORM_PORT"])) or 0,
+    )
+    assert launcher._demo(sys.executable) == 0
+    assert seen == [
+        (["migrate_schemas", "--noinput"], "8123"),
+        (["demo_region"], "8123"),
+        (["beat", "web", "worker"], "8123"),  # children inherit the environment
+    ]
+    monkeypatch.setenv("PLATFORM_PORT", "443")  # set by hand (a demo behind a proxy): it wins
+    seen.clear()
+    launcher._demo(sys.executable)
+    assert {port for _, port in seen} == {"443"}

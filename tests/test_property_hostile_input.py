@@ -1,5 +1,5 @@
 """Property-based tests of hostile input (issue 13, point 7), with hypothesis: whatever text arrives in a
-public page's query parameters, in the console's "Open a school site" form or in an uploaded CSV file, the
+public page's query parameters, in the console's "Add a school" form or in an uploaded CSV file, the
 platform answers below 500, and input it refuses creates nothing.
 
 The fixed lists of known-bad values live beside each area (tests/school_sections/test_hostile_input.py,

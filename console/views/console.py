@@ -50,11 +50,21 @@ def school_list_view(request):
         school.editor_url = absolute_url(school.primary_host, "/admin/") if school.primary_host else ""
     query = request.GET.copy()
     query.pop("page", None)
+    # The legend under the table explains the badges this page shows (each figure's column always).
+    shown = {
+        "licence_expired": any(school.summary.licence_expired for school in page if _summary_of(school)),
+        "invitations_unsent": any(school.invitations_unsent for school in page),
+    }
     return render(
         request,
         "console/school_list.html",
-        {"page": page, "search_form": search_form, "query": query.urlencode()},
+        {"page": page, "search_form": search_form, "query": query.urlencode(), "badges_shown": shown},
     )
+
+
+def _summary_of(school):
+    """The school's summary from its last scan, or None before its first (a missing one-to-one row)."""
+    return getattr(school, "summary", None)
 
 
 EXPORTS = {

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
 from compliance.models import Reminder, RemindNowRequest
 from compliance.selectors import school_ledger
 from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
+from console.forms import SiteStatusForm
 from console.services.schools import school_remind, school_restore, school_suspend
 from console.views.access import regional_administrator_required, regional_staff_required
 from provisioning.models import ProvisioningStep
@@ -30,10 +29,6 @@ from tenants.cluster import school_nodes
 from tenants.hosts import absolute_url
 from tenants.models import Domain, RegionalAction, School
 from workflows.models import SectionResponsibility
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000)
 
 
 def _responsible_names(school: School) -> dict[int, list[str]]:
@@ -59,9 +54,9 @@ def _school_state_export(request, school: School, sections: list[dict], extensio
     return response
 
 
-@regional_staff_required
-def school_page_view(request, school_id: int):
-    school = get_object_or_404(School, pk=school_id)
+def _school_page(request, school: School, *, status_form: SiteStatusForm | None = None):
+    """The page, with the form of the action the office can take on the site's status (bound and with its
+    errors when a reason was refused, so that nothing typed is lost)."""
     host = Domain.objects.filter(tenant=school, is_primary=True).values_list("domain", flat=True).first()
     names = _responsible_names(school)
     sections = [
@@ -71,6 +66,8 @@ def school_page_view(request, school_id: int):
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _school_state_export(request, school, sections, export)
+    if status_form is None:
+        status_form = SiteStatusForm(action="restore" if school.is_suspended else "suspend")
     return render(
         request,
         "console/school_page.html",
@@ -84,9 +81,14 @@ def school_page_view(request, school_id: int):
             "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],
             "remind_requests": RemindNowRequest.objects.filter(school=school).order_by("-requested_at")[:10],
             "actions": RegionalAction.objects.filter(school=school)[:50],
-            "form": ReasonForm(),
+            "status_form": status_form,
         },
     )
+
+
+@regional_staff_required
+def school_page_view(request, school_id: int):
+    return _school_page(request, get_object_or_404(School, pk=school_id))
 
 
 @regional_administrator_required
@@ -107,19 +109,21 @@ def school_remind_view(request, school_id: int):
 
 
 @regional_administrator_required
-@require_http_methods(["POST"])
+@require_POST
 def school_status_view(request, school_id: int, action: str):
+    """Suspend the site or put it back online, with the reason; a missing reason is shown by its field."""
     school = get_object_or_404(School, pk=school_id)
-    service = {"suspend": school_suspend, "restore": school_restore}.get(action)
-    form = ReasonForm(request.POST)
-    if service is None:
-        return redirect("console:school_page", school.pk)
+    service = {"suspend": school_suspend, "restore": school_restore}[action]
+    form = SiteStatusForm(request.POST, action=action)
+    if not form.is_valid():
+        return _school_page(request, school, status_form=form)
     try:
-        if not form.is_valid():
-            raise ValidationError({"reason": _("Write the reason; it is kept with the action.")})
         service(school=school, actor=request.user.get_username(), reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            form.add_error("reason", error.error_dict["reason"])
+            return _school_page(request, school, status_form=form)
+        messages.error(request, " ".join(error.messages))  # e.g. suspended meanwhile by someone else
     else:
         done = _("The site is suspended.") if action == "suspend" else _("The site is back online.")
         messages.success(request, done)

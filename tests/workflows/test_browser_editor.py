@@ -52,7 +52,9 @@ def editor_site(server, django_db_blocker):
             people = {"teacher": (teacher.username, None)}
             for role, name in ((Role.SITE_ADMINISTRATOR, "administrator"), (Role.DIRECTOR, "director")):
                 person = User.objects.get(groups__name=role.value)
-                person.first_name, person.last_name = {"administrator": ("Данияр", "Омаров")}.get(name, ("Гүлнар", "Әлиева"))
+                person.first_name, person.last_name = {"administrator": ("Данияр", "Омаров")}.get(
+                    name, ("Гүлнар", "Әлиева")
+                )
                 person.set_password(PASSWORD)
                 person.save()
                 device = TOTPDevice.objects.create(user=person, name="phone", confirmed=True)

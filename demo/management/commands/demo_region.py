@@ -1,7 +1,9 @@
 """Fill the platform with a demo region: an office account and three schools.
 
 Used by ``make demo``. Safe to run again: existing schools are kept; the demo
-accounts get fresh passwords, printed with their sign-in links.
+accounts get fresh passwords, printed with their sign-in links, which are on PLATFORM_PORT (the
+port of DEMO_ADDRESS, regional_platform.launcher), as every school's Wagtail site is made to be.
+The trends get 90 days of history before the first snapshot (demo.history), written once.
 """
 
 import datetime
@@ -15,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Page
 
 from accounts.enrolment import enrolment_code_issue
@@ -23,13 +25,15 @@ from compliance.services import school_scan
 from compliance.snapshots import region_snapshot_take
 from console.staff.roles import RegionalRole
 from demo.content import DEMO_CONTENT, demo_content_fill
+from demo.history import demo_history_seed
 from demo.identity import demo_identity_fill
 from demo.workflow import demo_workflow_fill
 from provisioning.school_import import school_rows_import, school_rows_read
+from provisioning.services import school_site_port_align
 from regulation.roles import APPOINTED_ROLES, Role
 from school_sections.models import ContactsPage
 from tenants.hosts import absolute_url
-from tenants.models import Domain
+from tenants.models import Domain, School
 from workflows.services import responsibility_set
 
 DEMO_FILE = Path(settings.BASE_DIR) / "examples" / "schools.csv"
@@ -74,6 +78,34 @@ def _roles_and_code(user) -> str:
     return ", ".join(names)
 
 
+def _sites_port_align() -> None:
+    """Every school's Wagtail site on the port the demo serves on now (``make demo`` sets PLATFORM_PORT from
+    DEMO_ADDRESS): a demo started again on another address keeps no sitemap or page URL on the old port."""
+    for schema_name in School.objects.exclude(schema_name=get_public_schema_name()).values_list(
+        "schema_name", flat=True
+    ):
+        with schema_context(schema_name):
+            school_site_port_align()
+
+
+def _office_accounts() -> dict[str, str]:
+    """The regional office's ``office`` and ``inspector``, with fresh passwords (returned by username)."""
+    User = get_user_model()
+    passwords = {}
+    for username, role in (
+        (OFFICE_USERNAME, RegionalRole.ADMINISTRATOR),
+        (INSPECTOR_USERNAME, RegionalRole.INSPECTOR),
+    ):
+        account, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        passwords[username] = _password()
+        account.set_password(passwords[username])
+        account.is_staff = True
+        account.email = account.email or f"{username}@{settings.PLATFORM_DOMAIN}"  # gets the regional digest
+        account.save()
+        account.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    return passwords
+
+
 class Command(BaseCommand):
     help = "Create a demo region (regional office account and three schools) and print how to sign in."
 
@@ -84,20 +116,10 @@ class Command(BaseCommand):
         for row in rows:
             for problem in row.problems:
                 self.stderr.write(f"{DEMO_FILE}:{row.number}: {problem}")
+        _sites_port_align()
 
         User = get_user_model()
-        passwords = {}
-        for username, role in (
-            (OFFICE_USERNAME, RegionalRole.ADMINISTRATOR),
-            (INSPECTOR_USERNAME, RegionalRole.INSPECTOR),
-        ):
-            account, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
-            passwords[username] = _password()
-            account.set_password(passwords[username])
-            account.is_staff = True
-            account.email = account.email or f"{username}@{settings.PLATFORM_DOMAIN}"  # gets the regional digest
-            account.save()
-            account.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        passwords = _office_accounts()
 
         lines: list[str] = []
         out = lines.append
@@ -130,6 +152,7 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                     out(f"    {user.username} / {password}  ({_roles_and_code(user)})")
         region_snapshot_take(on=timezone.localdate())  # today's point of the console's trends
+        demo_history_seed(today=timezone.localdate())  # and the months before it, so the trends are lines
         out("")
         out("Directors and site administrators set up an authenticator app (TOTP) at their first sign-in,")
         out("after typing the enrolment code printed beside them (accounts/enrolment.py).")
