@@ -81,3 +81,18 @@ def console_sign_in(page, console_url: str, username: str, password: str, enrolm
         page.fill("#id_token", totp_code(secret))
         page.click("form.form button[type=submit]")
     page.wait_for_url(f"{console_url}/")
+
+
+def editor_sign_in(page, site: str, username: str, password: str, key: str | None = None) -> None:
+    """Sign in to a school's editor at ``site``; ``key`` is the authenticator's secret when the role has one."""
+    from tests.factories import totp_code
+
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.login-form button[type=submit]")
+    if key:
+        page.wait_for_url("**/admin/second-factor/**")
+        page.fill("#id_token", totp_code(key))
+        page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"{site}/admin/")

@@ -17,8 +17,8 @@ from demo.content import demo_content_fill
 from regulation.roles import Role
 from school_sections.models import ContactsPage, NewsIndexPage, NewsPage
 from tenants.models import School
-from tests.browser import skip_without_chromium
-from tests.factories import school_create, totp_code
+from tests.browser import editor_sign_in, skip_without_chromium
+from tests.factories import school_create
 from workflows.services import responsibility_set
 
 pytestmark = [pytest.mark.browser, skip_without_chromium]
@@ -82,15 +82,7 @@ def _signed_in(browser, site, person, language, django_db_blocker):
     username, key = person
     _speaking(django_db_blocker, username, language)
     page = browser.new_context(locale={"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}[language]).new_page()
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login-form button[type=submit]")
-    if key:
-        page.wait_for_url("**/admin/second-factor/**")
-        page.fill("#id_token", totp_code(key))
-        page.click("form.login-form button[type=submit]")
-    page.wait_for_url(f"{site}/admin/")
+    editor_sign_in(page, site, username, PASSWORD, key)
     return page
 
 

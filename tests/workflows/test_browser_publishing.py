@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
 from tenants.models import School
-from tests.browser import skip_without_chromium
-from tests.factories import school_create, totp_code
+from tests.browser import editor_sign_in, skip_without_chromium
+from tests.factories import school_create
 from tests.workflows.conftest import prohibited_example
 from workflows.services import responsibility_set
 
@@ -50,15 +50,7 @@ def publishing_site(server, django_db_blocker):
 
 
 def _sign_in(page, site, username, key=None):
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login-form button[type=submit]")
-    if key:
-        page.wait_for_url("**/admin/second-factor/**")
-        page.fill("#id_token", totp_code(key))
-        page.click("form.login-form button[type=submit]")
-    page.wait_for_url(f"{site}/admin/")
+    editor_sign_in(page, site, username, PASSWORD, key)
 
 
 def test_teacher_submits_administrator_decides_director_reads_the_audit_trail(
