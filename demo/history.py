@@ -16,6 +16,7 @@ from compliance.models import ComplianceSnapshot
 HISTORY_DAYS = 90
 SCORE_CLIMB = 30.0  # percentage points the average score gained over the history
 STALE_AT_START = 0.5  # share of the schools not stale today that were stale at the start
+COMPLETE_FROM = 0.6  # the progress after which today's complete schools start counting as complete
 
 
 def _progress(back: int, days: int) -> float:
@@ -42,7 +43,10 @@ def _history_of(snapshot: ComplianceSnapshot, *, today: datetime.date, days: int
                 district=snapshot.district,
                 schools=snapshot.schools,
                 average_score=average,
-                complete_schools=int(snapshot.complete_schools * progress),
+                # A school counts as complete only with every section done and fresh: the last stretch.
+                complete_schools=round(
+                    snapshot.complete_schools * max(progress - COMPLETE_FROM, 0) / (1 - COMPLETE_FROM)
+                ),
                 stale_schools=snapshot.stale_schools + round(not_stale * STALE_AT_START * (1 - progress)),
                 expired_licences=snapshot.expired_licences,
             )
