@@ -38,6 +38,13 @@ class AnnouncementForm(forms.Form):
     )
     starts_at = forms.DateTimeField(label=gettext_lazy("Shown from"), widget=_WHEN)
     ends_at = forms.DateTimeField(label=gettext_lazy("Shown until"), widget=_WHEN)
+    # Announcements are screened like any publication (clause 3.3); this is asked only when screening finds something.
+    screening_reason = forms.CharField(
+        label=gettext_lazy("If screening finds something: why it may be published anyway"),
+        max_length=1000,
+        required=False,
+        widget=_TEXT,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

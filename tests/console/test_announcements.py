@@ -71,3 +71,25 @@ def test_the_console_refuses_an_end_before_the_start(office):
         {"text_kk": "Мәтін", "text_ru": "Текст", "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-02T10:00"},
     )
     assert ok.status_code == 302 and Announcement.objects.get().districts == []
+
+
+def test_an_announcement_is_screened_like_any_publication(office):
+    """It reaches every school's site (issue 18, point 7): findings stop it until the office says why."""
+    from tests.workflows.conftest import prohibited_example
+
+    form = {
+        "text_kk": "Ертең сабақ жоқ.",
+        "text_ru": prohibited_example("3.3.5", "ru"),
+        "starts_at": "2026-12-01T10:00",
+        "ends_at": "2026-12-02T10:00",
+    }
+    refused = office.post("/announcements/", form).content.decode()
+    assert "possible breach of clause 3.3.5" in refused
+    assert "why it may be published anyway" in refused
+    assert prohibited_example("3.3.5", "ru")[:30] in refused  # what was typed stays in the form
+    assert not Announcement.objects.exists()
+
+    reason = "The region's own partner for the winter camp, approved by the department."
+    assert office.post("/announcements/", {**form, "screening_reason": reason}).status_code == 302
+    assert Announcement.objects.count() == 1
+    assert reason in RegionalAction.objects.get(action="announce").reason

@@ -18,6 +18,12 @@ def revision_findings(revision: Revision) -> list[dict]:
     return findings
 
 
+def texts_findings(texts: list[tuple[str, str]]) -> list[dict]:
+    """Findings in ``(field, text)`` pairs that are not a page (a regional announcement): the same rules."""
+    rules = active_rules()
+    return [finding.as_dict() for field, text in texts for finding in text_findings(text, rules, field=field)]
+
+
 def override_carry(report: ScreeningReport, findings: list[dict]) -> None:
     """A decision covers the findings it was made on: a new revision (the editor saves one on every
     publish) that finds nothing beyond them keeps it; anything new needs a new decision. Fills the
