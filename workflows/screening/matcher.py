@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from workflows.screening.normalise import fold
@@ -35,12 +35,12 @@ def _snippet_after(text: str, end: int) -> str:
     return tail.rstrip() + ("…" if end + CONTEXT_CHARS < len(text) else "")
 
 
-def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[Finding]:
-    """Every place in ``text`` a rule matches; overlapping matches of one clause count once."""
+def text_matches(text: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, int, int]]:
+    """Each (rule, start, end) where a rule matches ``text``, offsets into ``text`` as given; overlapping
+    matches of one clause count once."""
     if not text:
-        return []
+        return
     folded = fold(text)
-    findings = []
     spans: dict[str, list[tuple[int, int]]] = {}
     for rule in rules:
         for match in rule.pattern.finditer(folded):
@@ -49,15 +49,20 @@ def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[
             if start == end or any(start < other_end and other_start < end for other_start, other_end in taken):
                 continue
             taken.append((start, end))
-            findings.append(
-                Finding(
-                    clause=rule.clause,
-                    field=field,
-                    matched=text[start:end],
-                    before=_snippet_before(text, start),
-                    after=_snippet_after(text, end),
-                    rule=rule.text,
-                    regional=rule.regional,
-                )
-            )
-    return findings
+            yield rule, start, end
+
+
+def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[Finding]:
+    """Every place in ``text`` a rule matches, as the reviewer sees it (clause, field, words in context)."""
+    return [
+        Finding(
+            clause=rule.clause,
+            field=field,
+            matched=text[start:end],
+            before=_snippet_before(text, start),
+            after=_snippet_after(text, end),
+            rule=rule.text,
+            regional=rule.regional,
+        )
+        for rule, start, end in text_matches(text, rules)
+    ]
