@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from workflows.screening.normalise import fold
+from workflows.screening.normalise import fold, plain
 from workflows.screening.rules import Rule
 
 CONTEXT_CHARS = 60
@@ -40,13 +40,17 @@ def text_matches(text: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, int, 
     matches of one clause count once."""
     if not text:
         return
-    folded = fold(text)
+    characters, origin = plain(text)
+    folded = fold(characters)
     spans: dict[str, list[tuple[int, int]]] = {}
     for rule in rules:
         for match in rule.pattern.finditer(folded):
-            start, end = match.span()
+            if match.start() == match.end():
+                continue
+            # Back to the text as written: from the first character matched to the last one, inclusive.
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
             taken = spans.setdefault(rule.clause, [])
-            if start == end or any(start < other_end and other_start < end for other_start, other_end in taken):
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
                 continue
             taken.append((start, end))
             yield rule, start, end

@@ -1,7 +1,11 @@
 """The folded form of a text that screening rules are matched against (clause 3.3).
 
-Folding keeps one character for one character, so a match in the folded text has
-the same offsets in the original and can be shown in context. It makes rules
+Two steps. ``plain`` undoes what an author may do to slip a word past a filter and a reader would not
+notice: invisible characters (zero-width spaces, soft hyphens), accents added on top of letters,
+full-width and "mathematical" letters, Greek look-alikes, and words written letter by letter
+("н а р к о т и к и", "d.r.u.g.s"); it keeps, for every character it gives, the offset of the
+character of the original it came from, so a match is shown in the text as written. ``fold`` then
+keeps one character for one character. It makes rules
 tolerant of what people type: letter case, the letter yo, Kazakh letters typed as
 Russian ones (and the other way round), and look-alike letters of the other script
 slipped inside a word (a Latin "y" in a Russian word) to get past a filter. The
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 _TABLES = json.loads(
@@ -32,6 +37,54 @@ _LATIN_TO_CYRILLIC = _table("latin_to_cyrillic")
 _CYRILLIC_TO_LATIN = _table("cyrillic_to_latin")
 
 _WORD = re.compile(r"\w+")
+
+# Characters that show nothing (or only at a line end) but split a word for a machine.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+# Greek letters that look like Latin ones; a Latin letter inside a Cyrillic word is folded further by ``fold``.
+_GREEK_LOOK_ALIKES = str.maketrans("αβεηικμνοπρτυχωςΑΒΕΗΙΚΜΝΟΡΤΥΧ", "abenikmvoprtyxwcABEHIKMNOPTYX")
+# Four or more single letters joined by one separator each: a word written letter by letter. (Three would
+# join ordinary Russian prepositions and conjunctions, "а и в".)
+_SPACED_LETTERS = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*·•]){3,}[^\W\d_](?!\w)")
+
+
+def _plain_character(character: str) -> str:
+    if character in _INVISIBLE:
+        return ""
+    composed = unicodedata.normalize("NFKC", character).translate(_GREEK_LOOK_ALIKES)
+    # An accent typed on its own after a letter (a combining mark) is not part of any word a rule names.
+    return "".join(part for part in composed if not unicodedata.combining(part))
+
+
+def plain(text: str) -> tuple[str, list[int]]:
+    """``text`` with evasions undone, and for each of its characters the offset in ``text`` it came from."""
+    if text.isascii():
+        characters, origin = text, list(range(len(text)))
+    else:
+        pieces, origin = [], []
+        for offset, character in enumerate(text):
+            if character.isascii():
+                pieces.append(character)
+                origin.append(offset)
+                continue
+            replacement = _plain_character(character)
+            pieces.append(replacement)
+            origin.extend([offset] * len(replacement))
+        characters = "".join(pieces)
+    if not _SPACED_LETTERS.search(characters):
+        return characters, origin
+    kept_characters, kept_origin, position = [], [], 0
+    for match in _SPACED_LETTERS.finditer(characters):
+        kept_characters.append(characters[position : match.start()])
+        kept_origin.extend(origin[position : match.start()])
+        for offset in range(match.start(), match.end(), 2):  # the letters, not the separators
+            kept_characters.append(characters[offset])
+            kept_origin.append(origin[offset])
+        position = match.end()
+    kept_characters.append(characters[position:])
+    kept_origin.extend(origin[position:])
+    return "".join(kept_characters), kept_origin
 
 
 def _is_cyrillic(char: str) -> bool:

@@ -1,0 +1,53 @@
+"""Evasions a reader would not notice do not hide a word from screening (issue 18, point 3), and a finding is
+shown in the text as written."""
+
+import pytest
+
+from workflows.screening.matcher import text_findings, text_matches
+from workflows.screening.normalise import plain
+from workflows.screening.rules import Rule, rule_pattern
+
+RULES = (
+    Rule(clause="3.3.4", language="ru", text="наркотик", pattern=rule_pattern("наркотик")),
+    Rule(clause="3.3.4", language="en", text="buy drugs", pattern=rule_pattern("buy drugs")),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дешёвые нар\u200bкотики у школы",  # a zero-width space inside the word
+        "Дешёвые нар\u00adкотики у школы",  # a soft hyphen
+        "Дешёвые н а р к о т и к и у школы",  # letter by letter
+        "Дешёвые н.а.р.к.о.т.и.к.и у школы",
+        "Дешёвые на\u0301ркотики у школы",  # an accent typed on top
+        "Дешёвые нαркотики у школы",  # a Greek alpha
+        "Дешёвые НАРКОТИКИ у школы",
+    ],
+)
+def test_an_evasion_does_not_hide_the_word(text):
+    (finding,) = text_findings(text, RULES)
+    assert finding.clause == "3.3.4"
+    assert finding.matched.startswith(text[8:10])  # shown as written, evasion included
+    assert "Дешёвые" not in finding.matched
+
+
+def test_full_width_and_mathematical_letters_are_letters():
+    for text in ("Where to buy ｄｒｕｇｓ cheap", "Where to buy 𝐝𝐫𝐮𝐠𝐬 cheap"):
+        (finding,) = text_findings(text, RULES)
+        assert finding.matched == text[13 - 4 : -6]
+
+
+def test_offsets_point_into_the_text_as_written():
+    text = "Tell them: b\u200buy  d r u g s here"
+    ((rule, start, end),) = list(text_matches(text, RULES))
+    assert text[start:end] == "b\u200buy  d r u g s"
+    assert rule.text == "buy drugs"
+
+
+def test_ordinary_text_is_left_as_it_is():
+    text = "Дети а и б, 5 «А» классе, тел. 8 700 000 00 00"
+    assert plain(text)[0] == text
+    assert plain("а и в")[0] == "а и в"  # three one-letter words stay words
+    characters, origin = plain("x\u200by")
+    assert (characters, origin) == ("xy", [0, 2])
