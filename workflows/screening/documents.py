@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 200_000
 CACHE_SECONDS = 30 * 24 * 3600
 _XML_MEMBERS = {
-    "docx": ("word/document.xml", "word/header", "word/footer"),
+    # The body, headers and footers, and what a reader also sees in Word: footnotes, endnotes, comments.
+    "docx": ("word/document.xml", "word/header", "word/footer", "word/footnotes", "word/endnotes", "word/comments"),
     "xlsx": ("xl/sharedStrings.xml",),
     "pptx": ("ppt/slides/slide",),
     "odt": ("content.xml",),
@@ -29,11 +30,21 @@ _XML_MEMBERS = {
 }
 _TAG = re.compile(r"<[^>]+>")
 # Paragraph-like XML elements end a line, so words of two paragraphs do not run together.
-_BREAK = re.compile(r"</(w:p|a:p|text:p|text:h|si)>")
+_BREAK = re.compile(r"</(w:p|a:p|text:p|text:h|si)>|<(w:br|w:cr|a:br|text:line-break)\b[^>]*/>")
+# Tabs and ODF's run of spaces are elements, not characters: without a space two words would be glued.
+_SPACE = re.compile(r"<(w:tab|text:tab|text:s)\b[^>]*/>")
+# A word hyphenated at a line end in a PDF ("нарко-" / "тики"): joined when the line goes on in lower case.
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)[-\u00ad\u2010][ \t]*\n[ \t]*(?=([^\W\d_]))")
+
+
+def _hyphenation_joined(text: str) -> str:
+    # "Алма-" / "Ата" (a capital goes on) is a hyphenated name, kept; "нарко-" / "тики" is one word.
+    return _LINE_END_HYPHEN.sub(lambda match: "" if match.group(1).islower() else match.group(0), text)
 
 
 def _xml_text(xml: bytes) -> str:
-    text = _BREAK.sub("\n", xml.decode("utf-8", errors="replace"))
+    text = xml.decode("utf-8", errors="replace")
+    text = _SPACE.sub(" ", _BREAK.sub("\n", text))
     return unescape(_TAG.sub("", text))
 
 
@@ -54,7 +65,7 @@ def _pdf_text(file) -> str:
         size += len(text)
         if size > MAX_TEXT_CHARS:
             break
-    return "\n".join(parts)
+    return _hyphenation_joined("\n".join(parts))
 
 
 def file_text(file, extension: str) -> str:
