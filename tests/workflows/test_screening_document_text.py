@@ -34,14 +34,8 @@ def test_footnotes_endnotes_and_comments_are_read_with_the_body():
 
 
 def test_tabs_and_line_breaks_keep_words_apart():
-    text = file_text(
-        _docx(
-            {
-                "word/document.xml": "<w:p><w:r><w:t>купить</w:t><w:tab/><w:t>справку</w:t><w:br/><w:t>дёшево</w:t></w:r></w:p>"
-            }
-        ),
-        "docx",
-    )
+    run = "<w:t>купить</w:t><w:tab/><w:t>справку</w:t><w:br/><w:t>дёшево</w:t>"
+    text = file_text(_docx({"word/document.xml": f"<w:p><w:r>{run}</w:r></w:p>"}), "docx")
     assert "купить справку\nдёшево" in text
 
 
