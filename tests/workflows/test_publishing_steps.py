@@ -94,6 +94,13 @@ def test_the_address_stays_editable_and_the_title_follows_the_languages(signed_i
     assert (page.title, page.slug) == ("Олимпиада нәтижелері", "olympiad-2026")
 
 
+def test_a_title_with_nothing_to_transliterate_still_gets_an_address(signed_in):
+    client = signed_in("administrator")
+    assert _create(client, title_kk="🎉🎉🎉", **{"action-publish": "publish"}).status_code == 302
+    assert _create(client, title_en="中文新闻", **{"action-publish": "publish"}).status_code == 302
+    assert sorted(NewsPage.objects.values_list("slug", flat=True)) == ["news", "news-2"]
+
+
 def test_a_news_item_without_any_title_is_refused_with_a_message(signed_in):
     client = signed_in("administrator")
     with translation.override("kk"):
