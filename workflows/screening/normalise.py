@@ -104,7 +104,7 @@ def _fold_word(word: str) -> str:
     return word.translate(_KAZAKH_FOLD)
 
 
-def _lower_same_length(text: str) -> str:
+def lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
@@ -114,5 +114,5 @@ def _lower_same_length(text: str) -> str:
 
 def fold(text: str) -> str:
     """``text`` lowered and folded, with the same length (offsets stay valid)."""
-    lowered = _lower_same_length(text)
+    lowered = lower_same_length(text)
     return _WORD.sub(lambda match: _fold_word(match.group()), lowered)

@@ -1,0 +1,94 @@
+"""The words of a text as a rule names them (issue 18): each word reduced to the keys of its dictionary form.
+
+A prohibited idea is written in any person, tense and case ("избили", "изобьём", "избивать"; "threatened",
+"threatening"; "оқушыларды", "оқушыға"), so rules name words, not strings:
+
+* Russian: the dictionary form from pymorphy3's analyser and its dictionaries (every parse it finds, since a
+  form like "стали" is both "стать" and "сталь");
+* English: the Snowball stem;
+* Kazakh: the platform's stemmer from Kazakh grammar (school_sections.search.kazakh, tested on real word
+  lists); a Cyrillic word gets the Russian and the Kazakh keys both, since either language may use it.
+
+Words are read from ``normalise.plain`` (evasions undone) and carry offsets into the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from school_sections.search.kazakh import stem as kazakh_stem
+from workflows.screening.normalise import fold, lower_same_length, plain
+
+_WORD = re.compile(r"[^\W\d_]+")
+_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are rare readings
+# One-letter words that a word written letter by letter swallows ("н а р к о т и к и у школы" is read as
+# "наркотикиу"): such a word is also read without them.
+_ONE_LETTER_WORDS = frozenset("авиксуяоai")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int  # offsets into the text as written
+    end: int
+    keys: frozenset[str]  # folded (normalise.fold): what a rule's word is compared with
+
+
+@cache
+def _russian():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@cache
+def _english():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def word_keys(word: str) -> frozenset[str]:
+    """The keys of one lowercase word: its dictionary forms or stems, and the word itself, folded."""
+    keys = {word}
+    if word.isascii():
+        keys.add(_english().stemWord(word))
+    else:
+        if not _KAZAKH_LETTERS.intersection(word):
+            keys.update(parse.normal_form for parse in _russian().parse(word)[:_MAX_PARSES])
+        keys.add(kazakh_stem(word))
+    return frozenset(fold(key) for key in keys if key)
+
+
+def text_words(text: str) -> list[Word]:
+    """The words of ``text`` in order, with evasions undone, their keys and their offsets in ``text``."""
+    characters, origin = plain(text)
+    # Look-alike letters of the other script are read as the word's own script first (``fold``), but the
+    # analysers want the real letters: the word is taken from the folded text only where they differ in script.
+    folded = fold(characters)
+    words = []
+    for match in _WORD.finditer(lower_same_length(characters)):
+        word = match.group()
+        if not (word.isascii() or all("\u0400" <= letter <= "\u04ff" for letter in word)):
+            word = folded[match.start() : match.end()]
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        keys = word_keys(word)
+        if end - start > 2 * len(word) - 2:  # written letter by letter
+            keys = keys.union(*(word_keys(part) for part in _without_one_letter_words(word)))
+        words.append(Word(start=start, end=end, keys=keys))
+    return words
+
+
+def _without_one_letter_words(word: str) -> list[str]:
+    head = word[1:] if word[0] in _ONE_LETTER_WORDS else word
+    tail = word[:-1] if word[-1] in _ONE_LETTER_WORDS else word
+    both = head[:-1] if head[-1:] in _ONE_LETTER_WORDS else head
+    return [part for part in {head, tail, both} - {word} if len(part) >= 3]
+
+
+def rule_word_keys(word: str) -> frozenset[str]:
+    """The keys a rule's word matches: the same reduction as the text's words."""
+    return word_keys(lower_same_length(plain(word)[0]))
