@@ -6,7 +6,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LAUNCH := $(PYTHON) -m regional_platform.launcher
 
-.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-console bench-fleet bench-citus screenshots messages clean-data
+.PHONY: install demo test test-citus test-slow test-repeat run check lint typecheck format bench bench-scan bench-serve bench-screening bench-console bench-fleet bench-citus screenshots messages clean-data
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -69,6 +69,9 @@ bench-scan: install  ## daily scan of 1,000 schools with one worker, and the reg
 
 bench-serve: install  ## serving benchmark: gunicorn against nginx (needs nginx and wrk)
 	$(LAUNCH) run -- $(PYTHON) bench/serve.py $(BENCH_ARGS)
+
+bench-screening: install  ## screening speed: a 2,000-word page, a 50-page PDF's text, 100,000 chars of punctuation
+	$(LAUNCH) run -- $(PYTHON) bench/screening.py $(BENCH_ARGS)
 
 bench-console: install  ## regional console: overview and CSV/XLSX exports with 1,000 schools in the ledger
 	$(LAUNCH) run -- $(PYTHON) bench/console.py $(BENCH_ARGS)

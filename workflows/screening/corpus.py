@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workflows.screening.concepts import built_in_concepts
 from workflows.screening.matcher import text_findings
 from workflows.screening.rules import built_in_rules
 
@@ -63,15 +64,16 @@ class CorpusMeasurement:
         return "\n".join(lines)
 
 
-def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None) -> CorpusMeasurement:
+def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None) -> CorpusMeasurement:
     rules = built_in_rules() if rules is None else rules
+    concepts = built_in_concepts() if concepts is None else concepts
     measurement = CorpusMeasurement()
     for path in sorted((corpus / "prohibited").glob("*.txt")):
         clause, language = path.stem.rsplit(".", 1)
         examples = corpus_examples(path)
         flagged = 0
         for example in examples:
-            if any(finding.clause == clause for finding in text_findings(example, rules)):
+            if any(finding.clause == clause for finding in text_findings(example, rules, concepts=concepts)):
                 flagged += 1
             else:
                 measurement.missed.append((clause, language, example))
@@ -79,7 +81,7 @@ def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None) -> CorpusMeasureme
     for path in sorted((corpus / "clean").glob("*.txt")):
         for example in corpus_examples(path):
             measurement.clean_examples += 1
-            findings = text_findings(example, rules)
+            findings = text_findings(example, rules, concepts=concepts)
             if findings:
                 measurement.false_positives.append((path.stem, example, findings))
     return measurement

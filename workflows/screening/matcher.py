@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
+from workflows.screening.concepts import Concept, concept_matches
 from workflows.screening.normalise import fold, plain
-from workflows.screening.rules import Rule
+from workflows.screening.rules import Rule, concept_rule
 
 CONTEXT_CHARS = 60
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -35,28 +38,69 @@ def _snippet_after(text: str, end: int) -> str:
     return tail.rstrip() + ("…" if end + CONTEXT_CHARS < len(text) else "")
 
 
-def text_matches(text: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, int, int]]:
-    """Each (rule, start, end) where a rule matches ``text``, offsets into ``text`` as given; overlapping
-    matches of one clause count once."""
+def text_matches(
+    text: str, rules: Iterable[Rule], concepts: tuple[Concept, ...] = ()
+) -> Iterator[tuple[Rule, int, int]]:
+    """Each (rule, start, end) where a rule or a concept matches ``text``, offsets into ``text`` as given;
+    overlapping matches of one clause count once."""
     if not text:
         return
+    spans: dict[str, list[tuple[int, int]]] = {}
+    yield from _phrase_matches(text, rules, spans)
+    for concept, start, end in concept_matches(text, concepts):
+        taken = spans.setdefault(concept.clause, [])
+        if not any(start < other_end and other_start < end for other_start, other_end in taken):
+            taken.append((start, end))
+            yield concept_rule(concept.clause, concept.name), start, end
+
+
+def _rule_index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
+    """Phrase rules by their first stem, and the regular expressions (tried everywhere)."""
+    by_stem: dict[str, list[Rule]] = {}
+    everywhere = []
+    for rule in rules:
+        stem = rule.first_stem
+        if stem is None:
+            everywhere.append(rule)
+        else:
+            by_stem.setdefault(stem, []).append(rule)
+    return by_stem, everywhere
+
+
+def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re.Match]]:
+    # One pass over the words, not one per rule: at each word, only the phrases whose first stem begins it
+    # (a dictionary lookup per prefix of the word) are tried, anchored there; linear in the text.
+    by_stem, everywhere = _rule_index(rules)
+    longest = max(map(len, by_stem), default=0)
+    for word in _WORD.finditer(folded):
+        letters, position = word.group(), word.start()
+        for length in range(1, min(len(letters), longest) + 1):
+            for rule in by_stem.get(letters[:length], ()):
+                if match := rule.pattern.match(folded, position):
+                    yield rule, match
+    for rule in everywhere:
+        for match in rule.pattern.finditer(folded):
+            yield rule, match
+
+
+def _phrase_matches(text: str, rules: Iterable[Rule], spans: dict) -> Iterator[tuple[Rule, int, int]]:
     characters, origin = plain(text)
     folded = fold(characters)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for rule in rules:
-        for match in rule.pattern.finditer(folded):
-            if match.start() == match.end():
-                continue
-            # Back to the text as written: from the first character matched to the last one, inclusive.
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
-            taken = spans.setdefault(rule.clause, [])
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
-                continue
-            taken.append((start, end))
-            yield rule, start, end
+    for rule, match in _rule_matches(folded, rules):
+        if match.start() == match.end():
+            continue
+        # Back to the text as written: from the first character matched to the last one, inclusive.
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        taken = spans.setdefault(rule.clause, [])
+        if any(start < other_end and other_start < end for other_start, other_end in taken):
+            continue
+        taken.append((start, end))
+        yield rule, start, end
 
 
-def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[Finding]:
+def text_findings(
+    text: str, rules: Iterable[Rule], *, field: str = "", concepts: tuple[Concept, ...] = ()
+) -> list[Finding]:
     """Every place in ``text`` a rule matches, as the reviewer sees it (clause, field, words in context)."""
     return [
         Finding(
@@ -68,5 +112,5 @@ def text_findings(text: str, rules: Iterable[Rule], *, field: str = "") -> list[
             rule=rule.text,
             regional=rule.regional,
         )
-        for rule, start, end in text_matches(text, rules)
+        for rule, start, end in text_matches(text, rules, concepts)
     ]

@@ -42,6 +42,23 @@ class Rule:
     pattern: re.Pattern
     regional: bool = False
 
+    @property
+    def first_stem(self) -> str | None:
+        """The folded first word of a phrase rule (it matches words starting with it); None for a regular
+        expression, which is tried everywhere. The matcher tries a phrase only where a word starts so."""
+        return _first_stem(self.text)
+
+
+@lru_cache(maxsize=8192)
+def _first_stem(text: str) -> str | None:
+    text = text.strip()
+    if text.startswith(_REGEX_PREFIX) or not text:
+        return None
+    first = text.replace("-", " ").split()[0]
+    stem = fold(first[:-1] if first.endswith("$") and len(first) > 1 else first)
+    # A first word that is not all letters ("don't", "5%") is not a word's beginning: tried everywhere.
+    return stem if re.fullmatch(r"\w+", stem) else None
+
 
 def _word_pattern(word: str) -> str:
     if word.endswith("$") and len(word) > 1:
@@ -103,6 +120,15 @@ def regional_rules() -> tuple[Rule, ...]:
         Rule(clause=row.clause, language=row.language, text=row.text, pattern=_compiled(row.text), regional=True)
         for row in RegionalScreeningRule.objects.filter(active=True).only("clause", "language", "text")
     )
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=1024)
+def concept_rule(clause: str, name: str) -> Rule:
+    """A concept (``concepts``) as the rule a finding names: its clause and "concept: <name>"."""
+    return Rule(clause=clause, language="", text=f"concept: {name}", pattern=_NEVER)
 
 
 def active_rules() -> tuple[Rule, ...]:

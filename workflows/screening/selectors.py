@@ -5,23 +5,28 @@ from __future__ import annotations
 from wagtail.models import Revision
 
 from workflows.models import ScreeningReport
+from workflows.screening.concepts import built_in_concepts
 from workflows.screening.content import page_texts
 from workflows.screening.matcher import text_findings
 from workflows.screening.rules import active_rules
 
 
 def revision_findings(revision: Revision) -> list[dict]:
-    rules = active_rules()
+    rules, concepts = active_rules(), built_in_concepts()
     findings: list[dict] = []
     for field, text in page_texts(revision.as_object()):
-        findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field))
+        findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field, concepts=concepts))
     return findings
 
 
 def texts_findings(texts: list[tuple[str, str]]) -> list[dict]:
     """Findings in ``(field, text)`` pairs that are not a page (a regional announcement): the same rules."""
-    rules = active_rules()
-    return [finding.as_dict() for field, text in texts for finding in text_findings(text, rules, field=field)]
+    rules, concepts = active_rules(), built_in_concepts()
+    return [
+        finding.as_dict()
+        for field, text in texts
+        for finding in text_findings(text, rules, field=field, concepts=concepts)
+    ]
 
 
 def override_carry(report: ScreeningReport, findings: list[dict]) -> None:

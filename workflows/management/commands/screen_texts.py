@@ -4,7 +4,8 @@ For the regional office trying rules before enabling them, and for evaluating sc
 (``-`` for standard input) holds JSON lines ``{"id": …, "lang": "kk|ru|en", "text": …}``; each gets one line
 ``{"id": …, "findings": [{"clause", "rule", "regional", "matched", "start", "end"}, …]}`` with offsets into
 the text as given, or ``{"id": …, "error": …}`` for a line that cannot be read (the others still are; the
-exit status is 1 then). The rules are the platform's and the office's active ones; ``--rule`` adds one to try
+exit status is 1 then). The rules are the platform's phrase and concept rules and the office's active ones;
+``--rule`` adds one to try
 (with ``--clause``), and ``--only-tried`` screens with the tried rules alone.
 """
 
@@ -16,6 +17,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from workflows.screening.concepts import built_in_concepts
 from workflows.screening.matcher import text_matches
 from workflows.screening.rules import CLAUSES, LANGUAGES, Rule, active_rules, rule_pattern
 
@@ -32,7 +34,7 @@ def _tried_rules(texts: list[str], clause: str | None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _line_result(line: str, rules) -> dict:
+def _line_result(line: str, rules, concepts) -> dict:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as error:
@@ -53,7 +55,7 @@ def _line_result(line: str, rules) -> dict:
             "start": start,
             "end": end,
         }
-        for rule, start, end in text_matches(text, rules)
+        for rule, start, end in text_matches(text, rules, concepts)
     ]
     return {"id": identifier, "findings": findings}
 
@@ -72,6 +74,7 @@ class Command(BaseCommand):
         if only_tried and not tried:
             raise CommandError("--only-tried needs at least one --rule.")
         rules = tried if only_tried else active_rules() + tried
+        concepts = () if only_tried else built_in_concepts()
         try:
             stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115 (closed below)
         except OSError as error:
@@ -81,7 +84,7 @@ class Command(BaseCommand):
             for line in stream:
                 if not line.strip():
                     continue
-                result = _line_result(line, rules)
+                result = _line_result(line, rules, concepts)
                 failed = failed or "error" in result
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
         if failed:

@@ -1,0 +1,46 @@
+"""Concept rules (issue 18, point 2): words that meet in one sentence, in any of their forms."""
+
+from workflows.screening.concepts import Concept, _keys, concept_matches
+
+HARMLESS_DRUGS = Concept(
+    clause="3.3.4",
+    name="drugs called harmless",
+    groups=(_keys(["наркотик", "есірткі", "drug"]), _keys(["безвредный", "зиянсыз", "harmless"])),
+    excluded=_keys(["профилактика", "prevention"]),
+)
+TUTORING_AD = Concept(
+    clause="3.3.5",
+    name="a course with a price and a phone",
+    groups=(_keys(["курс", "репетитор"]), _keys(["<PRICE>"]), _keys(["<PHONE>"])),
+    excluded=frozenset(),
+)
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [
+        (concept.clause, text[start:end])
+        for concept, start, end in concept_matches(text, (HARMLESS_DRUGS, TUTORING_AD))
+    ]
+
+
+def test_words_meet_in_any_form_and_language():
+    assert _found("Говорят, наркотиками баловаться совсем безвредно.") == [
+        ("3.3.4", "наркотиками баловаться совсем безвредно")
+    ]
+    assert _found("Есірткілер мүлде зиянсыз деп айтады.")[0][0] == "3.3.4"
+    assert _found("Some say drugs are harmless.")[0][0] == "3.3.4"
+
+
+def test_words_in_different_sentences_do_not_meet():
+    assert _found("Наркотики — это беда. Витамины безвредны.") == []
+
+
+def test_a_word_of_none_keeps_the_sentence_out():
+    assert _found("На уроке профилактики объяснили: наркотики не бывают безвредными.") == []
+
+
+def test_prices_and_phones_are_words_of_their_own():
+    text = "Курсы английского всего 5 000 тг в месяц, звоните +7 (701) 000-12-34"
+    ((clause, matched),) = _found(text)
+    assert clause == "3.3.5" and matched.startswith("Курсы") and matched.endswith("12-34")
+    assert _found("Курсы английского в нашей школе бесплатные.") == []

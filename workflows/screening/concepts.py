@@ -1,0 +1,117 @@
+"""Concept rules (issue 18): an idea the regulation prohibits, caught in wording no rule was written from.
+
+A concept is lists of words that must meet in one sentence ("all"): a drug and a word calling it harmless; a
+threat verb and a person; an organisation, a price and a phone number; unless a word of "none" is there too
+(a prevention lesson, the school's own club). Words are compared by the keys of their dictionary form
+(``words``), so one entry covers every person, tense, case and plural, in kk, ru and en alike. ``<PRICE>``,
+``<PHONE>`` and ``<URL>`` stand for a price or percentage, a phone number and a web address or @handle.
+
+The concepts are data, one file per clause: workflows/fixtures/screening_concepts/<clause>.json.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from workflows.screening.words import rule_word_keys, text_words
+
+CONCEPTS = Path(__file__).resolve().parent.parent / "fixtures" / "screening_concepts"
+TOKENS = {
+    "<PRICE>": re.compile(r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|тенге|теңге|tenge|kzt|руб)", re.IGNORECASE),
+    "<PHONE>": re.compile(r"(?:\+\s?7|\b8)[\s(.-]{0,2}7\d\d[\s).-]{0,2}\d{3}[\s.-]?\d\d[\s.-]?\d\d\b"),
+    "<URL>": re.compile(
+        r"https?://\S+|\bwww\.\S+|(?<!\w)@[a-z0-9_.]{3,}|\b[a-z0-9-]+\.(?:kz|ru|com|org|net|shop|bet)\b"
+    ),
+}
+_SENTENCE_END = re.compile(r"[.!?…;\n]+")
+WINDOW_WORDS = 30  # a chat message with no full stop is read in windows of this many words, half overlapping
+
+
+@dataclass(frozen=True)
+class Concept:
+    clause: str
+    name: str
+    groups: tuple[frozenset[str], ...]  # each must have a key in the sentence
+    excluded: frozenset[str]
+
+
+def _keys(entries: list[str]) -> frozenset[str]:
+    keys: set[str] = set()
+    for written in entries:
+        entry = written.strip()
+        if entry in TOKENS:
+            keys.add(entry)
+        elif entry:
+            for word in entry.split():  # a multi-word entry counts by each of its words
+                keys |= rule_word_keys(word)
+    return frozenset(keys)
+
+
+@cache
+def built_in_concepts() -> tuple[Concept, ...]:
+    concepts = []
+    for path in sorted(CONCEPTS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data["concepts"]:
+            groups = tuple(_keys(group) for group in item["all"])
+            if len(groups) < 2 or not all(groups):
+                continue  # one list alone is a phrase rule's job; an empty one would match everything
+            concepts.append(
+                Concept(clause=data["clause"], name=item["name"], groups=groups, excluded=_keys(item.get("none", [])))
+            )
+    return tuple(concepts)
+
+
+@dataclass
+class _Unit:
+    """A sentence (or a window of a long one): its words' keys and where each key is."""
+
+    keys: dict[str, list[tuple[int, int]]]
+
+
+def _units(text: str) -> list[_Unit]:
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    sentences: dict[int, list[tuple[str, int, int]]] = {}
+    for word in text_words(text):
+        index = bisect.bisect_right(ends, word.start)
+        for key in word.keys:
+            sentences.setdefault(index, []).append((key, word.start, word.end))
+    for token, pattern in TOKENS.items():
+        for match in pattern.finditer(text):
+            sentences.setdefault(bisect.bisect_right(ends, match.start()), []).append(
+                (token, match.start(), match.end())
+            )
+    units = []
+    for items in sentences.values():
+        positions = sorted({start for _key, start, _end in items})
+        windows = [positions] if len(positions) <= WINDOW_WORDS else [
+            positions[first : first + WINDOW_WORDS] for first in range(0, len(positions), WINDOW_WORDS // 2)
+        ]  # fmt: skip
+        for window in windows:
+            low, high = window[0], window[-1]
+            keys: dict[str, list[tuple[int, int]]] = {}
+            for key, start, end in items:
+                if low <= start <= high:
+                    keys.setdefault(key, []).append((start, end))
+            units.append(_Unit(keys))
+    return units
+
+
+def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> Iterator[tuple[Concept, int, int]]:
+    """Each (concept, start, end) found in ``text``: from the first to the last word that made it."""
+    concepts = built_in_concepts() if concepts is None else concepts
+    if not text or not concepts:
+        return
+    for unit in _units(text):
+        present = set(unit.keys)
+        for concept in concepts:
+            if any(group.isdisjoint(present) for group in concept.groups) or not concept.excluded.isdisjoint(present):
+                continue
+            spans = [span for group in concept.groups for key in group & present for span in unit.keys[key]]
+            yield concept, min(start for start, _end in spans), max(end for _start, end in spans)
