@@ -54,11 +54,11 @@ def test_a_bad_line_is_reported_and_the_others_are_still_screened(tmp_path):
 
 @pytest.mark.django_db
 def test_the_office_tries_a_rule_before_enabling_it(tmp_path):
-    line = json.dumps({"id": 1, "lang": "ru", "text": "Продаю справки для физкультуры, пишите."}, ensure_ascii=False)
+    line = json.dumps({"id": 1, "lang": "ru", "text": "Сдаём учебники в библиотеку до пятницы."}, ensure_ascii=False)
     assert _screen(tmp_path, [line])[0][0]["findings"] == []
-    results, _status = _screen(tmp_path, [line], "--rule", "продаю справк", "--clause", "3.3.6", "--only-tried")
+    results, _status = _screen(tmp_path, [line], "--rule", "сдаём учебник", "--clause", "3.3.6", "--only-tried")
     assert [(f["clause"], f["matched"], f["regional"]) for f in results[0]["findings"]] == [
-        ("3.3.6", "Продаю справки", True)
+        ("3.3.6", "Сдаём учебники", True)
     ]
     with pytest.raises(CommandError, match="--clause"):
-        _screen(tmp_path, [line], "--rule", "продаю справк")
+        _screen(tmp_path, [line], "--rule", "сдаём учебник")

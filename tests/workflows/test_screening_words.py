@@ -41,3 +41,9 @@ def test_look_alike_letters_are_read_in_the_words_script():
 def test_different_words_keep_different_keys():
     assert not rule_word_keys("школа") & rule_word_keys("шкала")
     assert not rule_word_keys("kill") & rule_word_keys("skill")
+
+
+def test_digits_for_letters_are_read_as_letters():
+    (word,) = text_words("дипл0м")
+    assert word.keys & rule_word_keys("диплом")
+    assert text_words("2026") == []

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from workflows.screening.words import rule_word_keys, text_words
@@ -103,15 +103,43 @@ def _units(text: str) -> list[_Unit]:
     return units
 
 
+_EXCLUDED = -1
+
+
+@lru_cache(maxsize=8)
+def _index(concepts: tuple[Concept, ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """For each key, the (concept, list) pairs it belongs to (list -1: the concept's "none")."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for number, concept in enumerate(concepts):
+        for group_number, group in enumerate(concept.groups):
+            for key in group:
+                index.setdefault(key, []).append((number, group_number))
+        for key in concept.excluded:
+            index.setdefault(key, []).append((number, _EXCLUDED))
+    return {key: tuple(pairs) for key, pairs in index.items()}
+
+
 def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> Iterator[tuple[Concept, int, int]]:
     """Each (concept, start, end) found in ``text``: from the first to the last word that made it."""
     concepts = built_in_concepts() if concepts is None else concepts
     if not text or not concepts:
         return
+    index = _index(concepts)
     for unit in _units(text):
-        present = set(unit.keys)
-        for concept in concepts:
-            if any(group.isdisjoint(present) for group in concept.groups) or not concept.excluded.isdisjoint(present):
-                continue
-            spans = [span for group in concept.groups for key in group & present for span in unit.keys[key]]
-            yield concept, min(start for start, _end in spans), max(end for _start, end in spans)
+        # From the sentence's keys to the concepts they touch: the cost follows the sentence, not the
+        # number of concepts.
+        lists_met: dict[int, set[int]] = {}
+        excluded: set[int] = set()
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for key, places in unit.keys.items():
+            for number, group_number in index.get(key, ()):
+                if group_number == _EXCLUDED:
+                    excluded.add(number)
+                else:
+                    lists_met.setdefault(number, set()).add(group_number)
+                    spans.setdefault(number, []).extend(places)
+        for number, met in lists_met.items():
+            concept = concepts[number]
+            if len(met) == len(concept.groups) and number not in excluded:
+                found = spans[number]
+                yield concept, min(start for start, _end in found), max(end for _start, end in found)

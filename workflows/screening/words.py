@@ -21,8 +21,9 @@ from functools import cache, lru_cache
 from school_sections.search.kazakh import stem as kazakh_stem
 from workflows.screening.normalise import fold, lower_same_length, plain
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_MIN_KAZAKH_STEM = 3
 _MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are rare readings
 # One-letter words that a word written letter by letter swallows ("н а р к о т и к и у школы" is read as
 # "наркотикиу"): such a word is also read without them.
@@ -57,9 +58,16 @@ def word_keys(word: str) -> frozenset[str]:
     if word.isascii():
         keys.add(_english().stemWord(word))
     else:
-        if not _KAZAKH_LETTERS.intersection(word):
+        kazakh = bool(_KAZAKH_LETTERS.intersection(word))
+        if not kazakh:
             keys.update(parse.normal_form for parse in _russian().parse(word)[:_MAX_PARSES])
-        keys.add(kazakh_stem(word))
+        # The Kazakh stemmer is a search key: on a Russian word, or cut to a syllable ("надан" -> "на"), it
+        # would make unrelated words meet. Used for words with Kazakh letters or unknown to the Russian
+        # dictionary, and only when three letters or more are left.
+        if kazakh or not _russian().word_is_known(word):
+            stem = kazakh_stem(word)
+            if len(stem) >= _MIN_KAZAKH_STEM:
+                keys.add(stem)
     return frozenset(fold(key) for key in keys if key)
 
 
@@ -72,7 +80,11 @@ def text_words(text: str) -> list[Word]:
     words = []
     for match in _WORD.finditer(lower_same_length(characters)):
         word = match.group()
-        if not (word.isascii() or all("\u0400" <= letter <= "\u04ff" for letter in word)):
+        if word.isdigit():
+            continue
+        # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
+        # through ``fold``, which puts look-alikes into the word's own script.
+        if not (word.isalpha() and (word.isascii() or all("\u0400" <= letter <= "\u04ff" for letter in word))):
             word = folded[match.start() : match.end()]
         start, end = origin[match.start()], origin[match.end() - 1] + 1
         keys = word_keys(word)
