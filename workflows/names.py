@@ -18,13 +18,14 @@ PLATFORM_NAMES = (SITE_ADMINISTRATOR_APPROVAL,)
 
 
 def name_shown(sender, instance, **kwargs) -> None:
-    if instance.name in PLATFORM_NAMES:
+    # A name deferred by .only() is not loaded: reading it here would cost a query per instance.
+    if "name" in instance.__dict__ and instance.name in PLATFORM_NAMES:
         # A plain string (not a lazy one): Wagtail puts names into JSON and e-mail subjects.
         instance.name = gettext(instance.name)
 
 
 def name_stored(sender, instance, **kwargs) -> None:
-    if instance.name in PLATFORM_NAMES:
+    if "name" not in instance.__dict__ or instance.name in PLATFORM_NAMES:
         return
     for stored in PLATFORM_NAMES:
         for language, _label in settings.LANGUAGES:

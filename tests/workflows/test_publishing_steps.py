@@ -198,3 +198,15 @@ def test_help_leads_to_the_platforms_guide_with_the_readers_part_first(signed_in
     assert "/admin/guide/" in dashboard
     guide = client.get("/admin/guide/", headers={"accept-language": "kk"}).content.decode()
     assert re.findall(r'<section id="guide-(\w+)"', guide)[0] == first_part
+
+
+def test_reading_tasks_without_their_names_costs_no_query_per_task(school_site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Task.objects.create(name="Second step", active=True)  # more than one task: a query each would show
+    with CaptureQueriesContext(connection) as whole:
+        list(Task.objects.all())
+    with CaptureQueriesContext(connection) as without_names:
+        assert len(list(Task.objects.only("pk"))) >= 2
+    assert len(without_names.captured_queries) == len(whole.captured_queries)
