@@ -22,6 +22,6 @@ def wagtail_fixes_apply() -> None:
     # The choosers' "Search" tab is named by a gettext evaluated at import, not a lazy one: every editor saw
     # it in the language active when the process started.
     ChooserViewSet.search_tab_label = gettext_lazy("Search")
-    # The preferred-language list is sorted by name, which puts Қазақша after English and Русский; the
+    # The preferred-language list is sorted by name, which puts Kazakh (in Cyrillic) after English and Russian; the
     # region's order (Kazakh first) is the settings' order.
     LocalePreferencesForm.base_fields["preferred_language"].choices = _language_choices

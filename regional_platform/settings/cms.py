@@ -1,11 +1,13 @@
 """Wagtail, which runs inside every school's schema."""
 
+from django.conf.locale import LANG_INFO
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 WAGTAIL_SITE_NAME = _("Regional school sites")
-# The editor's own language choice: the region's three, Kazakh first (not Wagtail's 35).
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+# The editor's own language choice: the region's three, Kazakh first (not Wagtail's 35), each named in
+# itself as Django names it.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in ("kk", "ru", "en")]
 
 
 def _admin_base_url() -> str:
