@@ -88,9 +88,10 @@ def test_the_held_out_corpus_has_enough_texts_per_clause_and_language(language):
 def test_held_out_recall_is_at_least_85_percent_per_clause_and_language_with_at_most_2_percent_false_positives(
     screening_report,
 ):
-    """The target of issue 18, measured on texts the rules were not written from; printed either way."""
+    """The target of issue 18, measured on texts the rules were not written from; the figures are printed
+    either way, the texts never (whoever reads them while writing rules spoils the measurement)."""
     measurement = corpus_measure(HELD_OUT_CORPUS)
-    screening_report(measurement.report("Held-out corpus (written apart from the rules)"))
+    screening_report(measurement.report("Held-out corpus (written apart from the rules)", texts=False))
     low = {
         key: f"{flagged}/{total}" for key, (total, flagged) in measurement.prohibited.items() if flagged < 0.85 * total
     }

@@ -2,7 +2,8 @@
 
 A concept is lists of words that must meet in one sentence ("all"): a drug and a word calling it harmless; a
 threat verb and a person; an organisation, a price and a phone number; unless a word of "none" is there too
-(a prevention lesson, the school's own club). Words are compared by the keys of their dictionary form
+(a prevention lesson, the school's own club). A concept of one list is for words that are prohibited
+wherever they stand (a slur, a drug dealer's slang). Words are compared by the keys of their dictionary form
 (``words``), so one entry covers every person, tense, case and plural, in kk, ru and en alike. ``<PRICE>``,
 ``<PHONE>`` and ``<URL>`` stand for a price or percentage, a phone number and a web address or @handle.
 
@@ -60,8 +61,8 @@ def built_in_concepts() -> tuple[Concept, ...]:
         data = json.loads(path.read_text(encoding="utf-8"))
         for item in data["concepts"]:
             groups = tuple(_keys(group) for group in item["all"])
-            if len(groups) < 2 or not all(groups):
-                continue  # one list alone is a phrase rule's job; an empty one would match everything
+            if not groups or not all(groups):
+                continue  # an empty list would match everything
             concepts.append(
                 Concept(clause=data["clause"], name=item["name"], groups=groups, excluded=_keys(item.get("none", [])))
             )
@@ -75,12 +76,15 @@ class _Unit:
     keys: dict[str, list[tuple[int, int]]]
 
 
-def _units(text: str) -> list[_Unit]:
+def _units(text: str, wanted: dict) -> list[_Unit]:
+    """The sentences (or windows) of ``text`` with the keys of their words that some concept names."""
     ends = [match.end() for match in _SENTENCE_END.finditer(text)]
     sentences: dict[int, list[tuple[str, int, int]]] = {}
     for word in text_words(text):
         index = bisect.bisect_right(ends, word.start)
-        for key in word.keys:
+        # Every word counts for the window's width, even one no concept names (the key "" stands for it).
+        named = [key for key in word.keys if key in wanted] or [""]
+        for key in named:
             sentences.setdefault(index, []).append((key, word.start, word.end))
     for token, pattern in TOKENS.items():
         for match in pattern.finditer(text):
@@ -125,7 +129,7 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
     if not text or not concepts:
         return
     index = _index(concepts)
-    for unit in _units(text):
+    for unit in _units(text, index):
         # From the sentence's keys to the concepts they touch: the cost follows the sentence, not the
         # number of concepts.
         lists_met: dict[int, set[int]] = {}

@@ -66,6 +66,12 @@ def _editor_fields(page_class: type[Page]) -> frozenset[str]:
 
 def page_texts(page: Page) -> list[tuple[str, str]]:
     """(field label, text) for everything a person wrote on ``page`` in its editor, linked documents included."""
+    return page_content(page)[0]
+
+
+def page_content(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``page_texts``, and (field label, problem code) for each linked document not read whole
+    (``documents.PROBLEM_*``): screening cannot vouch for those, the administrator must look."""
     page = page.specific
     shown = _editor_fields(type(page))
     documents: set[int] = set()
@@ -87,8 +93,12 @@ def page_texts(page: Page) -> list[tuple[str, str]]:
             parts.append((label, text))
         elif isinstance(field, (models.CharField, models.TextField, models.URLField)):
             parts.append((label, value or ""))
+    unread = []
     for document in get_document_model().objects.filter(pk__in=documents).order_by("pk"):
         label = _("Document “%(title)s”") % {"title": document.title}
         parts.append((label, document.title))
-        parts.append((label, document_text(document)))
-    return [(label, text) for label, text in parts if text and text.strip()]
+        read = document_text(document)
+        parts.append((label, read.text))
+        if read.problem:
+            unread.append((label, read.problem))
+    return [(label, text) for label, text in parts if text and text.strip()], unread

@@ -13,6 +13,7 @@ workflows.screening.corpus_report`` prints both while rules are being written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,17 @@ from workflows.screening.rules import built_in_rules
 CORPORA = Path(__file__).resolve().parents[2] / "tests" / "workflows" / "screening_corpus"
 DEFAULT_CORPUS = CORPORA / "dev"
 HELD_OUT_CORPUS = CORPORA / "held_out"
+
+
+_PROHIBITED_FILE = re.compile(r"(?P<clause>\d+(?:\.\d+)+)\.(?P<language>kk|ru|en)(?:\.[\w-]+)?")
+
+
+def _prohibited_file(path: Path) -> tuple[str, str]:
+    """``3.3.1.kk.txt`` or a further batch of the same, ``3.3.1.kk.<batch>.txt``: (clause, language)."""
+    match = _PROHIBITED_FILE.fullmatch(path.stem)
+    if match is None:
+        raise ValueError(f"{path.name}: a prohibited corpus file is named <clause>.<language>[.<batch>].txt")
+    return match["clause"], match["language"]
 
 
 def corpus_examples(path: Path) -> list[str]:
@@ -48,17 +60,18 @@ class CorpusMeasurement:
         total = sum(examples for examples, _flagged in self.prohibited.values())
         return sum(flagged for _examples, flagged in self.prohibited.values()) / total if total else 0.0
 
-    def report(self, title: str = "Screening corpus (clause 3.3)") -> str:
+    def report(self, title: str = "Screening corpus (clause 3.3)", texts: bool = True) -> str:
+        """The figures, and with ``texts`` the examples missed and the clean ones flagged."""
         lines = [f"{title}: prohibited examples flagged with their clause (recall {self.recall:.0%})"]
         for (clause, language), (total, flagged) in sorted(self.prohibited.items()):
-            lines.append(f"  {clause} {language}: {flagged}/{total}")
-        for clause, language, example in self.missed:
+            lines.append(f"  {clause} {language}: {flagged}/{total} ({flagged / total:.0%})")
+        for clause, language, example in self.missed if texts else ():
             lines.append(f"  MISSED {clause} {language}: {example}")
         lines.append(
             f"Clean corpus: {len(self.false_positives)} false positives in {self.clean_examples} examples "
             f"(false-positive rate {self.false_positive_rate:.1%})"
         )
-        for language, example, findings in self.false_positives:
+        for language, example, findings in self.false_positives if texts else ():
             matched = ", ".join(f"{finding.clause} “{finding.matched}” ({finding.rule})" for finding in findings)
             lines.append(f"  FALSE POSITIVE {language}: {matched} in: {example}")
         return "\n".join(lines)
@@ -69,19 +82,21 @@ def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None) -> 
     concepts = built_in_concepts() if concepts is None else concepts
     measurement = CorpusMeasurement()
     for path in sorted((corpus / "prohibited").glob("*.txt")):
-        clause, language = path.stem.rsplit(".", 1)
+        clause, language = _prohibited_file(path)
         examples = corpus_examples(path)
-        flagged = 0
+        total, flagged = measurement.prohibited.get((clause, language), (0, 0))
+        total += len(examples)
         for example in examples:
             if any(finding.clause == clause for finding in text_findings(example, rules, concepts=concepts)):
                 flagged += 1
             else:
                 measurement.missed.append((clause, language, example))
-        measurement.prohibited[(clause, language)] = (len(examples), flagged)
+        measurement.prohibited[(clause, language)] = (total, flagged)
     for path in sorted((corpus / "clean").glob("*.txt")):
+        language = path.stem.split(".", 1)[0]
         for example in corpus_examples(path):
             measurement.clean_examples += 1
             findings = text_findings(example, rules, concepts=concepts)
             if findings:
-                measurement.false_positives.append((path.stem, example, findings))
+                measurement.false_positives.append((language, example, findings))
     return measurement

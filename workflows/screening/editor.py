@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin import messages
@@ -15,15 +16,33 @@ from wagtail.models import Page
 from regulation.permissions import Capability, user_may
 from workflows.models import RegionalScreeningRule
 from workflows.publication import ArchivedPagePublication, publication_check
+from workflows.screening import documents
 from workflows.screening.selectors import revision_findings, revision_report
 from workflows.screening.services import ScreeningBlocked, revision_screen, screening_override
 
 
 def clause_label(code: str) -> str:
+    if code == documents.CLAUSE_UNREAD:
+        return _("3.3 Prohibited on the site: a document screening could not read")
     try:
         return RegionalScreeningRule.Clause(code).label
     except ValueError:
         return code
+
+
+def unread_document_explanation(problem: str) -> str:
+    """Why screening did not read a linked document whole, and what the person should do."""
+    if problem == documents.PROBLEM_FORMAT:
+        text = _("Screening does not read files of this format (old Word or Excel files, images, archives).")
+    elif problem == documents.PROBLEM_NO_TEXT:
+        text = _("The document has no text layer (a scanned paper?), so screening could not read it.")
+    elif problem == documents.PROBLEM_TOO_LONG:
+        text = _("Only the first %(count)s characters of the document were screened.") % {
+            "count": number_format(documents.MAX_TEXT_CHARS, force_grouping=True)
+        }
+    else:
+        text = _("The file is damaged or protected by a password, so screening could not read it.")
+    return " ".join([text, _("Open the document and check it yourself before it is published.")])
 
 
 def _findings_button(page: Page):
@@ -110,7 +129,14 @@ def screening_findings_view(request, page_id: int):
     # The revision never changes, so screening it again gives the same findings with the field
     # labels in the reader's language (the report keeps them in the language of whoever screened it).
     shown = revision_findings(revision) if report is not None and report.findings else []
-    findings = [{**finding, "clause_label": clause_label(finding["clause"])} for finding in shown]
+    findings = [
+        {
+            **finding,
+            "clause_label": clause_label(finding["clause"]),
+            "explanation": unread_document_explanation(finding["unread"]) if finding.get("unread") else "",
+        }
+        for finding in shown
+    ]
     return TemplateResponse(
         request,
         "workflows/admin/screening_findings.html",

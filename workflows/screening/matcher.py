@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from workflows.screening.concepts import Concept, concept_matches
 from workflows.screening.normalise import fold, plain
+from workflows.screening.regex_starts import first_characters
 from workflows.screening.rules import Rule, concept_rule
 
 CONTEXT_CHARS = 60
@@ -54,31 +55,53 @@ def text_matches(
             yield concept_rule(concept.clause, concept.name), start, end
 
 
-def _rule_index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
-    """Phrase rules by their first stem, and the regular expressions (tried everywhere)."""
-    by_stem: dict[str, list[Rule]] = {}
-    everywhere = []
+@dataclass
+class _RuleIndex:
+    by_stem: dict[str, list[Rule]]  # phrase rules by their first stem
+    by_character: dict[str, list[Rule]]  # expressions by a character their match begins with
+    everywhere: list[Rule]  # expressions that may begin with anything
+
+
+def _rule_index(rules: Iterable[Rule]) -> _RuleIndex:
+    index = _RuleIndex({}, {}, [])
     for rule in rules:
         stem = rule.first_stem
-        if stem is None:
-            everywhere.append(rule)
-        else:
-            by_stem.setdefault(stem, []).append(rule)
-    return by_stem, everywhere
+        if stem is not None:
+            index.by_stem.setdefault(stem, []).append(rule)
+            continue
+        characters = first_characters(rule.expression) if rule.expression else None
+        if characters is None or not all(_WORD.fullmatch(character) for character in characters):
+            index.everywhere.append(rule)
+        else:  # the text is lowercase; an expression is matched ignoring case
+            for character in {character.lower() for character in characters}:
+                index.by_character.setdefault(character, []).append(rule)
+    return index
+
+
+# Where a word begins, and where a number begins inside one ("до50%"): where expressions are tried;
+# phrases, only where a word begins.
+_STARTS = re.compile(r"(?P<word>\b\w)|(?<=[^\W\d])\d")
 
 
 def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re.Match]]:
     # One pass over the words, not one per rule: at each word, only the phrases whose first stem begins it
-    # (a dictionary lookup per prefix of the word) are tried, anchored there; linear in the text.
-    by_stem, everywhere = _rule_index(rules)
-    longest = max(map(len, by_stem), default=0)
-    for word in _WORD.finditer(folded):
-        letters, position = word.group(), word.start()
+    # (a dictionary lookup per prefix of the word) and the expressions that can begin with its first
+    # character are tried, anchored there; linear in the text.
+    index = _rule_index(rules)
+    longest = max(map(len, index.by_stem), default=0)
+    for start in _STARTS.finditer(folded):
+        position = start.start()
+        for rule in index.by_character.get(start.group(), ()):
+            if match := rule.pattern.match(folded, position):
+                yield rule, match
+        if start.lastgroup != "word":
+            continue
+        letters = _WORD.match(folded, position).group()  # type: ignore[union-attr]  # a word begins here
         for length in range(1, min(len(letters), longest) + 1):
-            for rule in by_stem.get(letters[:length], ()):
+            for rule in index.by_stem.get(letters[:length], ()):
                 if match := rule.pattern.match(folded, position):
                     yield rule, match
-    for rule in everywhere:
+    for rule in index.everywhere:
         for match in rule.pattern.finditer(folded):
             yield rule, match
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 _TABLES = json.loads(
@@ -57,20 +58,30 @@ def _plain_character(character: str) -> str:
     return "".join(part for part in composed if not unicodedata.combining(part))
 
 
+# What ``_plain_character`` may change: anything but ASCII and the Cyrillic letters (not its combining
+# marks, U+0483-0489). Runs of ordinary characters between these are copied as they are.
+_UNUSUAL = re.compile(r"[^\x00-\x7f\u0400-\u0482\u048a-\u04ff]+")
+
+
+@lru_cache(maxsize=4)  # the phrase rules and the concepts read the same text one after the other
 def plain(text: str) -> tuple[str, list[int]]:
     """``text`` with evasions undone, and for each of its characters the offset in ``text`` it came from."""
-    if text.isascii():
+    if not _UNUSUAL.search(text):
         characters, origin = text, list(range(len(text)))
     else:
-        pieces, origin = [], []
-        for offset, character in enumerate(text):
-            if character.isascii():
-                pieces.append(character)
-                origin.append(offset)
-                continue
-            replacement = _plain_character(character)
-            pieces.append(replacement)
-            origin.extend([offset] * len(replacement))
+        pieces: list[str] = []
+        origin = []
+        position = 0
+        for run in _UNUSUAL.finditer(text):
+            pieces.append(text[position : run.start()])
+            origin.extend(range(position, run.start()))
+            for offset in range(run.start(), run.end()):
+                replacement = _plain_character(text[offset])
+                pieces.append(replacement)
+                origin.extend([offset] * len(replacement))
+            position = run.end()
+        pieces.append(text[position:])
+        origin.extend(range(position, len(text)))
         characters = "".join(pieces)
     if not _SPACED_LETTERS.search(characters):
         return characters, origin
@@ -95,13 +106,18 @@ def _is_latin(char: str) -> bool:
     return "a" <= char <= "z"
 
 
-def _fold_word(word: str) -> str:
+def _look_alikes_folded(word: str) -> str:
     cyrillic = sum(1 for char in word if _is_cyrillic(char))
     latin = sum(1 for char in word if _is_latin(char))
     # Digits count as look-alikes only inside real words (a zero for an "o"), not in "3A" (a class name).
     if cyrillic and (latin or (cyrillic >= 2 and any(char in "03" for char in word))):
         word = word.translate(_LATIN_TO_CYRILLIC if cyrillic >= latin else _CYRILLIC_TO_LATIN)
-    return word.translate(_KAZAKH_FOLD)
+    return word
+
+
+# Where a Cyrillic letter meets another word character (a Latin letter, a digit): only the words around
+# such a place can hold look-alikes, so only those are looked at one by one.
+_SCRIPT_BORDER = re.compile(r"[\u0400-\u04ff](?=[^\W\u0400-\u04ff])|[^\W\u0400-\u04ff](?=[\u0400-\u04ff])")
 
 
 def lower_same_length(text: str) -> str:
@@ -112,7 +128,20 @@ def lower_same_length(text: str) -> str:
     return "".join(char.lower()[0] for char in text)
 
 
+@lru_cache(maxsize=4)
 def fold(text: str) -> str:
     """``text`` lowered and folded, with the same length (offsets stay valid)."""
     lowered = lower_same_length(text)
-    return _WORD.sub(lambda match: _fold_word(match.group()), lowered)
+    pieces, position = [], 0
+    for border in _SCRIPT_BORDER.finditer(lowered):
+        start = border.start()
+        if start < position:  # a word already folded
+            continue
+        while start > position and _WORD.match(lowered[start - 1]):
+            start -= 1
+        end = _WORD.match(lowered, start).end()  # type: ignore[union-attr]  # a border is inside a word
+        pieces.append(lowered[position:start])
+        pieces.append(_look_alikes_folded(lowered[start:end]))
+        position = end
+    pieces.append(lowered[position:])
+    return "".join(pieces).translate(_KAZAKH_FOLD)

@@ -43,6 +43,12 @@ class Rule:
     regional: bool = False
 
     @property
+    def expression(self) -> str | None:
+        """The regular expression of a ``re:`` rule (None for a phrase)."""
+        text = self.text.strip()
+        return text[len(_REGEX_PREFIX) :] if text.startswith(_REGEX_PREFIX) else None
+
+    @property
     def first_stem(self) -> str | None:
         """The folded first word of a phrase rule (it matches words starting with it); None for a regular
         expression, which is tried everywhere. The matcher tries a phrase only where a word starts so."""

@@ -5,28 +5,26 @@ from __future__ import annotations
 from wagtail.models import Revision
 
 from workflows.models import ScreeningReport
-from workflows.screening.concepts import built_in_concepts
-from workflows.screening.content import page_texts
-from workflows.screening.matcher import text_findings
-from workflows.screening.rules import active_rules
+from workflows.screening.cached import cached_texts_findings
+from workflows.screening.content import page_content
+from workflows.screening.documents import CLAUSE_UNREAD
 
 
 def revision_findings(revision: Revision) -> list[dict]:
-    rules, concepts = active_rules(), built_in_concepts()
-    findings: list[dict] = []
-    for field, text in page_texts(revision.as_object()):
-        findings.extend(finding.as_dict() for finding in text_findings(text, rules, field=field, concepts=concepts))
+    """What screening finds in a revision: matches in its texts, and each linked document it could not read
+    whole (clause 3.3 as a whole: nobody knows what is in it until a person looks)."""
+    texts, unread = page_content(revision.as_object())
+    findings = cached_texts_findings(texts)
+    findings.extend(
+        {"clause": CLAUSE_UNREAD, "field": field, "matched": "", "before": "", "after": "", "rule": "", "unread": why}
+        for field, why in unread
+    )
     return findings
 
 
 def texts_findings(texts: list[tuple[str, str]]) -> list[dict]:
     """Findings in ``(field, text)`` pairs that are not a page (a regional announcement): the same rules."""
-    rules, concepts = active_rules(), built_in_concepts()
-    return [
-        finding.as_dict()
-        for field, text in texts
-        for finding in text_findings(text, rules, field=field, concepts=concepts)
-    ]
+    return cached_texts_findings(texts)
 
 
 def override_carry(report: ScreeningReport, findings: list[dict]) -> None:

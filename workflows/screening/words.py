@@ -23,6 +23,7 @@ from workflows.screening.normalise import fold, lower_same_length, plain
 
 _WORD = re.compile(r"[^\W_]+")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
 _MIN_KAZAKH_STEM = 3
 _MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are rare readings
 # One-letter words that a word written letter by letter swallows ("н а р к о т и к и у школы" is read as
@@ -84,7 +85,7 @@ def text_words(text: str) -> list[Word]:
             continue
         # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
         # through ``fold``, which puts look-alikes into the word's own script.
-        if not (word.isalpha() and (word.isascii() or all("\u0400" <= letter <= "\u04ff" for letter in word))):
+        if not (word.isalpha() and (word.isascii() or _CYRILLIC_WORD.fullmatch(word))):
             word = folded[match.start() : match.end()]
         start, end = origin[match.start()], origin[match.end() - 1] + 1
         keys = word_keys(word)
