@@ -3,9 +3,12 @@ shown in the text as written."""
 
 import pytest
 
+from workflows.screening.concepts import Concept
 from workflows.screening.matcher import text_findings, text_matches
 from workflows.screening.normalise import plain
 from workflows.screening.rules import Rule, rule_pattern
+from workflows.screening.translit import cyrillic_reading, translit_spans
+from workflows.screening.words import rule_word_keys
 
 RULES = (
     Rule(clause="3.3.4", language="ru", text="наркотик", pattern=rule_pattern("наркотик")),
@@ -51,3 +54,35 @@ def test_ordinary_text_is_left_as_it_is():
     assert plain("а и в")[0] == "а и в"  # three one-letter words stay words
     characters, origin = plain("x\u200by")
     assert (characters, origin) == ("xy", [0, 2])
+
+
+TRANSLIT_CONCEPTS = (
+    Concept(
+        clause="3.3.4",
+        name="drugs sold",
+        groups=(
+            rule_word_keys("наркотики") | rule_word_keys("есірткі"),
+            rule_word_keys("продаю") | rule_word_keys("сатамыз"),
+        ),
+        excluded=frozenset(),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prodayu narkotiki nedorogo",  # Russian typed in Latin letters
+        "esirtki satamyz, jazyndar",  # Kazakh typed in Latin letters
+        "Продаю narkotiki у школы",  # one word of a Cyrillic sentence
+    ],
+)
+def test_russian_and_kazakh_typed_in_latin_letters_are_read(text):
+    assert [finding.clause for finding in text_findings(text, (), concepts=TRANSLIT_CONCEPTS)] == ["3.3.4"]
+
+
+def test_an_english_sentence_is_not_read_as_transliterated_russian():
+    """ "drug" would be "друг" (a friend), "most" a bridge: English sentences are left as they are."""
+    assert translit_spans("our friend the drug officer came to the school") == []
+    assert translit_spans("kupi narkotiki u menya. thanks for the lesson") == [(0, 22)]
+    assert cyrillic_reading("shkola") == "школа" and cyrillic_reading("moy") == "мой"

@@ -74,6 +74,16 @@ def test_the_clean_corpus_passes_and_the_false_positive_rate_is_reported(screeni
     assert measurement.false_positives == []
 
 
+def test_the_development_corpus_is_caught_in_every_clause_and_language():
+    """Every batch of development texts (the rules are tuned on them): at least 90 % per clause and language."""
+    measurement = corpus_measure()
+    low = {
+        key: f"{flagged}/{total}" for key, (total, flagged) in measurement.prohibited.items() if flagged < 0.9 * total
+    }
+    assert low == {}
+    assert sum(total for total, _flagged in measurement.prohibited.values()) >= 600
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_held_out_corpus_has_enough_texts_per_clause_and_language(language):
     for clause in CLAUSES:
@@ -83,7 +93,7 @@ def test_the_held_out_corpus_has_enough_texts_per_clause_and_language(language):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18: concept rules cover part of the kinds of content (held-out recall 41%, 4.9% false positives)",
+    reason="issue 18: lexicons still fitted to the development texts (held-out recall 61%, 7.0% false positives)",
 )
 def test_held_out_recall_is_at_least_85_percent_per_clause_and_language_with_at_most_2_percent_false_positives(
     screening_report,

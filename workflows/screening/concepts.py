@@ -20,17 +20,23 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from workflows.screening.normalise import plain
 from workflows.screening.words import rule_word_keys, text_words
 
 CONCEPTS = Path(__file__).resolve().parent.parent / "fixtures" / "screening_concepts"
 TOKENS = {
-    "<PRICE>": re.compile(r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|тенге|теңге|tenge|kzt|руб)", re.IGNORECASE),
+    # A sum or a percentage: "5 000 тг", "15%", "40k", "300к", "20 тысяч", "10 мың", "2 млн".
+    "<PRICE>": re.compile(
+        r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|тенге|теңге|tenge|kzt|руб|(?:k|к|тыс|тысяч\w*|мың|млн|mln)\b)",
+        re.IGNORECASE,
+    ),
     "<PHONE>": re.compile(r"(?:\+\s?7|\b8)[\s(.-]{0,2}7\d\d[\s).-]{0,2}\d{3}[\s.-]?\d\d[\s.-]?\d\d\b"),
     "<URL>": re.compile(
         r"https?://\S+|\bwww\.\S+|(?<!\w)@[a-z0-9_.]{3,}|\b[a-z0-9-]+\.(?:kz|ru|com|org|net|shop|bet)\b"
     ),
 }
-_SENTENCE_END = re.compile(r"[.!?…;\n]+")
+# A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end.
+_SENTENCE_END = re.compile(r"(?:[!?…;\n]|\.(?!\s?\d))+")
 WINDOW_WORDS = 30  # a chat message with no full stop is read in windows of this many words, half overlapping
 
 
@@ -54,6 +60,16 @@ def _keys(entries: list[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+PREVENTION = CONCEPTS.parent / "screening_prevention.json"
+
+
+@cache
+def prevention_keys() -> frozenset[str]:
+    """The school's own prevention work (a class hour, a leaflet, a psychologist's talk): in every concept's
+    "none", so a lesson about drugs, bribes or bullying is not read as what it warns against."""
+    return _keys(json.loads(PREVENTION.read_text(encoding="utf-8"))["none"])
+
+
 @cache
 def built_in_concepts() -> tuple[Concept, ...]:
     concepts = []
@@ -64,7 +80,12 @@ def built_in_concepts() -> tuple[Concept, ...]:
             if not groups or not all(groups):
                 continue  # an empty list would match everything
             concepts.append(
-                Concept(clause=data["clause"], name=item["name"], groups=groups, excluded=_keys(item.get("none", [])))
+                Concept(
+                    clause=data["clause"],
+                    name=item["name"],
+                    groups=groups,
+                    excluded=_keys(item.get("none", [])) | prevention_keys(),
+                )
             )
     return tuple(concepts)
 
@@ -78,7 +99,9 @@ class _Unit:
 
 def _units(text: str, wanted: dict) -> list[_Unit]:
     """The sentences (or windows) of ``text`` with the keys of their words that some concept names."""
-    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    # Sentence ends are read where evasions are undone: the dots of "н.а.р.к.о.т.и.к.и" end no sentence.
+    characters, origin = plain(text)
+    ends = [origin[match.end() - 1] + 1 for match in _SENTENCE_END.finditer(characters)]
     sentences: dict[int, list[tuple[str, int, int]]] = {}
     for word in text_words(text):
         index = bisect.bisect_right(ends, word.start)

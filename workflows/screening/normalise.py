@@ -47,7 +47,8 @@ _INVISIBLE = frozenset(
 _GREEK_LOOK_ALIKES = str.maketrans("αβεηικμνοπρτυχωςΑΒΕΗΙΚΜΝΟΡΤΥΧ", "abenikmvoprtyxwcABEHIKMNOPTYX")
 # Four or more single letters joined by one separator each: a word written letter by letter. (Three would
 # join ordinary Russian prepositions and conjunctions, "а и в".)
-_SPACED_LETTERS = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*·•]){3,}[^\W\d_](?!\w)")
+# The same separator throughout: "к.у.п.и.т.е н.а.р.к.о.т.и.к.и" is two words, not one.
+_SPACED_LETTERS = re.compile(r"(?<!\w)[^\W\d_](?P<separator>[ .\-_*·•])(?:[^\W\d_](?P=separator)){2,}[^\W\d_](?!\w)")
 
 
 def _plain_character(character: str) -> str:

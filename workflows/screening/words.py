@@ -6,24 +6,29 @@ A prohibited idea is written in any person, tense and case ("избили", "и�
 * Russian: the dictionary form from pymorphy3's analyser and its dictionaries (every parse it finds, since a
   form like "стали" is both "стать" and "сталь");
 * English: the Snowball stem;
-* Kazakh: the platform's stemmer from Kazakh grammar (school_sections.search.kazakh, tested on real word
-  lists); a Cyrillic word gets the Russian and the Kazakh keys both, since either language may use it.
+* Kazakh: the platform's search stemmer (school_sections.search.kazakh, one key per word) and every stem
+  the grammar of suffix chains reads off the word (workflows.screening.kazakh); a Cyrillic word gets the
+  Russian and the Kazakh keys both, since either language may use it.
 
 Words are read from ``normalise.plain`` (evasions undone) and carry offsets into the text as written.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from school_sections.search.kazakh import stem as kazakh_stem
+from workflows.screening.kazakh import kazakh_stems
 from workflows.screening.normalise import fold, lower_same_length, plain
+from workflows.screening.translit import cyrillic_reading, translit_spans
 
 _WORD = re.compile(r"[^\W_]+")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
+_LATIN_LETTER = re.compile("[a-z]")
 _MIN_KAZAKH_STEM = 3
 _MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are rare readings
 # One-letter words that a word written letter by letter swallows ("н а р к о т и к и у школы" is read as
@@ -69,6 +74,9 @@ def word_keys(word: str) -> frozenset[str]:
             stem = kazakh_stem(word)
             if len(stem) >= _MIN_KAZAKH_STEM:
                 keys.add(stem)
+            # Every stem the grammar of suffix chains reads off the word (workflows.screening.kazakh): ұрамыз,
+            # ұрды, ұрыңдар and ұру meet on ұр (a root of two letters only before a verb's real ending).
+            keys.update(kazakh_stems(word))
     return frozenset(fold(key) for key in keys if key)
 
 
@@ -78,8 +86,10 @@ def text_words(text: str) -> list[Word]:
     # Look-alike letters of the other script are read as the word's own script first (``fold``), but the
     # analysers want the real letters: the word is taken from the folded text only where they differ in script.
     folded = fold(characters)
+    lowered = lower_same_length(characters)
+    translit = translit_spans(lowered) if _LATIN_LETTER.search(lowered) else []
     words = []
-    for match in _WORD.finditer(lower_same_length(characters)):
+    for match in _WORD.finditer(lowered):
         word = match.group()
         if word.isdigit():
             continue
@@ -91,8 +101,15 @@ def text_words(text: str) -> list[Word]:
         keys = word_keys(word)
         if end - start > 2 * len(word) - 2:  # written letter by letter
             keys = keys.union(*(word_keys(part) for part in _without_one_letter_words(word)))
+        if translit and word.isascii() and _in_spans(translit, match.start()):
+            keys = keys | word_keys(cyrillic_reading(word))
         words.append(Word(start=start, end=end, keys=keys))
     return words
+
+
+def _in_spans(spans: list[tuple[int, int]], position: int) -> bool:
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def _without_one_letter_words(word: str) -> list[str]:
@@ -103,5 +120,9 @@ def _without_one_letter_words(word: str) -> list[str]:
 
 
 def rule_word_keys(word: str) -> frozenset[str]:
-    """The keys a rule's word matches: the same reduction as the text's words."""
-    return word_keys(lower_same_length(plain(word)[0]))
+    """The keys a rule's word matches: the same reduction as the text's words, less the stems of two
+    letters: "надан" is на + дан to the grammar, and would meet every Russian "на". A rule that means a
+    short root writes it ("ұр" meets ұрамыз, ұрды, ұрыңдар)."""
+    written = lower_same_length(plain(word)[0])
+    whole = fold(written)
+    return frozenset(key for key in word_keys(written) if len(key) >= _MIN_KAZAKH_STEM or key == whole)
