@@ -44,3 +44,25 @@ def test_prices_and_phones_are_words_of_their_own():
     ((clause, matched),) = _found(text)
     assert clause == "3.3.5" and matched.startswith("Курсы") and matched.endswith("12-34")
     assert _found("Курсы английского в нашей школе бесплатные.") == []
+
+
+def test_the_schools_prevention_work_speaks_for_its_whole_paragraph():
+    """A lesson report quoting what it warns against is not propaganda; the next paragraph is read alone."""
+    with_prevention = Concept(
+        clause=HARMLESS_DRUGS.clause,
+        name=HARMLESS_DRUGS.name,
+        groups=HARMLESS_DRUGS.groups,
+        excluded=HARMLESS_DRUGS.excluded,
+        prevention=True,
+    )
+    lesson = "Прошла лекция о зависимости. Ученики разобрали миф «наркотики безвредны» и нашли в нём ошибки."
+    assert list(concept_matches(lesson, (with_prevention,))) == []
+    post = lesson + "\nА я скажу: наркотики безвредны, пробуйте."
+    assert [post[start:end] for _concept, start, end in concept_matches(post, (with_prevention,))] == [
+        "наркотики безвредны"
+    ]
+
+
+def test_a_title_or_a_number_does_not_end_the_sentence():
+    assert _found("Mr. Harris says drugs are harmless.")[0][0] == "3.3.4"
+    assert _found("Наркотики на 99.9 % безвредны.")[0][0] == "3.3.4"

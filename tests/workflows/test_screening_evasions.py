@@ -5,7 +5,7 @@ import pytest
 
 from workflows.screening.concepts import Concept
 from workflows.screening.matcher import text_findings, text_matches
-from workflows.screening.normalise import plain
+from workflows.screening.normalise import fold, plain
 from workflows.screening.rules import Rule, rule_pattern
 from workflows.screening.translit import cyrillic_reading, translit_spans
 from workflows.screening.words import rule_word_keys
@@ -86,3 +86,14 @@ def test_an_english_sentence_is_not_read_as_transliterated_russian():
     assert translit_spans("our friend the drug officer came to the school") == []
     assert translit_spans("kupi narkotiki u menya. thanks for the lesson") == [(0, 22)]
     assert cyrillic_reading("shkola") == "школа" and cyrillic_reading("moy") == "мой"
+
+
+def test_digits_typed_for_latin_letters_are_read_as_letters():
+    assert fold("W33d and n4rk0tik, k1ll3r") == "weed and narkotik, killer"
+    # Not a class name, a sum, a handle's number, an ordinal or a chemical formula.
+    assert fold("9B 10k night18 5th mp3") == "9b 10k night18 5th mp3"
+
+
+def test_digits_for_cyrillic_letters_between_letters():
+    assert fold("3а6ьём его ве4ером") == "забьем его вечером"
+    assert fold("4сынып, 6А класс") == "4сынып, 6а класс"  # a class, not letters

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.screening.words import rule_word_keys, text_words
+from workflows.screening.words import rule_word_keys, text_words, word_keys
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,9 @@ def test_digits_for_letters_are_read_as_letters():
     (word,) = text_words("дипл0м")
     assert word.keys & rule_word_keys("диплом")
     assert text_words("2026") == []
+
+
+def test_english_irregular_forms_meet_their_verb():
+    assert rule_word_keys("beat") <= word_keys("beaten")
+    assert rule_word_keys("steal") <= word_keys("stolen")
+    assert "left" in word_keys("left")  # a form that is a word of its own keeps that reading

@@ -64,10 +64,11 @@ def rules_fingerprint() -> str:
     return _rules_fingerprint(active_rules())
 
 
-def cached_texts_findings(texts: list[tuple[str, str]]) -> list[dict]:
+def cached_texts_findings(texts: list[tuple[str, str]], rules: tuple[Rule, ...] | None = None) -> list[dict]:
     """Findings (as dicts) in ``(field, text)`` pairs, in order; each text's taken from the cache if it
-    was screened under the same rules before."""
-    rules, concepts = active_rules(), built_in_concepts()
+    was screened under the same rules (the active ones unless given) before."""
+    rules = active_rules() if rules is None else rules
+    concepts = built_in_concepts()
     fingerprint = _rules_fingerprint(rules)
     pieces = [(field, chunk) for field, text in texts for chunk in text_chunks(text)]
     keys = [findings_cache_key(fingerprint, chunk) for _field, chunk in pieces]

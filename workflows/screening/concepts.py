@@ -5,7 +5,8 @@ threat verb and a person; an organisation, a price and a phone number; unless a 
 (a prevention lesson, the school's own club). A concept of one list is for words that are prohibited
 wherever they stand (a slur, a drug dealer's slang). Words are compared by the keys of their dictionary form
 (``words``), so one entry covers every person, tense, case and plural, in kk, ru and en alike. ``<PRICE>``,
-``<PHONE>`` and ``<URL>`` stand for a price or percentage, a phone number and a web address or @handle.
+``<PHONE>``, ``<URL>`` and ``<ADULT>`` stand for a price or percentage, a phone number, a web address or
+@handle, and an adult-only mark ("18+", "🔞").
 
 The concepts are data, one file per clause: workflows/fixtures/screening_concepts/<clause>.json.
 """
@@ -25,18 +26,23 @@ from workflows.screening.words import rule_word_keys, text_words
 
 CONCEPTS = Path(__file__).resolve().parent.parent / "fixtures" / "screening_concepts"
 TOKENS = {
-    # A sum or a percentage: "5 000 тг", "15%", "40k", "300к", "20 тысяч", "10 мың", "2 млн".
+    # A sum or a percentage: "5 000 тг", "2500tg", "15%", "40k", "300к", "20 тысяч", "10 мың", "2 млн".
     "<PRICE>": re.compile(
-        r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|тенге|теңге|tenge|kzt|руб|(?:k|к|тыс|тысяч\w*|мың|млн|mln)\b)",
+        r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|tg\b|тенге|теңге|tenge|kzt|руб|(?:k|к|тыс|тысяч\w*|мың|млн|mln)\b)",
         re.IGNORECASE,
     ),
     "<PHONE>": re.compile(r"(?:\+\s?7|\b8)[\s(.-]{0,2}7\d\d[\s).-]{0,2}\d{3}[\s.-]?\d\d[\s.-]?\d\d\b"),
+    # Adult-only material: "18+", "🔞", "xxx".
+    "<ADULT>": re.compile(r"(?<!\d)18\s?\+|\U0001f51e|\bxxx\b", re.IGNORECASE),
     "<URL>": re.compile(
         r"https?://\S+|\bwww\.\S+|(?<!\w)@[a-z0-9_.]{3,}|\b[a-z0-9-]+\.(?:kz|ru|com|org|net|shop|bet)\b"
     ),
 }
 # A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end.
-_SENTENCE_END = re.compile(r"(?:[!?…;\n]|\.(?!\s?\d))+")
+_LINE_END = re.compile(r"\n")
+# Nor after a title ("Mr. Harris"), whose name goes on the same sentence. A question is not an end either:
+# a chat's hook and its offer are one thought ("Нужны ответы на СОР? 1000 на каспи").
+_SENTENCE_END = re.compile(r"(?:[!…;\n]|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmrs)\.(?!\s?\d))+", re.IGNORECASE)
 WINDOW_WORDS = 30  # a chat message with no full stop is read in windows of this many words, half overlapping
 
 
@@ -46,6 +52,7 @@ class Concept:
     name: str
     groups: tuple[frozenset[str], ...]  # each must have a key in the sentence
     excluded: frozenset[str]
+    prevention: bool = False  # kept out of a paragraph of the school's prevention work (prevention_keys)
 
 
 def _keys(entries: list[str]) -> frozenset[str]:
@@ -55,7 +62,10 @@ def _keys(entries: list[str]) -> frozenset[str]:
         if entry in TOKENS:
             keys.add(entry)
         elif entry:
-            for word in entry.split():  # a multi-word entry counts by each of its words
+            # A multi-word entry counts by each of its words. A hyphenated one ("ата-ана") stays whole and
+            # meets no word of a text, whose words are split at hyphens: read by its parts it would meet
+            # "ата" and "ана" everywhere (tried: false positives 5% -> 12%).
+            for word in entry.split():
                 keys |= rule_word_keys(word)
     return frozenset(keys)
 
@@ -65,9 +75,22 @@ PREVENTION = CONCEPTS.parent / "screening_prevention.json"
 
 @cache
 def prevention_keys() -> frozenset[str]:
-    """The school's own prevention work (a class hour, a leaflet, a psychologist's talk): in every concept's
-    "none", so a lesson about drugs, bribes or bullying is not read as what it warns against."""
+    """The school's own prevention work (a class hour, a leaflet, a lecture): a paragraph holding one of these
+    words is a lesson or a warning about prohibited content, and no built-in concept or phrase fires in it."""
     return _keys(json.loads(PREVENTION.read_text(encoding="utf-8"))["none"])
+
+
+def prevention_paragraphs(text: str) -> dict[int, tuple[int, int]]:
+    """The paragraphs (lines) of ``text`` that hold a prevention word: number -> (start, end) offsets."""
+    prevention = prevention_keys()
+    line_ends = [match.start() for match in _LINE_END.finditer(text)]
+    found = {}
+    for word in text_words(text):
+        if not prevention.isdisjoint(word.keys):
+            number = bisect.bisect_right(line_ends, word.start)
+            start = line_ends[number - 1] + 1 if number else 0
+            found[number] = (start, line_ends[number] if number < len(line_ends) else len(text))
+    return found
 
 
 @cache
@@ -84,7 +107,8 @@ def built_in_concepts() -> tuple[Concept, ...]:
                     clause=data["clause"],
                     name=item["name"],
                     groups=groups,
-                    excluded=_keys(item.get("none", [])) | prevention_keys(),
+                    excluded=_keys(item.get("none", [])),
+                    prevention=True,
                 )
             )
     return tuple(concepts)
@@ -92,9 +116,10 @@ def built_in_concepts() -> tuple[Concept, ...]:
 
 @dataclass
 class _Unit:
-    """A sentence (or a window of a long one): its words' keys and where each key is."""
+    """A sentence (or a window of a long one): its words' keys and where each key is, and its paragraph."""
 
     keys: dict[str, list[tuple[int, int]]]
+    paragraph: int
 
 
 def _units(text: str, wanted: dict) -> list[_Unit]:
@@ -114,6 +139,7 @@ def _units(text: str, wanted: dict) -> list[_Unit]:
             sentences.setdefault(bisect.bisect_right(ends, match.start()), []).append(
                 (token, match.start(), match.end())
             )
+    line_ends = [match.start() for match in _LINE_END.finditer(text)]
     units = []
     for items in sentences.values():
         positions = sorted({start for _key, start, _end in items})
@@ -126,11 +152,17 @@ def _units(text: str, wanted: dict) -> list[_Unit]:
             for key, start, end in items:
                 if low <= start <= high:
                     keys.setdefault(key, []).append((start, end))
-            units.append(_Unit(keys))
+            units.append(_Unit(keys, paragraph=bisect.bisect_right(line_ends, low)))
     return units
 
 
 _EXCLUDED = -1
+
+
+@lru_cache(maxsize=8)
+def _with_prevention(concepts: tuple[Concept, ...]) -> frozenset[int]:
+    """The concepts a paragraph of prevention work keeps out (the built-in ones)."""
+    return frozenset(number for number, concept in enumerate(concepts) if concept.prevention)
 
 
 @lru_cache(maxsize=8)
@@ -152,7 +184,15 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
     if not text or not concepts:
         return
     index = _index(concepts)
-    for unit in _units(text, index):
+    units = _units(text, index)
+    # The school's prevention work (prevention_keys) speaks for its whole paragraph: a lesson report whose
+    # third sentence quotes "vaping is harmless" is still a lesson report.
+    in_prevention = set(prevention_paragraphs(text))
+    with_prevention = _with_prevention(concepts)
+    for unit in units:
+        kept_out = with_prevention if unit.paragraph in in_prevention else frozenset()
+        if len(kept_out) == len(concepts):
+            continue
         # From the sentence's keys to the concepts they touch: the cost follows the sentence, not the
         # number of concepts.
         lists_met: dict[int, set[int]] = {}
@@ -167,6 +207,6 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
                     spans.setdefault(number, []).extend(places)
         for number, met in lists_met.items():
             concept = concepts[number]
-            if len(met) == len(concept.groups) and number not in excluded:
+            if len(met) == len(concept.groups) and number not in excluded and number not in kept_out:
                 found = spans[number]
                 yield concept, min(start for start, _end in found), max(end for _start, end in found)

@@ -15,16 +15,19 @@ suffixes" (single letters like а, ы, п, н, с would make every string a chai
   and -нікі are nouns again (мектептегілерге); the equative -ша and similative -дай (қазақша);
 * verb: voice (reciprocal -ыс, reflexive/passive -ын/-ыл/-н/-л, causative -дыр/-тыр/-ғыз/-қыз/-т, twice
   at most), then one of: present -а/-е/-й/-и with its person (жазамыз, ойнаймын, оқиды); past -ды/-ты
-  with its person (жаздық); participles -ған (inflected as a noun: атқандар), -атын, future -ар/-р; -мақ;
-  converb -ып/-п (+ -ты, + person); verbal noun -у (inflected as a noun: ұруға, жазуы, оқушы);
-  conditional -са; imperative (-ыңыз, -ыңдар, -сын, -айын, -айық, -шы); desire -ғы + possessive
-  (алғыңыз); -ғалы; -ғыш (жарылғыш);
+  with its person (жаздық); participles -ған (inflected as a noun: атқандар), -атын, future -ар/-р;
+  -мақ with -шы or a person (bare, it is a noun's end: тамақ, ақымақ, бармақ); converb -ып/-п (+ -ты,
+  + person); verbal noun -у (inflected as a noun: ұруға, жазуы, оқушы); conditional -са; imperative
+  (-ыңыз, -ыңдар, -сын, -айын, -айық, -шы); desire -ғы + possessive (алғыңыз); -ғалы; -ғыш (жарылғыш);
 * the stem vowel of ы/і verbs before a consonant (оқы-ды, оқы-ған; the verbal noun оқу has none, оқиды is
-  ы+й): ``оқ`` is the stem of all of them.
+  ы+й): ``оқ`` is the stem of all of them, and a verb's stem never ends in ы/і (сатып is сат-ып, not
+  саты-п).
 
-The negation -ма/-ба/-па stays in the stem: ``ұрмаңдар`` "don't hit" gives ``ұрма``, not ``ұр`` (a
-prevention text is full of negated verbs; a rule that means the negation names it, and ``ұрмаңдар`` still
-meets ``ұрмасын``); after it the converb -й and the future -с (жазбай, жазбас). The converb -а/-е/-й
+The negation -ма/-ба/-па stays in the stem (``NEGATION_IN_CHAIN`` turns this off): ``ұрмаңдар`` "don't hit"
+gives ``ұрма``, not ``ұр``, and meets ``ұрмасын``, ``ұрмайды``, ``ұрмау`` but not ``ұрыңдар`` "hit". A
+prevention text is full of negated verbs, and rules name negative forms when they mean them (a call to
+shun: сөйлеспеңдер, бермесін); the search stemmer keeps the negation too. After it come the converb -й and
+the future -с (жазбай, жазбас); a bare negation is not read (``алма`` "apple" is not ал+ма). The converb -а/-е/-й
 alone is not read (``бала`` is no бал+а, ``жаңа`` no жаң+а), nor a voice suffix alone (``жеңіл`` is no
 жең+іл, ``қоқыс`` no қоқ+ыс).
 
@@ -292,6 +295,9 @@ def _stems(stem: str, rest: str, *, folded: bool) -> list[str]:
     return stems
 
 
+_PRIVATIVE = ("сыз", "сіз")
+
+
 @lru_cache(maxsize=100_000)
 def kazakh_stems(word: str) -> frozenset[str]:
     """The candidate stems of a lowercase Cyrillic Kazakh word: every prefix read off a valid chain, and the word.
@@ -310,6 +316,10 @@ def kazakh_stems(word: str) -> frozenset[str]:
         if rest[0] not in _FIRST or not any(letter in _STEM_VOWELS for letter in stem):
             continue
         if position == 2 and len(rest) < 2 and rest not in "ую":
+            continue
+        # "Without" -сыз/-сіз turns a word into its opposite: зиянсыз (harmless) must not meet зиян (harm),
+        # қауіпсіз (safe) қауіп (danger), есірткісіз (drug-free) есірткі.
+        if rest.startswith(_PRIVATIVE):
             continue
         # What the look-behinds of a chain see of the stem: its last two letters, and whether four letters
         # come before the chain (-ша, -дай); "ъ" stands for letters no look-behind names.

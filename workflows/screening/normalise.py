@@ -107,18 +107,41 @@ def _is_latin(char: str) -> bool:
     return "a" <= char <= "z"
 
 
+def script_readings(word: str) -> frozenset[str]:
+    """A word mixing Cyrillic and Latin letters read wholly in each script ("саsinо": "сасино", "casino");
+    ``fold`` picks the script of the most letters, which a tie ("саsinо" is three and three) leaves open."""
+    return frozenset({word.translate(_LATIN_TO_CYRILLIC), word.translate(_CYRILLIC_TO_LATIN)}) - {word}
+
+
+_CYRILLIC_DIGIT = re.compile(r"(?<=[^\W\d_])[46](?=[^\W\d_])")
+_DIGIT_LETTERS = {"6": "б", "4": "ч"}
+
+# Digits typed for Latin letters ("w33d", "n4rk0tik", "k1ll").
+_LEET = str.maketrans("013456789", "oieastbbg")
+_DIGIT_BETWEEN_LETTERS = re.compile(r"[a-z]\d+[a-z]")
+
+
 def _look_alikes_folded(word: str) -> str:
     cyrillic = sum(1 for char in word if _is_cyrillic(char))
     latin = sum(1 for char in word if _is_latin(char))
     # Digits count as look-alikes only inside real words (a zero for an "o"), not in "3A" (a class name).
-    if cyrillic and (latin or (cyrillic >= 2 and any(char in "03" for char in word))):
-        word = word.translate(_LATIN_TO_CYRILLIC if cyrillic >= latin else _CYRILLIC_TO_LATIN)
+    if cyrillic and (latin or (cyrillic >= 2 and any(char in "0346" for char in word))):
+        if cyrillic >= latin:
+            # A 6 for "б", a 4 for "ч" between two letters ("за6ьём"); "4сынып" is a class, not "чсынып".
+            word = _CYRILLIC_DIGIT.sub(lambda digit: _DIGIT_LETTERS[digit.group()], word)
+            word = word.translate(_LATIN_TO_CYRILLIC)
+        else:
+            word = word.translate(_CYRILLIC_TO_LATIN)
+    elif not cyrillic and latin >= 2 and _DIGIT_BETWEEN_LETTERS.search(word):  # not "10k", "9B", "night18"
+        word = word.translate(_LEET)
     return word
 
 
-# Where a Cyrillic letter meets another word character (a Latin letter, a digit): only the words around
-# such a place can hold look-alikes, so only those are looked at one by one.
-_SCRIPT_BORDER = re.compile(r"[\u0400-\u04ff](?=[^\W\u0400-\u04ff])|[^\W\u0400-\u04ff](?=[\u0400-\u04ff])")
+# Where a Cyrillic letter meets another word character (a Latin letter, a digit), or a Latin letter a digit:
+# only the words around such a place can hold look-alikes, so only those are looked at one by one.
+_SCRIPT_BORDER = re.compile(
+    r"[\u0400-\u04ff](?=[^\W\u0400-\u04ff])|[^\W\u0400-\u04ff](?=[\u0400-\u04ff])|[a-z](?=\d)|\d(?=[a-z])"
+)
 
 
 def lower_same_length(text: str) -> str:

@@ -16,20 +16,25 @@ Words are read from ``normalise.plain`` (evasions undone) and carry offsets into
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from school_sections.search.kazakh import stem as kazakh_stem
 from workflows.screening.kazakh import kazakh_stems
-from workflows.screening.normalise import fold, lower_same_length, plain
+from workflows.screening.normalise import fold, lower_same_length, plain, script_readings
 from workflows.screening.translit import cyrillic_reading, translit_spans
 
 _WORD = re.compile(r"[^\W_]+")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
 _LATIN_LETTER = re.compile("[a-z]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_PRIVATIVE = re.compile("с[ыі]з")
 _MIN_KAZAKH_STEM = 3
+_ENGLISH_IRREGULAR = Path(__file__).resolve().parent.parent / "fixtures" / "screening_english_irregular.json"
 _MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are rare readings
 # One-letter words that a word written letter by letter swallows ("н а р к о т и к и у школы" is read as
 # "наркотикиу"): such a word is also read without them.
@@ -57,12 +62,19 @@ def _english():
     return snowballstemmer.stemmer("english")
 
 
+@cache
+def _english_irregular() -> dict[str, str]:
+    return json.loads(_ENGLISH_IRREGULAR.read_text(encoding="utf-8"))["forms"]
+
+
 @lru_cache(maxsize=200_000)
 def word_keys(word: str) -> frozenset[str]:
     """The keys of one lowercase word: its dictionary forms or stems, and the word itself, folded."""
     keys = {word}
     if word.isascii():
         keys.add(_english().stemWord(word))
+        if base := _english_irregular().get(word):  # "beaten", "stolen": also the verb's own stem
+            keys.add(_english().stemWord(base))
     else:
         kazakh = bool(_KAZAKH_LETTERS.intersection(word))
         if not kazakh:
@@ -72,7 +84,8 @@ def word_keys(word: str) -> frozenset[str]:
         # dictionary, and only when three letters or more are left.
         if kazakh or not _russian().word_is_known(word):
             stem = kazakh_stem(word)
-            if len(stem) >= _MIN_KAZAKH_STEM:
+            # Not when it cut off "without" -сыз/-сіз: есірткісіз (drug-free) is not есірткі.
+            if len(stem) >= _MIN_KAZAKH_STEM and not _PRIVATIVE.search(word, len(stem)):
                 keys.add(stem)
             # Every stem the grammar of suffix chains reads off the word (workflows.screening.kazakh): ұрамыз,
             # ұрды, ұрыңдар and ұру meet on ұр (a root of two letters only before a verb's real ending).
@@ -80,6 +93,7 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(fold(key) for key in keys if key)
 
 
+@lru_cache(maxsize=4)  # the prevention paragraphs and the concepts read the same text one after the other
 def text_words(text: str) -> list[Word]:
     """The words of ``text`` in order, with evasions undone, their keys and their offsets in ``text``."""
     characters, origin = plain(text)
@@ -95,10 +109,15 @@ def text_words(text: str) -> list[Word]:
             continue
         # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
         # through ``fold``, which puts look-alikes into the word's own script.
+        readings: frozenset[str] = frozenset()
         if not (word.isalpha() and (word.isascii() or _CYRILLIC_WORD.fullmatch(word))):
+            if _LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word):
+                readings = script_readings(word)
             word = folded[match.start() : match.end()]
         start, end = origin[match.start()], origin[match.end() - 1] + 1
         keys = word_keys(word)
+        if readings:
+            keys = keys.union(*(word_keys(reading) for reading in readings))
         if end - start > 2 * len(word) - 2:  # written letter by letter
             keys = keys.union(*(word_keys(part) for part in _without_one_letter_words(word)))
         if translit and word.isascii() and _in_spans(translit, match.start()):
@@ -121,8 +140,8 @@ def _without_one_letter_words(word: str) -> list[str]:
 
 def rule_word_keys(word: str) -> frozenset[str]:
     """The keys a rule's word matches: the same reduction as the text's words, less the stems of two
-    letters: "надан" is на + дан to the grammar, and would meet every Russian "на". A rule that means a
-    short root writes it ("ұр" meets ұрамыз, ұрды, ұрыңдар)."""
+    letters (ат from ату, ал from алу): as a rule's key such a stem is also a name, a horse, a Russian
+    preposition. A rule that means a short root writes it ("ұр" meets ұрамыз, ұрды, ұрыңдар)."""
     written = lower_same_length(plain(word)[0])
     whole = fold(written)
     return frozenset(key for key in word_keys(written) if len(key) >= _MIN_KAZAKH_STEM or key == whole)
