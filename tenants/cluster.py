@@ -14,7 +14,7 @@ import functools
 import time
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InternalError, connection
 from django.utils.translation import gettext as _
 
 
@@ -108,6 +108,10 @@ def node_find(address: str) -> Node:
     )
 
 
+# Waits between attempts of a move whose target still holds a leftover copy in use (school_move).
+_CLEANUP_RETRY_SECONDS = (1, 2, 4)
+
+
 def school_move(*, schema_name: str, to: Node) -> Node:
     """Move one school's schema to node ``to`` while it keeps serving (Citus copies it by logical
     replication, then blocks its writes for the switch-over only); returns the node it was on."""
@@ -120,11 +124,22 @@ def school_move(*, schema_name: str, to: Node) -> Node:
         raise ClusterError(_("The school's schema is not distributed over the cluster."))
     if current.node_id == to.node_id:
         return current
-    with connection.cursor() as cursor:
-        # Citus drops a moved school's old copy later, in the background; a copy still left on the target
-        # (a school moved away and back) would make this move fail, so leftovers are cleaned up first.
-        cursor.execute("CALL citus_cleanup_orphaned_resources()")
-        cursor.execute("SELECT citus_schema_move(%s::regnamespace, %s)", [schema_name, to.node_id])
+    for wait in (*_CLEANUP_RETRY_SECONDS, None):
+        try:
+            with connection.cursor() as cursor:
+                # Citus drops a moved school's old copy later, in the background; a copy still left on the
+                # target (a school moved away and back) would make this move fail, so leftovers are cleaned
+                # up first.
+                cursor.execute("CALL citus_cleanup_orphaned_resources()")
+                cursor.execute("SELECT citus_schema_move(%s::regnamespace, %s)", [schema_name, to.node_id])
+        except InternalError as error:
+            # A leftover still in use (a visitor's query on the old copy) cannot be dropped yet: wait a
+            # little and try again, rather than fail a move back made right after the first one.
+            if wait is None or "could not be cleaned up" not in str(error) or connection.in_atomic_block:
+                raise
+            time.sleep(wait)
+        else:
+            break
     return current
 
 

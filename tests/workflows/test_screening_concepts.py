@@ -66,3 +66,12 @@ def test_the_schools_prevention_work_speaks_for_its_whole_paragraph():
 def test_a_title_or_a_number_does_not_end_the_sentence():
     assert _found("Mr. Harris says drugs are harmless.")[0][0] == "3.3.4"
     assert _found("Наркотики на 99.9 % безвредны.")[0][0] == "3.3.4"
+
+
+def test_the_schools_own_fair_is_not_advertising_but_is_still_read():
+    built_in = tuple(
+        Concept(clause=concept.clause, name=concept.name, groups=concept.groups, excluded=frozenset(), prevention=True)
+        for concept in (HARMLESS_DRUGS, TUTORING_AD)
+    )
+    post = "Science fair on Friday: robotics курс 5 000 тг, call +7 701 234 56 78. Some say drugs are harmless."
+    assert [concept.clause for concept, _start, _end in concept_matches(post, built_in)] == ["3.3.4"]

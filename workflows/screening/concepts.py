@@ -38,11 +38,14 @@ TOKENS = {
         r"https?://\S+|\bwww\.\S+|(?<!\w)@[a-z0-9_.]{3,}|\b[a-z0-9-]+\.(?:kz|ru|com|org|net|shop|bet)\b"
     ),
 }
-# A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end.
 _LINE_END = re.compile(r"\n")
-# Nor after a title ("Mr. Harris"), whose name goes on the same sentence. A question is not an end either:
-# a chat's hook and its offer are one thought ("Нужны ответы на СОР? 1000 на каспи").
-_SENTENCE_END = re.compile(r"(?:[!…;\n]|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmrs)\.(?!\s?\d))+", re.IGNORECASE)
+# A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end; nor after a title or an
+# initial ("Mr. Harris", "Данияр К."), whose name goes on the same sentence. A question is not an end
+# either: a chat's hook and its offer are one thought ("Нужны ответы на СОР? 1000 на каспи").
+_SENTENCE_END = re.compile(
+    r"(?:[!…;\n]|(?<!\bmr)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmrs)(?-i:(?<!\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]))\.(?!\s?\d))+",
+    re.IGNORECASE,
+)
 WINDOW_WORDS = 30  # a chat message with no full stop is read in windows of this many words, half overlapping
 
 
@@ -80,16 +83,31 @@ def prevention_keys() -> frozenset[str]:
     return _keys(json.loads(PREVENTION.read_text(encoding="utf-8"))["none"])
 
 
-def prevention_paragraphs(text: str) -> dict[int, tuple[int, int]]:
-    """The paragraphs (lines) of ``text`` that hold a prevention word: number -> (start, end) offsets."""
-    prevention = prevention_keys()
+@cache
+def own_offer_keys() -> frozenset[str]:
+    """The school's own sales (a charity fair and its proceeds): not advertising of another organisation."""
+    return _keys(json.loads(PREVENTION.read_text(encoding="utf-8"))["own_offers"])
+
+
+ADVERTISING = "3.3.5"
+EVERY_CLAUSE = None
+
+
+def prevention_paragraphs(text: str) -> dict[int, tuple[int, int, frozenset[str] | None]]:
+    """The paragraphs (lines) of ``text`` that hold a prevention word or the school's own offer: number ->
+    (start, end, the clauses kept out there: ``EVERY_CLAUSE``, or advertising alone)."""
+    prevention, own_offers = prevention_keys(), own_offer_keys()
     line_ends = [match.start() for match in _LINE_END.finditer(text)]
-    found = {}
+    found: dict[int, tuple[int, int, frozenset[str] | None]] = {}
     for word in text_words(text):
-        if not prevention.isdisjoint(word.keys):
+        every = not prevention.isdisjoint(word.keys)
+        if every or not own_offers.isdisjoint(word.keys):
             number = bisect.bisect_right(line_ends, word.start)
+            if number in found and found[number][2] is EVERY_CLAUSE:
+                continue
             start = line_ends[number - 1] + 1 if number else 0
-            found[number] = (start, line_ends[number] if number < len(line_ends) else len(text))
+            end = line_ends[number] if number < len(line_ends) else len(text)
+            found[number] = (start, end, EVERY_CLAUSE if every else frozenset({ADVERTISING}))
     return found
 
 
@@ -187,10 +205,15 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
     units = _units(text, index)
     # The school's prevention work (prevention_keys) speaks for its whole paragraph: a lesson report whose
     # third sentence quotes "vaping is harmless" is still a lesson report.
-    in_prevention = set(prevention_paragraphs(text))
     with_prevention = _with_prevention(concepts)
+    kept_out_by_paragraph = {
+        number: with_prevention
+        if clauses is EVERY_CLAUSE
+        else frozenset(concept for concept in with_prevention if concepts[concept].clause in clauses)
+        for number, (_start, _end, clauses) in prevention_paragraphs(text).items()
+    }
     for unit in units:
-        kept_out = with_prevention if unit.paragraph in in_prevention else frozenset()
+        kept_out = kept_out_by_paragraph.get(unit.paragraph, frozenset())
         if len(kept_out) == len(concepts):
             continue
         # From the sentence's keys to the concepts they touch: the cost follows the sentence, not the

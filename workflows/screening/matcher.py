@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from workflows.screening.concepts import Concept, concept_matches, prevention_paragraphs
+from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_paragraphs
 from workflows.screening.normalise import fold, plain
 from workflows.screening.regex_starts import first_characters
 from workflows.screening.rules import Rule, concept_rule
@@ -51,7 +51,10 @@ def text_matches(
     # microloans quoting "money in 15 minutes"); a regional rule is the office's own decision and stands.
     prevention = list(prevention_paragraphs(text).values())
     for rule, start, end in _phrase_matches(text, rules, spans):
-        if rule.regional or not any(low <= start < high for low, high in prevention):
+        if rule.regional or not any(
+            low <= start < high and (clauses is EVERY_CLAUSE or rule.clause in clauses)
+            for low, high, clauses in prevention
+        ):
             yield rule, start, end
     for concept, start, end in concept_matches(text, concepts):
         taken = spans.setdefault(concept.clause, [])
