@@ -20,6 +20,8 @@ from workflows.screening.concepts import CONCEPTS, built_in_concepts
 from workflows.screening.matcher import text_findings
 from workflows.screening.rules import BUILT_IN_RULES, Rule, active_rules
 
+FIXTURES = BUILT_IN_RULES.parent
+
 CACHE_SECONDS = 14 * 24 * 3600
 # A long text (a document) is screened in pieces cut at line ends: memory stays bounded, and a piece
 # that repeats (the same annex in two documents) is found in the cache.
@@ -30,7 +32,10 @@ CHUNK_CHARS = 50_000
 def _code_fingerprint() -> str:
     """The screening code and its data as deployed: a change in any of them is a new fingerprint."""
     digest = hashlib.sha256()
-    sources = [*sorted(Path(__file__).resolve().parent.glob("*.py")), BUILT_IN_RULES, *sorted(CONCEPTS.glob("*.json"))]
+    # Every data file screening reads: the phrase rules, the concepts, the prevention words, the folding
+    # tables, the English irregular verbs.
+    data = [*sorted(FIXTURES.glob("screening_*.json")), *sorted(CONCEPTS.glob("*.json"))]
+    sources = [*sorted(Path(__file__).resolve().parent.glob("*.py")), *data]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
