@@ -6,3 +6,10 @@ from prometheus_client import multiprocess
 
 def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Screening ready before the first request that publishes (workflows.screening.warm)."""
+    from workflows.screening.warm import warm_up
+
+    warm_up()

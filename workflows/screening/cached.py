@@ -18,6 +18,7 @@ from django.core.cache import caches
 
 from workflows.screening.concepts import CONCEPTS, built_in_concepts
 from workflows.screening.matcher import text_findings
+from workflows.screening.model import built_in_model
 from workflows.screening.rules import BUILT_IN_RULES, Rule, active_rules
 
 FIXTURES = BUILT_IN_RULES.parent
@@ -73,7 +74,7 @@ def cached_texts_findings(texts: list[tuple[str, str]], rules: tuple[Rule, ...] 
     """Findings (as dicts) in ``(field, text)`` pairs, in order; each text's taken from the cache if it
     was screened under the same rules (the active ones unless given) before."""
     rules = active_rules() if rules is None else rules
-    concepts = built_in_concepts()
+    concepts, model = built_in_concepts(), built_in_model()
     fingerprint = _rules_fingerprint(rules)
     pieces = [(field, chunk) for field, text in texts for chunk in text_chunks(text)]
     keys = [findings_cache_key(fingerprint, chunk) for _field, chunk in pieces]
@@ -84,7 +85,7 @@ def cached_texts_findings(texts: list[tuple[str, str]], rules: tuple[Rule, ...] 
     for key, (field, chunk) in zip(keys, pieces, strict=True):
         found = cached.get(key)
         if found is None:
-            found = [finding.as_dict() for finding in text_findings(chunk, rules, concepts=concepts)]
+            found = [finding.as_dict() for finding in text_findings(chunk, rules, concepts=concepts, model=model)]
             fresh[key] = found
         findings.extend({**finding, "field": field} for finding in found)
     if fresh:

@@ -19,11 +19,13 @@ from pathlib import Path
 
 from workflows.screening.concepts import built_in_concepts
 from workflows.screening.matcher import text_findings
+from workflows.screening.model import built_in_model
 from workflows.screening.rules import built_in_rules
 
 CORPORA = Path(__file__).resolve().parents[2] / "tests" / "workflows" / "screening_corpus"
 DEFAULT_CORPUS = CORPORA / "dev"
 HELD_OUT_CORPUS = CORPORA / "held_out"
+MODEL_BUILT_IN = object()  # corpus_measure's default: the built-in model
 
 
 _PROHIBITED_FILE = re.compile(r"(?P<clause>\d+(?:\.\d+)+)\.(?P<language>kk|ru|en)(?:\.[\w-]+)?")
@@ -77,9 +79,13 @@ class CorpusMeasurement:
         return "\n".join(lines)
 
 
-def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None) -> CorpusMeasurement:
+def corpus_measure(
+    corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None, model=MODEL_BUILT_IN
+) -> CorpusMeasurement:
+    """The built-in rules, concepts and model unless given (``model=None``: without the model)."""
     rules = built_in_rules() if rules is None else rules
     concepts = built_in_concepts() if concepts is None else concepts
+    model = built_in_model() if model is MODEL_BUILT_IN else model
     measurement = CorpusMeasurement()
     for path in sorted((corpus / "prohibited").glob("*.txt")):
         clause, language = _prohibited_file(path)
@@ -87,7 +93,9 @@ def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None) -> 
         total, flagged = measurement.prohibited.get((clause, language), (0, 0))
         total += len(examples)
         for example in examples:
-            if any(finding.clause == clause for finding in text_findings(example, rules, concepts=concepts)):
+            if any(
+                finding.clause == clause for finding in text_findings(example, rules, concepts=concepts, model=model)
+            ):
                 flagged += 1
             else:
                 measurement.missed.append((clause, language, example))
@@ -96,7 +104,7 @@ def corpus_measure(corpus: Path = DEFAULT_CORPUS, rules=None, concepts=None) -> 
         language = path.stem.split(".", 1)[0]
         for example in corpus_examples(path):
             measurement.clean_examples += 1
-            findings = text_findings(example, rules, concepts=concepts)
+            findings = text_findings(example, rules, concepts=concepts, model=model)
             if findings:
                 measurement.false_positives.append((language, example, findings))
     return measurement

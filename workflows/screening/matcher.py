@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_paragraphs
+from workflows.screening.model import Model, Reading
 from workflows.screening.normalise import fold, plain
 from workflows.screening.regex_starts import first_characters
-from workflows.screening.rules import Rule, concept_rule
+from workflows.screening.rules import Rule, concept_rule, model_rule
 
 CONTEXT_CHARS = 60
 _WORD = re.compile(r"\w+")
@@ -40,42 +42,62 @@ def _snippet_after(text: str, end: int) -> str:
 
 
 def text_matches(
-    text: str, rules: Iterable[Rule], concepts: tuple[Concept, ...] = ()
+    text: str, rules: Iterable[Rule], concepts: tuple[Concept, ...] = (), model: Model | None = None
 ) -> Iterator[tuple[Rule, int, int]]:
-    """Each (rule, start, end) where a rule or a concept matches ``text``, offsets into ``text`` as given;
-    overlapping matches of one clause count once."""
+    """Each (rule, start, end) where a rule, a concept or the model matches ``text``, offsets into ``text``
+    as given; overlapping matches of one clause count once."""
     if not text:
         return
     spans: dict[str, list[tuple[int, int]]] = {}
     # A built-in phrase in a paragraph of the school's prevention work is quoted, not meant (a lesson on
     # microloans quoting "money in 15 minutes"); a regional rule is the office's own decision and stands.
     prevention = list(prevention_paragraphs(text).values())
+    reading = Reading(text, model) if model is not None else None
+
+    def kept_out(clause: str, start: int) -> bool:
+        return any(
+            low <= start < high and (clauses is EVERY_CLAUSE or clause in clauses) for low, high, clauses in prevention
+        )
+
+    def ordinary(start: int) -> bool:  # the model reads the passage as an ordinary school text
+        return reading is not None and reading.ordinary(start)
+
     for rule, start, end in _phrase_matches(text, rules, spans):
-        if rule.regional or not any(
-            low <= start < high and (clauses is EVERY_CLAUSE or rule.clause in clauses)
-            for low, high, clauses in prevention
-        ):
+        if rule.regional or not (kept_out(rule.clause, start) or ordinary(start)):
             yield rule, start, end
     for concept, start, end in concept_matches(text, concepts):
-        taken = spans.setdefault(concept.clause, [])
-        if not any(start < other_end and other_start < end for other_start, other_end in taken):
-            taken.append((start, end))
+        if not ordinary(start) and _unclaimed(spans, concept.clause, start, end):
             yield concept_rule(concept.clause, concept.name), start, end
+    for clause, start, end in reading.matches() if reading is not None else ():
+        if not kept_out(clause, start) and _unclaimed(spans, clause, start, end):
+            yield model_rule(clause), start, end
+
+
+def _unclaimed(spans: dict[str, list[tuple[int, int]]], clause: str, start: int, end: int) -> bool:
+    """Whether no match of ``clause`` overlaps start..end yet; if none does, the span is claimed."""
+    taken = spans.setdefault(clause, [])
+    if any(start < other_end and other_start < end for other_start, other_end in taken):
+        return False
+    taken.append((start, end))
+    return True
 
 
 @dataclass
 class _RuleIndex:
     by_stem: dict[str, list[Rule]]  # phrase rules by their first stem
+    stem_prefixes: set[str]  # every beginning of a first stem: a word's prefixes are looked up while in here
     by_character: dict[str, list[Rule]]  # expressions by a character their match begins with
     everywhere: list[Rule]  # expressions that may begin with anything
 
 
-def _rule_index(rules: Iterable[Rule]) -> _RuleIndex:
-    index = _RuleIndex({}, {}, [])
+@lru_cache(maxsize=8)  # the built-in rules, and with each region's own: built once per worker
+def _rule_index(rules: tuple[Rule, ...]) -> _RuleIndex:
+    index = _RuleIndex({}, set(), {}, [])
     for rule in rules:
         stem = rule.first_stem
         if stem is not None:
             index.by_stem.setdefault(stem, []).append(rule)
+            index.stem_prefixes.update(stem[:length] for length in range(1, len(stem) + 1))
             continue
         characters = first_characters(rule.expression) if rule.expression else None
         if characters is None or not all(_WORD.fullmatch(character) for character in characters):
@@ -95,8 +117,7 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
     # One pass over the words, not one per rule: at each word, only the phrases whose first stem begins it
     # (a dictionary lookup per prefix of the word) and the expressions that can begin with its first
     # character are tried, anchored there; linear in the text.
-    index = _rule_index(rules)
-    longest = max(map(len, index.by_stem), default=0)
+    index = _rule_index(tuple(rules))
     for start in _STARTS.finditer(folded):
         position = start.start()
         for rule in index.by_character.get(start.group(), ()):
@@ -105,8 +126,11 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
         if start.lastgroup != "word":
             continue
         letters = _WORD.match(folded, position).group()  # type: ignore[union-attr]  # a word begins here
-        for length in range(1, min(len(letters), longest) + 1):
-            for rule in index.by_stem.get(letters[:length], ()):
+        for length in range(1, len(letters) + 1):
+            prefix = letters[:length]
+            if prefix not in index.stem_prefixes:
+                break
+            for rule in index.by_stem.get(prefix, ()):
                 if match := rule.pattern.match(folded, position):
                     yield rule, match
     for rule in index.everywhere:
@@ -130,7 +154,12 @@ def _phrase_matches(text: str, rules: Iterable[Rule], spans: dict) -> Iterator[t
 
 
 def text_findings(
-    text: str, rules: Iterable[Rule], *, field: str = "", concepts: tuple[Concept, ...] = ()
+    text: str,
+    rules: Iterable[Rule],
+    *,
+    field: str = "",
+    concepts: tuple[Concept, ...] = (),
+    model: Model | None = None,
 ) -> list[Finding]:
     """Every place in ``text`` a rule matches, as the reviewer sees it (clause, field, words in context)."""
     return [
@@ -143,5 +172,5 @@ def text_findings(
             rule=rule.text,
             regional=rule.regional,
         )
-        for rule, start, end in text_matches(text, rules, concepts)
+        for rule, start, end in text_matches(text, rules, concepts, model)
     ]

@@ -137,5 +137,11 @@ def concept_rule(clause: str, name: str) -> Rule:
     return Rule(clause=clause, language="", text=f"concept: {name}", pattern=_NEVER)
 
 
+@lru_cache(maxsize=16)
+def model_rule(clause: str) -> Rule:
+    """The screening model (``model``) as the rule a finding names."""
+    return Rule(clause=clause, language="", text="model: words weighed toward this clause", pattern=_NEVER)
+
+
 def active_rules() -> tuple[Rule, ...]:
     return built_in_rules() + regional_rules()

@@ -18,9 +18,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from school_sections.search.kazakh import stem as kazakh_stem
 from workflows.screening.kazakh import kazakh_stems
@@ -41,8 +41,7 @@ _MAX_PARSES = 3  # pymorphy3's parses of one form, most likely first; more are r
 _ONE_LETTER_WORDS = frozenset("авиксуяоai")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple: a long document has tens of thousands of words, built in a loop
     start: int  # offsets into the text as written
     end: int
     keys: frozenset[str]  # folded (normalise.fold): what a rule's word is compared with
@@ -105,24 +104,25 @@ def text_words(text: str) -> list[Word]:
     words = []
     for match in _WORD.finditer(lowered):
         word = match.group()
-        if word.isdigit():
-            continue
-        # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
-        # through ``fold``, which puts look-alikes into the word's own script.
+        low, high = match.span()
         readings: frozenset[str] = frozenset()
         if not (word.isalpha() and (word.isascii() or _CYRILLIC_WORD.fullmatch(word))):
+            if word.isdigit():
+                continue
+            # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
+            # through ``fold``, which puts look-alikes into the word's own script.
             if _LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word):
                 readings = script_readings(word)
-            word = folded[match.start() : match.end()]
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+            word = folded[low:high]
+        start, end = origin[low], origin[high - 1] + 1
         keys = word_keys(word)
         if readings:
             keys = keys.union(*(word_keys(reading) for reading in readings))
         if end - start > 2 * len(word) - 2:  # written letter by letter
             keys = keys.union(*(word_keys(part) for part in _without_one_letter_words(word)))
-        if translit and word.isascii() and _in_spans(translit, match.start()):
+        if translit and word.isascii() and _in_spans(translit, low):
             keys = keys | word_keys(cyrillic_reading(word))
-        words.append(Word(start=start, end=end, keys=keys))
+        words.append(Word(start, end, keys))
     return words
 
 

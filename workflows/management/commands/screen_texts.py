@@ -4,9 +4,9 @@ For the regional office trying rules before enabling them, and for evaluating sc
 (``-`` for standard input) holds JSON lines ``{"id": …, "lang": "kk|ru|en", "text": …}``; each gets one line
 ``{"id": …, "findings": [{"clause", "rule", "regional", "matched", "start", "end"}, …]}`` with offsets into
 the text as given, or ``{"id": …, "error": …}`` for a line that cannot be read (the others still are; the
-exit status is 1 then). The rules are the platform's phrase and concept rules and the office's active ones;
-``--rule`` adds one to try
-(with ``--clause``), and ``--only-tried`` screens with the tried rules alone.
+exit status is 1 then). The rules are the platform's phrase and concept rules, its model
+(workflows.screening.model) and the office's active ones; ``--rule`` adds one to try (with ``--clause``),
+and ``--only-tried`` screens with the tried rules alone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from workflows.screening.concepts import built_in_concepts
 from workflows.screening.matcher import text_matches
+from workflows.screening.model import built_in_model
 from workflows.screening.rules import CLAUSES, LANGUAGES, Rule, active_rules, rule_pattern
 
 
@@ -34,7 +35,7 @@ def _tried_rules(texts: list[str], clause: str | None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _line_result(line: str, rules, concepts) -> dict:
+def _line_result(line: str, rules, concepts, model) -> dict:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as error:
@@ -55,7 +56,7 @@ def _line_result(line: str, rules, concepts) -> dict:
             "start": start,
             "end": end,
         }
-        for rule, start, end in text_matches(text, rules, concepts)
+        for rule, start, end in text_matches(text, rules, concepts, model)
     ]
     return {"id": identifier, "findings": findings}
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             raise CommandError("--only-tried needs at least one --rule.")
         rules = tried if only_tried else active_rules() + tried
         concepts = () if only_tried else built_in_concepts()
+        model = None if only_tried else built_in_model()
         try:
             stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115 (closed below)
         except OSError as error:
@@ -84,7 +86,7 @@ class Command(BaseCommand):
             for line in stream:
                 if not line.strip():
                     continue
-                result = _line_result(line, rules, concepts)
+                result = _line_result(line, rules, concepts, model)
                 failed = failed or "error" in result
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
         if failed:

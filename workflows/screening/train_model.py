@@ -1,0 +1,96 @@
+"""Train the screening model (``model``) on the development corpus: ``python -m workflows.screening.train_model``.
+
+Each example of ``tests/workflows/screening_corpus/dev`` is read as one passage (its words' keys and its
+tokens, exactly as ``model`` reads a text) and labelled with its clause, or "clean" for the ordinary school
+texts; a multinomial logistic regression (scikit-learn, a development dependency: the platform itself only
+adds up the weights) learns a weight per key and class. The weights go to workflows/fixtures/
+screening_model.json with the thresholds and the corpus' fingerprint; the suite checks that the model was
+trained on the corpus as it is (a batch moved into dev/ means training again). Never train on
+``held_out/``: the held-out figures would mean nothing.
+
+The thresholds were chosen on validation round 6 before it moved into dev/ (bench/README.md): a passage is
+a clause's at probability 0.6; a rule's match in a passage that is ordinary at 0.7 is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from workflows.screening.corpus import DEFAULT_CORPUS, _prohibited_file, corpus_examples
+from workflows.screening.model import CLEAN, MODEL, passage_features
+from workflows.screening.words import text_words
+
+THRESHOLD = 0.6
+VETO = 0.7
+REGULARISATION = 1.0  # scikit-learn's C: smaller is smoother (tried 0.3, 1, 3, 10 on round 6)
+PRECISION = 4  # decimals kept of each weight
+NEGLIGIBLE = 0.005  # a key whose every weight is smaller is left out of the file
+
+
+def corpus_fingerprint(corpus: Path = DEFAULT_CORPUS) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(corpus.glob("*/*.txt")):
+        digest.update(path.relative_to(corpus).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def labelled_examples(corpus: Path = DEFAULT_CORPUS) -> list[tuple[str, str]]:
+    examples = []
+    for path in sorted((corpus / "prohibited").glob("*.txt")):
+        clause, _language = _prohibited_file(path)
+        examples += [(text, clause) for text in corpus_examples(path)]
+    for path in sorted((corpus / "clean").glob("*.txt")):
+        examples += [(text, CLEAN) for text in corpus_examples(path)]
+    return examples
+
+
+def example_features(text: str) -> dict[str, int]:
+    words = tuple(text_words(text))
+    return dict.fromkeys(passage_features(text, words, 0, len(text)), 1)
+
+
+def train(corpus: Path = DEFAULT_CORPUS) -> dict:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    examples = labelled_examples(corpus)
+    vectoriser = DictVectorizer()
+    features = vectoriser.fit_transform([example_features(text) for text, _label in examples])
+    classifier = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    classifier.fit(features, [label for _text, label in examples])
+    weights = {}
+    for key, column in sorted(vectoriser.vocabulary_.items()):
+        values = [round(float(value), PRECISION) for value in classifier.coef_[:, column]]
+        if max(map(abs, values)) >= NEGLIGIBLE:
+            weights[key] = values
+    return {
+        "classes": [str(name) for name in classifier.classes_],
+        "intercepts": [round(float(value), PRECISION) for value in classifier.intercept_],
+        "threshold": THRESHOLD,
+        "veto": VETO,
+        "corpus": corpus_fingerprint(corpus),
+        "examples": len(examples),
+        "weights": weights,
+    }
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    data = train()
+    weights = data.pop("weights")
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    # One key a line: a retrained model's change reads as a diff.
+    body = ",\n".join(
+        f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(values)}" for key, values in weights.items()
+    )
+    MODEL.write_text(f'{head}, "weights": {{\n{body}\n}}}}\n', encoding="utf-8")
+    data["weights"] = weights
+    print(f"{MODEL}: {len(data['weights'])} keys, {data['examples']} examples, corpus {data['corpus']}")
+
+
+if __name__ == "__main__":
+    main()
