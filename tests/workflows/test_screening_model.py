@@ -4,7 +4,7 @@ clause, a rule's match in an ordinary passage dropped, and the weights trained o
 import re
 
 from workflows.screening.matcher import text_findings
-from workflows.screening.model import PASSAGE_WORDS, Reading, built_in_model, passage_features
+from workflows.screening.model import PASSAGE_WORDS, Reading, built_in_model, passage_features, token_starts
 from workflows.screening.rules import Rule, model_rule
 from workflows.screening.train_model import corpus_fingerprint, example_features
 from workflows.screening.words import text_words
@@ -76,7 +76,7 @@ def test_a_paragraph_of_prevention_work_keeps_the_model_out():
 
 def test_training_reads_an_example_as_the_platform_reads_a_passage():
     words = tuple(text_words(TUTORING))
-    assert set(example_features(TUTORING)) == passage_features(TUTORING, words, 0, len(TUTORING))
+    assert set(example_features(TUTORING)) == passage_features(words, token_starts(TUTORING), 0, len(TUTORING))
     [passage] = Reading(TUTORING, built_in_model()).passages
     assert (passage.start, passage.end) == (0, len(TUTORING))
     assert "<PHONE>" in example_features(TUTORING) and "<PRICE>" in example_features(TUTORING)

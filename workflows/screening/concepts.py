@@ -236,7 +236,7 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
         candidates = {number for key in keys for number in anchors.get(key, ())}
         for number in sorted(candidates - kept_out):
             concept = concepts[number]
-            if not concept.excluded.isdisjoint(keys) or any(group.isdisjoint(keys) for group in concept.groups):
+            if any(group.isdisjoint(keys) for group in concept.groups) or not concept.excluded.isdisjoint(keys):
                 continue
             found = [
                 place for key in keys if any(key in group for group in concept.groups) for place in unit.keys[key]

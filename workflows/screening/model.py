@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from workflows.screening.concepts import TOKENS
@@ -48,6 +48,17 @@ class Model:
     threshold: float
     veto: float
     corpus: str  # the fingerprint of the corpus it was trained on (train_model.corpus_fingerprint)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self.weights)
+
+    @cached_property
+    def columns(self) -> tuple[dict[str, float], ...]:
+        """Each class's weights by key: a passage's score for a class is one sum over its known keys."""
+        return tuple(
+            {key: values[number] for key, values in self.weights.items()} for number in range(len(self.classes))
+        )
 
 
 @cache
@@ -71,18 +82,28 @@ class Passage:
     words: tuple[Word, ...]
 
 
-def passage_features(text: str, words: tuple[Word, ...], start: int, end: int) -> set[str]:
-    """What the model reads in a passage: every key of its words and the tokens found in it."""
+def token_starts(text: str) -> dict[str, list[int]]:
+    """Where each token (a price, a phone number, a link, an adult mark) begins in ``text``: found once per
+    text, then looked up per passage."""
+    return {token: [match.start() for match in pattern.finditer(text)] for token, pattern in TOKENS.items()}
+
+
+def passage_features(words: tuple[Word, ...], starts: dict[str, list[int]], start: int, end: int) -> set[str]:
+    """What the model reads in a passage: every key of its words and the tokens beginning in it."""
     features: set[str] = set().union(*(word.keys for word in words))
-    features.update(token for token, pattern in TOKENS.items() if pattern.search(text, start, end))
+    for token, places in starts.items():
+        first = bisect.bisect_left(places, start)
+        if first < len(places) and places[first] < end:
+            features.add(token)
     return features
 
 
 def _probabilities(model: Model, features: set[str]) -> dict[str, float]:
-    scores = list(model.intercepts)
-    for feature in features:
-        if weights := model.weights.get(feature):
-            scores = [score + weight for score, weight in zip(scores, weights, strict=True)]
+    known = features & model.vocabulary
+    scores = [
+        intercept + sum(map(column.__getitem__, known))
+        for intercept, column in zip(model.intercepts, model.columns, strict=True)
+    ]
     top = max(scores)
     exponents = [math.exp(score - top) for score in scores]
     total = sum(exponents)
@@ -99,30 +120,37 @@ def _windows(words: list[Word]) -> Iterator[tuple[int, int]]:
         yield first, min(first + PASSAGE_WORDS, len(words))
 
 
+def text_passages(text: str) -> Iterator[tuple[int, int, tuple[Word, ...], set[str]]]:
+    """The passages of ``text`` as the model reads them: its paragraphs, windows of a long one, each as
+    (start, end, its words, its features)."""
+    line_ends = [match.start() for match in _LINE_END.finditer(text)]
+    by_paragraph: dict[int, list[Word]] = {}
+    paragraph, tokens = 0, token_starts(text)
+    for word in text_words(text):  # in order: the paragraph only moves forward
+        while paragraph < len(line_ends) and line_ends[paragraph] < word.start:
+            paragraph += 1
+        by_paragraph.setdefault(paragraph, []).append(word)
+    for paragraph, words in by_paragraph.items():
+        low = line_ends[paragraph - 1] + 1 if paragraph else 0
+        high = line_ends[paragraph] if paragraph < len(line_ends) else len(text)
+        for first, last in _windows(words):
+            window = tuple(words[first:last])
+            # Tokens are looked for from the window's first word (the paragraph's start for the first
+            # window) to the next window's: "скидка 20%" ends with a price, not a word.
+            start = window[0].start if first else low
+            end = words[last].start if last < len(words) else high
+            yield start, end, window, passage_features(window, tokens, start, end)
+
+
 class Reading:
-    """A text as the model reads it: its paragraphs (windows of a long one), in order."""
+    """A text as the model reads it: its passages, in order, with their probabilities."""
 
     def __init__(self, text: str, model: Model):
         self.model = model
-        self.passages: list[Passage] = []
-        line_ends = [match.start() for match in _LINE_END.finditer(text)]
-        by_paragraph: dict[int, list[Word]] = {}
-        paragraph = 0
-        for word in text_words(text):  # in order: the paragraph only moves forward
-            while paragraph < len(line_ends) and line_ends[paragraph] < word.start:
-                paragraph += 1
-            by_paragraph.setdefault(paragraph, []).append(word)
-        for paragraph, words in by_paragraph.items():
-            low = line_ends[paragraph - 1] + 1 if paragraph else 0
-            high = line_ends[paragraph] if paragraph < len(line_ends) else len(text)
-            for first, last in _windows(words):
-                window = tuple(words[first:last])
-                # Tokens are looked for from the window's first word (the paragraph's start for the first
-                # window) to the next window's: "скидка 20%" ends with a price, not a word.
-                start = window[0].start if first else low
-                end = words[last].start if last < len(words) else high
-                probabilities = _probabilities(model, passage_features(text, window, start, end))
-                self.passages.append(Passage(start, end, probabilities, window))
+        self.passages = [
+            Passage(start, end, _probabilities(model, features), words)
+            for start, end, words, features in text_passages(text)
+        ]
         self._starts = [passage.start for passage in self.passages]
 
     def ordinary(self, position: int) -> bool:

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from workflows.screening.corpus import DEFAULT_CORPUS, _prohibited_file, corpus_examples
-from workflows.screening.model import CLEAN, MODEL, passage_features
+from workflows.screening.model import CLEAN, MODEL, passage_features, text_passages, token_starts
 from workflows.screening.words import text_words
 
 THRESHOLD = 0.6
@@ -47,8 +47,20 @@ def labelled_examples(corpus: Path = DEFAULT_CORPUS) -> list[tuple[str, str]]:
 
 
 def example_features(text: str) -> dict[str, int]:
+    """An example read whole, as one passage."""
     words = tuple(text_words(text))
-    return dict.fromkeys(passage_features(text, words, 0, len(text)), 1)
+    return dict.fromkeys(passage_features(words, token_starts(text), 0, len(text)), 1)
+
+
+def training_passages(text: str, label: str) -> list[dict[str, int]]:
+    """What one example teaches: read whole, and for an ordinary text also each passage the platform would
+    read in it (a window of a long page is still ordinary; a window of a long prohibited post may be the
+    harmless part of it, so those are not labelled)."""
+    passages = [example_features(text)]
+    if label == CLEAN:
+        windows = [dict.fromkeys(features, 1) for _start, _end, _words, features in text_passages(text)]
+        passages += windows if len(windows) > 1 else []
+    return passages
 
 
 def train(corpus: Path = DEFAULT_CORPUS) -> dict:
@@ -56,10 +68,11 @@ def train(corpus: Path = DEFAULT_CORPUS) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     examples = labelled_examples(corpus)
+    passages = [(features, label) for text, label in examples for features in training_passages(text, label)]
     vectoriser = DictVectorizer()
-    features = vectoriser.fit_transform([example_features(text) for text, _label in examples])
+    features = vectoriser.fit_transform([features for features, _label in passages])
     classifier = LogisticRegression(C=REGULARISATION, max_iter=5000)
-    classifier.fit(features, [label for _text, label in examples])
+    classifier.fit(features, [label for _features, label in passages])
     weights = {}
     for key, column in sorted(vectoriser.vocabulary_.items()):
         values = [round(float(value), PRECISION) for value in classifier.coef_[:, column]]
