@@ -8,6 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.workflows.conftest import prohibited_example
+from workflows.screening.concepts import built_in_concepts
+from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples
+from workflows.screening.matcher import text_findings
+from workflows.screening.model import built_in_model
+from workflows.screening.rules import built_in_rules
 
 
 def _screen(tmp_path, lines: list[str], *args) -> tuple[list[dict], int]:
@@ -62,3 +67,27 @@ def test_the_office_tries_a_rule_before_enabling_it(tmp_path):
     ]
     with pytest.raises(CommandError, match="--clause"):
         _screen(tmp_path, [line], "--rule", "сдаём учебник")
+
+
+def _found_by_the_model_alone() -> str:
+    """A prohibited example of the development corpus that no phrase or concept rule finds."""
+    rules, concepts = built_in_rules(), built_in_concepts()
+    for path in sorted((DEFAULT_CORPUS / "prohibited").glob("3.3.1.*.txt")):
+        for example in corpus_examples(path):
+            if not text_findings(example, rules, concepts=concepts) and text_findings(
+                example, (), model=built_in_model()
+            ):
+                return example
+    raise AssertionError("every example is found by a rule: pick another way to show the model")
+
+
+@pytest.mark.django_db
+def test_the_model_screens_too_and_not_with_only_the_tried_rules(tmp_path):
+    text = _found_by_the_model_alone()
+    line = json.dumps({"id": 1, "lang": "ru", "text": text}, ensure_ascii=False)
+    [result], _status = _screen(tmp_path, [line])
+    [finding] = result["findings"]
+    assert finding["rule"].startswith("model:") and finding["clause"] == "3.3.1"
+    assert text[finding["start"] : finding["end"]] == finding["matched"]
+    [tried], _status = _screen(tmp_path, [line], "--rule", "никогда-такого-слова", "--clause", "3.3.1", "--only-tried")
+    assert tried["findings"] == []

@@ -44,34 +44,35 @@ _LINE_END = re.compile(r"\n")
 class Model:
     classes: tuple[str, ...]  # "clean" and the clauses
     intercepts: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]  # key or token -> its weight toward each class
+    # Each class's weights by key or token: a passage's score for a class is one sum over its known keys.
+    columns: tuple[dict[str, float], ...]
     threshold: float
     veto: float
     corpus: str  # the fingerprint of the corpus it was trained on (train_model.corpus_fingerprint)
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        return frozenset(self.weights)
-
-    @cached_property
-    def columns(self) -> tuple[dict[str, float], ...]:
-        """Each class's weights by key: a passage's score for a class is one sum over its known keys."""
-        return tuple(
-            {key: values[number] for key, values in self.weights.items()} for number in range(len(self.classes))
-        )
+        return frozenset(self.columns[0])
 
 
-@cache
-def built_in_model() -> Model:
-    data = json.loads(MODEL.read_text(encoding="utf-8"))
+def model_from_data(data: dict) -> Model:
+    """A model from what train_model writes: ``weights`` maps each key to its weight toward each class."""
+    classes = tuple(data["classes"])
     return Model(
-        classes=tuple(data["classes"]),
+        classes=classes,
         intercepts=tuple(data["intercepts"]),
-        weights={key: tuple(values) for key, values in data["weights"].items()},
+        columns=tuple(
+            {key: values[number] for key, values in data["weights"].items()} for number in range(len(classes))
+        ),
         threshold=data["threshold"],
         veto=data["veto"],
         corpus=data["corpus"],
     )
+
+
+@cache
+def built_in_model() -> Model:
+    return model_from_data(json.loads(MODEL.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,9 @@ class Reading:
                 if clause == CLEAN or passage.probabilities[clause] < model.threshold:
                     continue
 
-                def toward(word: Word, number: int = number) -> float:
-                    weights = [model.weights[key] for key in word.keys if key in model.weights]
-                    return max((values[number] - values[clean] for values in weights), default=0.0)
+                def weight(word: Word, column: dict[str, float] = model.columns[number]) -> float:
+                    ordinary, known = model.columns[clean], word.keys & model.vocabulary
+                    return max((column[key] - ordinary[key] for key in known), default=0.0)
 
-                explaining = sorted(passage.words, key=toward, reverse=True)[:EXPLAINING_WORDS]
+                explaining = sorted(passage.words, key=weight, reverse=True)[:EXPLAINING_WORDS]
                 yield clause, min(word.start for word in explaining), max(word.end for word in explaining)
