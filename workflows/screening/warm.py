@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import gc
 
-# One word of each language and of each analyser: the Russian dictionaries, Snowball, the Kazakh grammar.
+# A few words of each language.
 _SAMPLE = "Мектептегі оқушылар school pupils школьники"
 
 
 def warm_up() -> None:
     from workflows.screening.concepts import built_in_concepts
     from workflows.screening.matcher import text_findings
+    from workflows.screening.model import built_in_model
     from workflows.screening.rules import built_in_rules
+    from workflows.screening.words import load_analysers
 
-    text_findings(_SAMPLE, built_in_rules(), concepts=built_in_concepts())
+    load_analysers()
+    # A first text builds what is built per rule set (the phrase rules' index, the concepts' anchors).
+    text_findings(_SAMPLE, built_in_rules(), concepts=built_in_concepts(), model=built_in_model())
     gc.collect()
     gc.freeze()

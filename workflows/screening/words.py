@@ -66,6 +66,14 @@ def _english_irregular() -> dict[str, str]:
     return json.loads(_ENGLISH_IRREGULAR.read_text(encoding="utf-8"))["forms"]
 
 
+def load_analysers() -> None:
+    """Load the Russian dictionaries, the English stemmer and its irregular verbs now (a worker starting),
+    not at the first word that needs them."""
+    _russian()
+    _english()
+    _english_irregular()
+
+
 @lru_cache(maxsize=200_000)
 def word_keys(word: str) -> frozenset[str]:
     """The keys of one lowercase word: its dictionary forms or stems, and the word itself, folded."""
