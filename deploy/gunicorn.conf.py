@@ -9,7 +9,12 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
-    """Screening ready before the first request that publishes (workflows.screening.warm)."""
-    from workflows.screening.warm import warm_up
+    """Screening ready before the first request that publishes (workflows.screening.warm). A failure here is
+    logged, not raised: a worker that cannot boot stops gunicorn and the whole site, while screening alone
+    would fail at its first text."""
+    try:
+        from workflows.screening.warm import warm_up
 
-    warm_up()
+        warm_up()
+    except Exception:
+        worker.log.exception("Screening could not be made ready at start; it will load at its first text")

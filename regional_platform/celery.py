@@ -4,9 +4,10 @@ tenant-schemas-celery records the sender's schema in each task's headers and
 switches the worker's connection to it before the task runs.
 """
 
+import logging
 import os
 
-from celery.signals import worker_process_init
+from celery.signals import celeryd_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regional_platform.settings.dev")
@@ -18,10 +19,16 @@ app.autodiscover_tasks()
 import regional_platform.observability  # noqa: E402, F401 (connects the task log lines)
 
 
-@worker_process_init.connect
+@celeryd_init.connect
 def _screening_ready(**_kwargs):
-    """Each worker process loads screening's dictionaries and rules when it starts, not at its first
-    publication (workflows.screening.warm)."""
-    from workflows.screening.warm import warm_up
+    """The worker loads screening's dictionaries, rules and model once, in its main process before the pool
+    forks (workflows.screening.warm): each child starts with them and shares their memory, instead of
+    loading them at its first publication; loading in every child would also delay the child's first sign
+    of life past Celery's patience on a busy machine. A failure is logged: the worker still runs every
+    other task."""
+    try:
+        from workflows.screening.warm import warm_up
 
-    warm_up()
+        warm_up()
+    except Exception:
+        logging.getLogger(__name__).exception("Screening could not be made ready at start")

@@ -51,6 +51,15 @@ def test_a_built_in_rule_in_an_ordinary_passage_is_dropped_and_a_regional_one_st
     assert [finding.clause for finding in with_model] == ["3.3.6"]
 
 
+def test_a_dropped_built_in_match_does_not_hide_an_overlapping_regional_one():
+    built_in = Rule(clause="3.3.1", language="en", text="choir", pattern=re.compile(r"\bchoir\b"))
+    regional = Rule(
+        clause="3.3.1", language="en", text="choir won", pattern=re.compile(r"\bchoir won\b"), regional=True
+    )
+    findings = text_findings(CHOIR, (built_in, regional), model=built_in_model())
+    assert [(finding.matched, finding.regional) for finding in findings] == [("choir won", True)]
+
+
 def test_a_long_paragraph_is_read_in_windows_and_the_finding_is_where_the_threat_is():
     ordinary = " ".join([CHOIR.rstrip("!"), CANTEEN.rstrip(".")] * 12)
     text = f"{ordinary} {BEATING} {ordinary}"

@@ -5,7 +5,7 @@ opens; most of its fields and documents have not changed in between, and a regio
 is the same in every school. The findings of one text depend only on the text and on the rules, so they
 are kept under the text's hash and the rules' fingerprint, in the region-wide cache (no schema in the key:
 the same text in two schools is screened once). A rule added or edited, or a new version of the screening
-code or its lexicons, makes a new fingerprint, and every text is screened afresh.
+code, its lexicons or the model's weights, makes a new fingerprint, and every text is screened afresh.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _code_fingerprint() -> str:
     """The screening code and its data as deployed: a change in any of them is a new fingerprint."""
     digest = hashlib.sha256()
     # Every data file screening reads: the phrase rules, the concepts, the prevention words, the folding
-    # tables, the English irregular verbs.
+    # tables, the English irregular verbs, the model's weights (screening_model.json).
     data = [*sorted(FIXTURES.glob("screening_*.json")), *sorted(CONCEPTS.glob("*.json"))]
     sources = [*sorted(Path(__file__).resolve().parent.glob("*.py")), *data]
     for path in sources:

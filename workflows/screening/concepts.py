@@ -204,6 +204,8 @@ def _anchors(concepts: tuple[Concept, ...]) -> dict[str, tuple[int, ...]]:
             sharing[key] = sharing.get(key, 0) + 1
     anchors: dict[str, list[int]] = {}
     for number, concept in enumerate(concepts):
+        if not concept.groups or not all(concept.groups):
+            continue  # a concept with an empty list never matches (built_in_concepts leaves such out)
         anchor = min(concept.groups, key=lambda group: sum(sharing[key] for key in group) / len(group))
         for key in anchor:
             anchors.setdefault(key, []).append(number)
@@ -234,11 +236,15 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
         # number of concepts.
         keys = unit.keys.keys()
         candidates = {number for key in keys for number in anchors.get(key, ())}
-        for number in sorted(candidates - kept_out):
+        met = []
+        for number in candidates - kept_out:
             concept = concepts[number]
             if any(group.isdisjoint(keys) for group in concept.groups) or not concept.excluded.isdisjoint(keys):
                 continue
             found = [
                 place for key in keys if any(key in group for group in concept.groups) for place in unit.keys[key]
             ]
-            yield concept, min(start for start, _end in found), max(end for _start, end in found)
+            met.append((min(start for start, _end in found), max(end for _start, end in found), number))
+        # In the order they stand in the text: of two overlapping matches of one clause, the first is kept.
+        for start, end, number in sorted(met):
+            yield concepts[number], start, end

@@ -31,7 +31,7 @@ MODEL_BUILT_IN = object()  # corpus_measure's default: the built-in model
 _PROHIBITED_FILE = re.compile(r"(?P<clause>\d+(?:\.\d+)+)\.(?P<language>kk|ru|en)(?:\.[\w-]+)?")
 
 
-def _prohibited_file(path: Path) -> tuple[str, str]:
+def prohibited_file(path: Path) -> tuple[str, str]:
     """``3.3.1.kk.txt`` or a further batch of the same, ``3.3.1.kk.<batch>.txt``: (clause, language)."""
     match = _PROHIBITED_FILE.fullmatch(path.stem)
     if match is None:
@@ -88,7 +88,7 @@ def corpus_measure(
     model = built_in_model() if model is MODEL_BUILT_IN else model
     measurement = CorpusMeasurement()
     for path in sorted((corpus / "prohibited").glob("*.txt")):
-        clause, language = _prohibited_file(path)
+        clause, language = prohibited_file(path)
         examples = corpus_examples(path)
         total, flagged = measurement.prohibited.get((clause, language), (0, 0))
         total += len(examples)

@@ -62,8 +62,12 @@ def text_matches(
     def ordinary(start: int) -> bool:  # the model reads the passage as an ordinary school text
         return reading is not None and reading.ordinary(start)
 
-    for rule, start, end in _phrase_matches(text, rules, spans):
-        if rule.regional or not (kept_out(rule.clause, start) or ordinary(start)):
+    for rule, start, end in _phrase_matches(text, rules):
+        # Decided before the span is claimed: a built-in match dropped here must not hide a regional
+        # rule's overlapping match of the same clause.
+        if (rule.regional or not (kept_out(rule.clause, start) or ordinary(start))) and _unclaimed(
+            spans, rule.clause, start, end
+        ):
             yield rule, start, end
     for concept, start, end in concept_matches(text, concepts):
         if not ordinary(start) and _unclaimed(spans, concept.clause, start, end):
@@ -138,19 +142,14 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
             yield rule, match
 
 
-def _phrase_matches(text: str, rules: Iterable[Rule], spans: dict) -> Iterator[tuple[Rule, int, int]]:
+def _phrase_matches(text: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, int, int]]:
     characters, origin = plain(text)
     folded = fold(characters)
     for rule, match in _rule_matches(folded, rules):
         if match.start() == match.end():
             continue
         # Back to the text as written: from the first character matched to the last one, inclusive.
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
-        taken = spans.setdefault(rule.clause, [])
-        if any(start < other_end and other_start < end for other_start, other_end in taken):
-            continue
-        taken.append((start, end))
-        yield rule, start, end
+        yield rule, origin[match.start()], origin[match.end() - 1] + 1
 
 
 def text_findings(

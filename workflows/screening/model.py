@@ -138,7 +138,8 @@ def text_passages(text: str) -> Iterator[tuple[int, int, tuple[Word, ...], set[s
         for first, last in _windows(words):
             window = tuple(words[first:last])
             # Tokens are looked for from the window's first word (the paragraph's start for the first
-            # window) to the next window's: "скидка 20%" ends with a price, not a word.
+            # window) to the first word after it (the paragraph's end for the last): "скидка 20%" ends
+            # with a price, not a word.
             start = window[0].start if first else low
             end = words[last].start if last < len(words) else high
             yield start, end, window, passage_features(window, tokens, start, end)

@@ -21,7 +21,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from workflows.screening.corpus import DEFAULT_CORPUS, _prohibited_file, corpus_examples
+from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples, prohibited_file
 from workflows.screening.model import CLEAN, MODEL, passage_features, text_passages, token_starts
 from workflows.screening.words import text_words
 
@@ -42,7 +42,7 @@ def corpus_fingerprint(corpus: Path = DEFAULT_CORPUS) -> str:
 def labelled_examples(corpus: Path = DEFAULT_CORPUS) -> list[tuple[str, str]]:
     examples = []
     for path in sorted((corpus / "prohibited").glob("*.txt")):
-        clause, _language = _prohibited_file(path)
+        clause, _language = prohibited_file(path)
         examples += [(text, clause) for text in corpus_examples(path)]
     for path in sorted((corpus / "clean").glob("*.txt")):
         examples += [(text, CLEAN) for text in corpus_examples(path)]
