@@ -34,7 +34,7 @@ from workflows.screening.normalise import fold  # noqa: E402
 from workflows.screening.rules import built_in_rules  # noqa: E402
 from workflows.screening.warm import warm_up  # noqa: E402
 
-ROUNDS = 5
+ROUNDS = 9
 
 
 def _school_text(words: int) -> str:
