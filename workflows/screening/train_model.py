@@ -2,7 +2,7 @@
 
 Each example of ``tests/workflows/screening_corpus/dev`` is read as one passage (its words' keys and its
 tokens, exactly as ``model`` reads a text) and labelled with its clause, or "clean" for the ordinary school
-texts; a multinomial logistic regression (scikit-learn, a development dependency: the platform itself only
+texts, whose windows are taught as well (``training_passages``); a multinomial logistic regression (scikit-learn, a development dependency: the platform itself only
 adds up the weights) learns a weight per key and class. The weights go to workflows/fixtures/
 screening_model.json with the thresholds and the corpus' fingerprint; the suite checks that the model was
 trained on the corpus as it is (a batch moved into dev/ means training again). Never train on
