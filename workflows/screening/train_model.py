@@ -2,11 +2,11 @@
 
 Each example of ``tests/workflows/screening_corpus/dev`` is read as one passage (its words' keys and its
 tokens, exactly as ``model`` reads a text) and labelled with its clause, or "clean" for the ordinary school
-texts, whose windows are taught as well (``training_passages``); a multinomial logistic regression (scikit-learn, a development dependency: the platform itself only
-adds up the weights) learns a weight per key and class. The weights go to workflows/fixtures/
-screening_model.json with the thresholds and the corpus' fingerprint; the suite checks that the model was
-trained on the corpus as it is (a batch moved into dev/ means training again). Never train on
-``held_out/``: the held-out figures would mean nothing.
+texts, whose windows are taught as well (``training_passages``); a multinomial logistic regression
+(scikit-learn, a development dependency: the platform itself only adds up the weights) learns a weight per
+key and class. The weights go to workflows/fixtures/screening_model.json with the thresholds and the
+corpus' fingerprint; the suite checks that the model was trained on the corpus as it is (a batch moved
+into dev/ means training again). Never train on ``held_out/``: the held-out figures would mean nothing.
 
 The thresholds were chosen by leaving each of the rounds b6-b11 out in turn (trained on the rest of dev/,
 measured on the round left out; the rules were never tuned on those rounds): a passage is a clause's at
