@@ -99,8 +99,8 @@ def passage_features(words: tuple[Word, ...], starts: dict[str, list[int]], star
 def _probabilities(model: Model, features: set[str]) -> dict[str, float]:
     weights = model.weights
     rows = [weights[feature] for feature in features if feature in weights]
-    totals = map(sum, zip(*rows)) if rows else itertools.repeat(0.0)
-    scores = [intercept + total for intercept, total in zip(model.intercepts, totals)]
+    totals = map(sum, zip(*rows, strict=True)) if rows else itertools.repeat(0.0, len(model.intercepts))
+    scores = [intercept + total for intercept, total in zip(model.intercepts, totals, strict=True)]
     top = max(scores)
     exponents = [math.exp(score - top) for score in scores]
     total = sum(exponents)
