@@ -39,6 +39,14 @@ TOKENS = {
     ),
 }
 _LINE_END = re.compile(r"\n")
+
+
+@lru_cache(maxsize=4)  # the concepts and the model read the same text one after the other
+def token_spans(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each token (a price, a phone number, a link, an adult mark) stands in ``text``, in order."""
+    return {token: [match.span() for match in pattern.finditer(text)] for token, pattern in TOKENS.items()}
+
+
 # A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end; nor after a title or an
 # initial ("Mr. Harris", "Данияр К."), whose name goes on the same sentence. A question is not an end
 # either: a chat's hook and its offer are one thought ("Нужны ответы на СОР? 1000 на каспи").
@@ -94,6 +102,7 @@ ADVERTISING = "3.3.5"
 EVERY_CLAUSE = None
 
 
+@lru_cache(maxsize=4)  # the phrase rules and the concepts ask for the same text's
 def prevention_paragraphs(text: str) -> dict[int, tuple[int, int, frozenset[str] | None]]:
     """The paragraphs (lines) of ``text`` that hold a prevention word or the school's own offer: number ->
     (start, end, the clauses kept out there: ``EVERY_CLAUSE``, or advertising alone)."""
@@ -152,11 +161,9 @@ def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
         items = sentences.setdefault(bisect.bisect_right(ends, word.start), [])
         for key in word.keys & wanted or ("",):
             items.append((word.start, word.end, key))
-    for token, pattern in TOKENS.items():
-        for match in pattern.finditer(text):
-            sentences.setdefault(bisect.bisect_right(ends, match.start()), []).append(
-                (match.start(), match.end(), token)
-            )
+    for token, spans in token_spans(text).items():
+        for start, end in spans:
+            sentences.setdefault(bisect.bisect_right(ends, start), []).append((start, end, token))
     line_ends = [match.start() for match in _LINE_END.finditer(text)]
     units = []
     for items in sentences.values():

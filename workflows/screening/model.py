@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from workflows.screening.concepts import TOKENS
+from workflows.screening.concepts import token_spans
 from workflows.screening.words import Word, text_words
 
 MODEL = Path(__file__).resolve().parent.parent / "fixtures" / "screening_model.json"
@@ -83,7 +83,7 @@ class Passage:
 def token_starts(text: str) -> dict[str, list[int]]:
     """Where each token (a price, a phone number, a link, an adult mark) begins in ``text``: found once per
     text, then looked up per passage."""
-    return {token: [match.start() for match in pattern.finditer(text)] for token, pattern in TOKENS.items()}
+    return {token: [start for start, _end in spans] for token, spans in token_spans(text).items()}
 
 
 def passage_features(words: tuple[Word, ...], starts: dict[str, list[int]], start: int, end: int) -> set[str]:
