@@ -26,7 +26,7 @@ django.setup()
 
 from workflows.screening import kazakh, normalise, words  # noqa: E402 (after setup)
 from workflows.screening.cached import cached_texts_findings  # noqa: E402
-from workflows.screening.concepts import built_in_concepts, prevention_paragraphs, token_spans  # noqa: E402
+from workflows.screening.concepts import built_in_concepts, prevention_spans, token_spans  # noqa: E402
 from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples  # noqa: E402
 from workflows.screening.matcher import text_findings  # noqa: E402
 from workflows.screening.model import built_in_model  # noqa: E402
@@ -76,7 +76,7 @@ def _forget_text() -> None:
     normalise.fold.cache_clear()
     words.text_words.cache_clear()
     token_spans.cache_clear()
-    prevention_paragraphs.cache_clear()
+    prevention_spans.cache_clear()
 
 
 def _forget_words() -> None:

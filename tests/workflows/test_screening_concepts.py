@@ -1,6 +1,6 @@
 """Concept rules (issue 18, point 2): words that meet in one sentence, in any of their forms."""
 
-from workflows.screening.concepts import Concept, _keys, concept_matches
+from workflows.screening.concepts import PREVENTION_REACH, Concept, _keys, concept_matches
 
 HARMLESS_DRUGS = Concept(
     clause="3.3.4",
@@ -46,7 +46,7 @@ def test_prices_and_phones_are_words_of_their_own():
     assert _found("Курсы английского в нашей школе бесплатные.") == []
 
 
-def test_the_schools_prevention_work_speaks_for_its_whole_paragraph():
+def test_the_schools_prevention_work_speaks_for_its_paragraph():
     """A lesson report quoting what it warns against is not propaganda; the next paragraph is read alone."""
     with_prevention = Concept(
         clause=HARMLESS_DRUGS.clause,
@@ -61,6 +61,25 @@ def test_the_schools_prevention_work_speaks_for_its_whole_paragraph():
     assert [post[start:end] for _concept, start, end in concept_matches(post, (with_prevention,))] == [
         "наркотики безвредны"
     ]
+
+
+def test_one_prevention_word_does_not_excuse_a_long_post():
+    """The word speaks for PREVENTION_REACH words either side of it, not for a paragraph of any length."""
+    with_prevention = Concept(
+        clause=HARMLESS_DRUGS.clause,
+        name=HARMLESS_DRUGS.name,
+        groups=HARMLESS_DRUGS.groups,
+        excluded=HARMLESS_DRUGS.excluded,
+        prevention=True,
+    )
+    filler = " ".join(["Ученики пели в хоре."] * (PREVENTION_REACH // 4 + 5))  # four words a sentence
+    post = f"Профилактика. {filler} А я скажу: наркотики безвредны, пробуйте."
+    assert "\n" not in post and len(post.split()) > PREVENTION_REACH + 20
+    assert [post[start:end] for _concept, start, end in concept_matches(post, (with_prevention,))] == [
+        "наркотики безвредны"
+    ]
+    near = f"Профилактика. {' '.join(['Ученики пели в хоре.'] * 3)} А я скажу: наркотики безвредны, пробуйте."
+    assert list(concept_matches(near, (with_prevention,))) == []
 
 
 def test_a_title_or_a_number_does_not_end_the_sentence():

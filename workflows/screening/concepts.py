@@ -102,23 +102,36 @@ ADVERTISING = "3.3.5"
 EVERY_CLAUSE = None
 
 
+# How far the school's prevention word speaks, in words either side of it (within its paragraph): a lesson
+# report's paragraph, whole; not a long post that mentions "prevention" once (an 87,000-character paragraph
+# with one such word was read as nothing at all).
+PREVENTION_REACH = 60
+Shelter = tuple[int, int, frozenset[str] | None]  # start, end, the clauses kept out (EVERY_CLAUSE or some)
+
+
 @lru_cache(maxsize=4)  # the phrase rules and the concepts ask for the same text's
-def prevention_paragraphs(text: str) -> dict[int, tuple[int, int, frozenset[str] | None]]:
-    """The paragraphs (lines) of ``text`` that hold a prevention word or the school's own offer: number ->
-    (start, end, the clauses kept out there: ``EVERY_CLAUSE``, or advertising alone)."""
+def prevention_spans(text: str) -> tuple[Shelter, ...]:
+    """Where the school's prevention work or its own offer speaks for ``text``: around each such word, its
+    paragraph (line) up to ``PREVENTION_REACH`` words either side; with the clauses kept out there
+    (``EVERY_CLAUSE`` for prevention work, advertising alone for the school's own offer)."""
     prevention, own_offers = prevention_keys(), own_offer_keys()
     line_ends = [match.start() for match in _LINE_END.finditer(text)]
-    found: dict[int, tuple[int, int, frozenset[str] | None]] = {}
-    for word in text_words(text):
+    words = text_words(text)
+    spans: list[Shelter] = []
+    for number, word in enumerate(words):
         every = not prevention.isdisjoint(word.keys)
-        if every or not own_offers.isdisjoint(word.keys):
-            number = bisect.bisect_right(line_ends, word.start)
-            if number in found and found[number][2] is EVERY_CLAUSE:
-                continue
-            start = line_ends[number - 1] + 1 if number else 0
-            end = line_ends[number] if number < len(line_ends) else len(text)
-            found[number] = (start, end, EVERY_CLAUSE if every else frozenset({ADVERTISING}))
-    return found
+        if not (every or not own_offers.isdisjoint(word.keys)):
+            continue
+        paragraph = bisect.bisect_right(line_ends, word.start)
+        low = line_ends[paragraph - 1] + 1 if paragraph else 0
+        high = line_ends[paragraph] if paragraph < len(line_ends) else len(text)
+        start = max(low, words[max(0, number - PREVENTION_REACH)].start)
+        end = min(high, words[min(len(words) - 1, number + PREVENTION_REACH)].end)
+        clauses = EVERY_CLAUSE if every else frozenset({ADVERTISING})
+        if spans and spans[-1][2] == clauses and start <= spans[-1][1]:  # words in order: merge with the last
+            start = spans.pop()[0]
+        spans.append((start, end, clauses))
+    return tuple(spans)
 
 
 @cache
@@ -147,7 +160,7 @@ class _Unit:
     """A sentence (or a window of a long one): its words' keys and where each key is, and its paragraph."""
 
     keys: dict[str, list[tuple[int, int]]]
-    paragraph: int
+    start: int  # where its first word begins
 
 
 def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
@@ -164,7 +177,6 @@ def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
     for token, spans in token_spans(text).items():
         for start, end in spans:
             sentences.setdefault(bisect.bisect_right(ends, start), []).append((start, end, token))
-    line_ends = [match.start() for match in _LINE_END.finditer(text)]
     units = []
     for items in sentences.values():
         items.sort()
@@ -180,7 +192,7 @@ def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
                 bisect.bisect_left(starts, window[0]) : bisect.bisect_right(starts, window[-1])
             ]:
                 keys.setdefault(key, []).append((start, end))
-            units.append(_Unit(keys, paragraph=bisect.bisect_right(line_ends, window[0])))
+            units.append(_Unit(keys, start=window[0]))
     return units
 
 
@@ -226,17 +238,17 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
         return
     anchors = _anchors(concepts)
     units = _units(text, _every_key(concepts))
-    # The school's prevention work (prevention_keys) speaks for its whole paragraph: a lesson report whose
-    # third sentence quotes "vaping is harmless" is still a lesson report.
+    # The school's prevention work (prevention_keys) speaks for its paragraph: a lesson report whose third
+    # sentence quotes "vaping is harmless" is still a lesson report.
     with_prevention = _with_prevention(concepts)
-    kept_out_by_paragraph = {
-        number: with_prevention
-        if clauses is EVERY_CLAUSE
-        else frozenset(concept for concept in with_prevention if concepts[concept].clause in clauses)
-        for number, (_start, _end, clauses) in prevention_paragraphs(text).items()
-    }
+    advertising = frozenset(number for number in with_prevention if concepts[number].clause == ADVERTISING)
+    shelters = prevention_spans(text)
     for unit in units:
-        kept_out = kept_out_by_paragraph.get(unit.paragraph, frozenset())
+        kept_out = frozenset().union(*(
+            with_prevention if clauses is EVERY_CLAUSE else advertising
+            for low, high, clauses in shelters
+            if low <= unit.start < high
+        ))  # fmt: skip
         if len(kept_out) == len(concepts):
             continue
         # From the sentence's keys to the concepts they anchor: the cost follows the sentence, not the

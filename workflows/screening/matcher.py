@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_paragraphs
+from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_spans
 from workflows.screening.model import Model, Reading
 from workflows.screening.normalise import fold, plain
 from workflows.screening.regex_starts import first_characters
@@ -49,9 +49,9 @@ def text_matches(
     if not text:
         return
     spans: dict[str, list[tuple[int, int]]] = {}
-    # A built-in phrase in a paragraph of the school's prevention work is quoted, not meant (a lesson on
+    # A built-in phrase in the school's prevention work is quoted, not meant (a lesson on
     # microloans quoting "money in 15 minutes"); a regional rule is the office's own decision and stands.
-    prevention = list(prevention_paragraphs(text).values())
+    prevention = prevention_spans(text)
     reading = Reading(text, model) if model is not None else None
 
     def kept_out(clause: str, start: int) -> bool:
