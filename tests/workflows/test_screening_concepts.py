@@ -1,6 +1,8 @@
 """Concept rules (issue 18, point 2): words that meet in one sentence, in any of their forms."""
 
-from workflows.screening.concepts import PREVENTION_REACH, Concept, _keys, concept_matches
+import pytest
+
+from workflows.screening.concepts import PREVENTION_REACH, Concept, _keys, concept_matches, token_spans
 
 HARMLESS_DRUGS = Concept(
     clause="3.3.4",
@@ -94,3 +96,29 @@ def test_the_schools_own_fair_is_not_advertising_but_is_still_read():
     )
     post = "Science fair on Friday: robotics курс 5 000 тг, call +7 701 234 56 78. Some say drugs are harmless."
     assert [concept.clause for concept, _start, _end in concept_matches(post, built_in)] == ["3.3.4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "found"),
+    [
+        ("звоните 8 701 234 56 78", "<PHONE>", ["8 701 234 56 78"]),
+        ("+7 (701) 234-56-78", "<PHONE>", ["+7 (701) 234-56-78"]),
+        ("a8 701 234 56 78", "<PHONE>", []),  # a number inside a word is no phone
+        ("18+ контент", "<ADULT>", ["18+"]),
+        ("118+ баллов", "<ADULT>", []),
+        ("XXX video", "<ADULT>", ["XXX"]),
+        ("taxxx", "<ADULT>", []),
+        ("visit www.site.kz now", "<URL>", ["www.site.kz"]),
+        ("awww.x", "<URL>", []),
+        ("mail me at user@host.com", "<URL>", ["host.com"]),
+        ("пишите @handle_1", "<URL>", ["@handle_1"]),
+        ("x-site.kz, ab-cd.shop!", "<URL>", ["x-site.kz", "ab-cd.shop"]),
+    ],
+)
+def test_tokens_are_found_where_they_begin_and_not_inside_a_word(text, token, found):
+    assert [text[start:end] for start, end in token_spans(text)[token]] == found
+
+
+def test_punctuation_and_long_runs_of_one_character_hold_no_token():
+    for text in (". , ! ? - " * 10_000, "a" * 100_000, "8" * 100_000):
+        assert all(spans == [] for token, spans in token_spans(text).items() if token != "<PRICE>")

@@ -31,11 +31,15 @@ TOKENS = {
         r"\d[\d .,]{0,12}\s?(?:%|₸|\$|тг\b|tg\b|тенге|теңге|tenge|kzt|руб|(?:k|к|тыс|тысяч\w*|мың|млн|mln)\b)",
         re.IGNORECASE,
     ),
-    "<PHONE>": re.compile(r"(?:\+\s?7|\b8)[\s(.-]{0,2}7\d\d[\s).-]{0,2}\d{3}[\s.-]?\d\d[\s.-]?\d\d\b"),
+    # Each token begins with a literal or a small set of characters, and what must not stand before it is
+    # looked behind after it ("8(?<!\w8)", not "\b8"): the engine then skips to where such a character is
+    # (100,000 characters of punctuation: 45 -> 7 ms).
+    "<PHONE>": re.compile(r"(?:\+\s?7|8(?<!\w8))[\s(.-]{0,2}7\d\d[\s).-]{0,2}\d{3}[\s.-]?\d\d[\s.-]?\d\d\b"),
     # Adult-only material: "18+", "🔞", "xxx".
-    "<ADULT>": re.compile(r"(?<!\d)18\s?\+|\U0001f51e|\bxxx\b", re.IGNORECASE),
+    "<ADULT>": re.compile(r"18(?<!\d18)\s?\+|\U0001f51e|xxx(?<!\wxxx)\b", re.IGNORECASE),
     "<URL>": re.compile(
-        r"https?://\S+|\bwww\.\S+|(?<!\w)@[a-z0-9_.]{3,}|\b[a-z0-9-]+\.(?:kz|ru|com|org|net|shop|bet)\b"
+        r"https?://\S+|www(?<!\wwww)\.\S+|@(?<!\w@)[a-z0-9_.]{3,}"
+        r"|[a-z0-9-](?<![a-z0-9-][a-z0-9-])[a-z0-9-]*\.(?:kz|ru|com|org|net|shop|bet)\b"
     ),
 }
 _LINE_END = re.compile(r"\n")
