@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_spans
@@ -14,6 +14,7 @@ from workflows.screening.regex_starts import first_characters
 from workflows.screening.rules import Rule, concept_rule, model_rule
 
 CONTEXT_CHARS = 60
+_WORDS_REMEMBERED = 200_000  # a rule index remembers this many words' phrase rules (a hostile text: no more)
 _WORD = re.compile(r"\w+")
 
 
@@ -92,6 +93,22 @@ class _RuleIndex:
     stem_prefixes: set[str]  # every beginning of a first stem: a word's prefixes are looked up while in here
     by_character: dict[str, list[Rule]]  # expressions by a character their match begins with
     everywhere: list[Rule]  # expressions that may begin with anything
+    # A word -> the phrase rules whose first stem begins it, remembered (the words of a school's texts repeat).
+    by_word: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+
+    def word_rules(self, word: str) -> tuple[Rule, ...]:
+        rules = self.by_word.get(word)
+        if rules is None:
+            found: list[Rule] = []
+            for length in range(1, len(word) + 1):
+                prefix = word[:length]
+                if prefix not in self.stem_prefixes:
+                    break
+                found += self.by_stem.get(prefix, ())
+            rules = tuple(found)
+            if len(self.by_word) < _WORDS_REMEMBERED:
+                self.by_word[word] = rules
+        return rules
 
 
 @lru_cache(maxsize=8)  # the built-in rules, and with each region's own: built once per worker
@@ -122,6 +139,7 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
     # (a dictionary lookup per prefix of the word) and the expressions that can begin with its first
     # character are tried, anchored there; linear in the text.
     index = _rule_index(tuple(rules))
+    by_word = index.by_word
     for start in _STARTS.finditer(folded):
         position = start.start()
         for rule in index.by_character.get(start.group(), ()):
@@ -130,13 +148,12 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
         if start.lastgroup != "word":
             continue
         letters = _WORD.match(folded, position).group()  # type: ignore[union-attr]  # a word begins here
-        for length in range(1, len(letters) + 1):
-            prefix = letters[:length]
-            if prefix not in index.stem_prefixes:
-                break
-            for rule in index.by_stem.get(prefix, ()):
-                if match := rule.pattern.match(folded, position):
-                    yield rule, match
+        stem_rules = by_word.get(letters)
+        if stem_rules is None:
+            stem_rules = index.word_rules(letters)
+        for rule in stem_rules:
+            if match := rule.pattern.match(folded, position):
+                yield rule, match
     for rule in index.everywhere:
         for match in rule.pattern.finditer(folded):
             yield rule, match

@@ -100,7 +100,7 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(fold(key) for key in keys if key)
 
 
-@lru_cache(maxsize=4)  # the prevention paragraphs and the concepts read the same text one after the other
+@lru_cache(maxsize=4)  # the phrase rules, the concepts and the model read the same text one after the other
 def text_words(text: str) -> list[Word]:
     """The words of ``text`` in order, with evasions undone, their keys and their offsets in ``text``."""
     characters, origin = plain(text)
@@ -109,29 +109,31 @@ def text_words(text: str) -> list[Word]:
     folded = fold(characters)
     lowered = lower_same_length(characters)
     translit = translit_spans(lowered) if _LATIN_LETTER.search(lowered) else []
+    found = [(match.group(), match.start(), match.end()) for match in _WORD.finditer(lowered)]
+    # A word of one script is analysed as written, once however often it stands in the text.
+    plain_keys = {word: word_keys(word) for word in {word for word, _low, _high in found} if _one_script(word)}
     words = []
-    for match in _WORD.finditer(lowered):
-        word = match.group()
-        low, high = match.span()
-        readings: frozenset[str] = frozenset()
-        if not (word.isalpha() and (word.isascii() or _CYRILLIC_WORD.fullmatch(word))):
+    for written, low, high in found:
+        word, keys = written, plain_keys.get(written)
+        if keys is None:
             if word.isdigit():
                 continue
-            # A word of one script is analysed as written; one mixing scripts or digits ("дипл0м") is read
-            # through ``fold``, which puts look-alikes into the word's own script.
-            if _LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word):
-                readings = script_readings(word)
+            # One mixing scripts or digits ("дипл0м") is read through ``fold``, which puts look-alikes into the
+            # word's own script.
+            readings = script_readings(word) if _LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word) else ()
             word = folded[low:high]
+            keys = word_keys(word).union(*(word_keys(reading) for reading in readings))
         start, end = origin[low], origin[high - 1] + 1
-        keys = word_keys(word)
-        if readings:
-            keys = keys.union(*(word_keys(reading) for reading in readings))
         if end - start > 2 * len(word) - 2:  # written letter by letter
             keys = keys.union(*(word_keys(part) for part in _without_one_letter_words(word)))
         if translit and word.isascii() and _in_spans(translit, low):
             keys = keys | word_keys(cyrillic_reading(word))
         words.append(Word(start, end, keys))
     return words
+
+
+def _one_script(word: str) -> bool:
+    return word.isalpha() and (word.isascii() or bool(_CYRILLIC_WORD.fullmatch(word)))
 
 
 def _in_spans(spans: list[tuple[int, int]], position: int) -> bool:
