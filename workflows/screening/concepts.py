@@ -161,7 +161,7 @@ def built_in_concepts() -> tuple[Concept, ...]:
 
 @dataclass
 class _Unit:
-    """A sentence (or a window of a long one): its words' keys and where each key is, and its paragraph."""
+    """A sentence (or a window of a long one): its words' keys and where each key is, and where it begins."""
 
     keys: dict[str, list[tuple[int, int]]]
     start: int  # where its first word begins
@@ -172,32 +172,41 @@ def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
     # Sentence ends are read where evasions are undone: the dots of "н.а.р.к.о.т.и.к.и" end no sentence.
     characters, origin = plain(text)
     ends = [origin[match.end() - 1] + 1 for match in _SENTENCE_END.finditer(characters)]
-    sentences: dict[int, list[tuple[int, int, str]]] = {}
+    # Each sentence's words and tokens as (start, end, the keys some concept names): every word counts for
+    # the window's width, even one no concept names.
+    sentences: dict[int, list[tuple[int, int, frozenset[str]]]] = {}
+    named: dict[frozenset[str], frozenset[str]] = {}  # a word's keys -> those a concept names (words repeat)
     for word in text_words(text):
-        # Every word counts for the window's width, even one no concept names (the key "" stands for it).
-        items = sentences.setdefault(bisect.bisect_right(ends, word.start), [])
-        for key in word.keys & wanted or ("",):
-            items.append((word.start, word.end, key))
-    for token, spans in token_spans(text).items():
-        for start, end in spans:
-            sentences.setdefault(bisect.bisect_right(ends, start), []).append((start, end, token))
+        keys = named.get(word.keys)
+        if keys is None:
+            keys = named[word.keys] = word.keys & wanted
+        sentences.setdefault(bisect.bisect_right(ends, word.start), []).append((word.start, word.end, keys))
+    tokens = [(start, end, frozenset({token})) for token, spans in token_spans(text).items() for start, end in spans]
+    for item in tokens:
+        sentences.setdefault(bisect.bisect_right(ends, item[0]), []).append(item)
     units = []
     for items in sentences.values():
-        items.sort()
-        starts = [start for start, _end, _key in items]
+        if tokens:
+            items.sort(key=_item_start)  # the words are in order; a token joined them at the end
+        starts = [start for start, _end, _keys in items]
         positions = sorted(set(starts))
         windows = [positions] if len(positions) <= WINDOW_WORDS else [
             positions[first : first + WINDOW_WORDS] for first in range(0, len(positions), WINDOW_WORDS // 2)
         ]  # fmt: skip
         for window in windows:
-            keys: dict[str, list[tuple[int, int]]] = {}
+            places: dict[str, list[tuple[int, int]]] = {}
             # The items of the window: a slice of the sentence's, sorted by where they start.
-            for start, end, key in items[
+            for start, end, keys in items[
                 bisect.bisect_left(starts, window[0]) : bisect.bisect_right(starts, window[-1])
             ]:
-                keys.setdefault(key, []).append((start, end))
-            units.append(_Unit(keys, start=window[0]))
+                for key in keys:
+                    places.setdefault(key, []).append((start, end))
+            units.append(_Unit(places, start=window[0]))
     return units
+
+
+def _item_start(item: tuple[int, int, frozenset[str]]) -> int:
+    return item[0]
 
 
 @lru_cache(maxsize=8)
@@ -257,7 +266,8 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
             continue
         # From the sentence's keys to the concepts they anchor: the cost follows the sentence, not the
         # number of concepts.
-        keys = unit.keys.keys()
+        # A set: ``isdisjoint`` then walks the smaller side (a sentence's keys or a concept's list).
+        keys = set(unit.keys)
         candidates = {number for key in keys for number in anchors.get(key, ())}
         met = []
         for number in candidates - kept_out:

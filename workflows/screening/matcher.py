@@ -130,8 +130,9 @@ def _rule_index(rules: tuple[Rule, ...]) -> _RuleIndex:
 
 
 # Where a word begins, and where a number begins inside one ("до50%"): where expressions are tried;
-# phrases, only where a word begins.
-_STARTS = re.compile(r"(?P<word>\b\w)|(?<=[^\W\d])\d")
+# phrases, only where a word begins. Both begin with a word character and look behind after it: the engine
+# then skips to the next word character (a page's starts: 9 -> 5 ms).
+_STARTS = re.compile(r"(?P<word>\w(?<!\w\w))|\d(?<=[^\W\d]\d)")
 
 
 def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re.Match]]:
