@@ -10,6 +10,14 @@ HARMLESS_DRUGS = Concept(
     groups=(_keys(["наркотик", "есірткі", "drug"]), _keys(["безвредный", "зиянсыз", "harmless"])),
     excluded=_keys(["профилактика", "prevention"]),
 )
+# As a built-in concept is: kept out of the school's prevention work.
+HARMLESS_DRUGS_BUILT_IN = Concept(
+    clause=HARMLESS_DRUGS.clause,
+    name=HARMLESS_DRUGS.name,
+    groups=HARMLESS_DRUGS.groups,
+    excluded=HARMLESS_DRUGS.excluded,
+    prevention=True,
+)
 TUTORING_AD = Concept(
     clause="3.3.5",
     name="a course with a price and a phone",
@@ -50,13 +58,7 @@ def test_prices_and_phones_are_words_of_their_own():
 
 def test_the_schools_prevention_work_speaks_for_its_paragraph():
     """A lesson report quoting what it warns against is not propaganda; the next paragraph is read alone."""
-    with_prevention = Concept(
-        clause=HARMLESS_DRUGS.clause,
-        name=HARMLESS_DRUGS.name,
-        groups=HARMLESS_DRUGS.groups,
-        excluded=HARMLESS_DRUGS.excluded,
-        prevention=True,
-    )
+    with_prevention = HARMLESS_DRUGS_BUILT_IN
     lesson = "Прошла лекция о зависимости. Ученики разобрали миф «наркотики безвредны» и нашли в нём ошибки."
     assert list(concept_matches(lesson, (with_prevention,))) == []
     post = lesson + "\nА я скажу: наркотики безвредны, пробуйте."
@@ -67,13 +69,7 @@ def test_the_schools_prevention_work_speaks_for_its_paragraph():
 
 def test_one_prevention_word_does_not_excuse_a_long_post():
     """The word speaks for PREVENTION_REACH words either side of it, not for a paragraph of any length."""
-    with_prevention = Concept(
-        clause=HARMLESS_DRUGS.clause,
-        name=HARMLESS_DRUGS.name,
-        groups=HARMLESS_DRUGS.groups,
-        excluded=HARMLESS_DRUGS.excluded,
-        prevention=True,
-    )
+    with_prevention = HARMLESS_DRUGS_BUILT_IN
     filler = " ".join(["Ученики пели в хоре."] * (PREVENTION_REACH // 4 + 5))  # four words a sentence
     post = f"Профилактика. {filler} А я скажу: наркотики безвредны, пробуйте."
     assert "\n" not in post and len(post.split()) > PREVENTION_REACH + 20
