@@ -5,7 +5,7 @@ import pytest
 
 from workflows.screening.concepts import Concept
 from workflows.screening.matcher import text_findings, text_matches
-from workflows.screening.normalise import fold, plain
+from workflows.screening.normalise import _KAZAKH_FOLD, fold, plain
 from workflows.screening.rules import Rule, rule_pattern
 from workflows.screening.translit import cyrillic_reading, translit_spans
 from workflows.screening.words import rule_word_keys
@@ -97,3 +97,9 @@ def test_digits_typed_for_latin_letters_are_read_as_letters():
 def test_digits_for_cyrillic_letters_between_letters():
     assert fold("3а6ьём его ве4ером") == "забьем его вечером"
     assert fold("4сынып, 6А класс") == "4сынып, 6а класс"  # a class, not letters
+
+
+def test_kazakh_letters_fold_to_the_russian_ones_typed_instead():
+    """One pass per letter: a letter folded to is never one folded from, or the order would matter."""
+    assert fold("Әке, ғажап, қазақ, өнер, ұл, үй, ін, ёж") == "аке, гажап, казак, онер, ул, уй, ин, еж"
+    assert not {target for _source, target in _KAZAKH_FOLD} & {source for source, _target in _KAZAKH_FOLD}

@@ -14,7 +14,7 @@ from workflows.screening.regex_starts import first_characters
 from workflows.screening.rules import Rule, concept_rule, model_rule
 
 CONTEXT_CHARS = 60
-_WORDS_REMEMBERED = 200_000  # a rule index remembers this many words' phrase rules (a hostile text: no more)
+_WORDS_REMEMBERED = 50_000  # a rule index remembers this many words' phrase rules (a hostile text: no more)
 _WORD = re.compile(r"\w+")
 
 
