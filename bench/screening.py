@@ -28,7 +28,7 @@ from workflows.screening import kazakh, normalise, words  # noqa: E402 (after se
 from workflows.screening.cached import cached_texts_findings  # noqa: E402
 from workflows.screening.concepts import built_in_concepts, prevention_spans, token_spans  # noqa: E402
 from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples  # noqa: E402
-from workflows.screening.matcher import text_findings  # noqa: E402
+from workflows.screening.matcher import _rule_index, text_findings  # noqa: E402
 from workflows.screening.model import built_in_model  # noqa: E402
 from workflows.screening.normalise import fold  # noqa: E402
 from workflows.screening.rules import built_in_rules  # noqa: E402
@@ -83,6 +83,7 @@ def _forget_words() -> None:
     """The keys of words already seen (pymorphy3's and the Kazakh grammar's answers): a first run pays them."""
     words.word_keys.cache_clear()
     kazakh.kazakh_stems.cache_clear()
+    _rule_index(tuple(built_in_rules())).by_word.clear()  # each word's phrase rules
 
 
 def _timed(screen, text: str, concepts) -> tuple[float, float]:

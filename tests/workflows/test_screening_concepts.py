@@ -2,7 +2,14 @@
 
 import pytest
 
-from workflows.screening.concepts import PREVENTION_REACH, Concept, _keys, concept_matches, token_spans
+from workflows.screening.concepts import (
+    PREVENTION_REACH,
+    Concept,
+    _keys,
+    concept_matches,
+    prevention_spans,
+    token_spans,
+)
 
 HARMLESS_DRUGS = Concept(
     clause="3.3.4",
@@ -80,6 +87,24 @@ def test_one_prevention_word_does_not_excuse_a_long_post():
     assert list(concept_matches(near, (with_prevention,))) == []
 
 
+def test_where_a_match_begins_decides_whether_the_prevention_word_keeps_it_out():
+    """Asked of the match, not of its sentence: a long sentence may begin beyond the reach and end within."""
+    filler = " ".join(["ученики"] * (PREVENTION_REACH - 3))
+    inside = f"Сегодня {filler} слышали: наркотики безвредны. Профилактика зависимости."
+    assert list(concept_matches(inside, (HARMLESS_DRUGS_BUILT_IN,))) == []
+    beyond = f"Профилактика зависимости, а {' '.join(['ученики'] * (PREVENTION_REACH + 5))} наркотики безвредны."
+    # (a sentence this long is read in half-overlapping windows: the match may come from two of them)
+    assert {beyond[start:end] for _concept, start, end in concept_matches(beyond, (HARMLESS_DRUGS_BUILT_IN,))} == {
+        "наркотики безвредны"
+    }
+
+
+def test_prevention_words_and_the_schools_own_offers_make_one_span_each_however_they_alternate():
+    shelters = prevention_spans("Prevention fair. " * 300)
+    assert len(shelters.prevention) == 1 and len(shelters.own_offers) == 1
+    assert len(prevention_spans("Профилактика.\n" * 300).prevention) == 300  # one a line: lines are apart
+
+
 def test_a_title_or_a_number_does_not_end_the_sentence():
     assert _found("Mr. Harris says drugs are harmless.")[0][0] == "3.3.4"
     assert _found("Наркотики на 99.9 % безвредны.")[0][0] == "3.3.4"
@@ -109,6 +134,10 @@ def test_the_schools_own_fair_is_not_advertising_but_is_still_read():
         ("mail me at user@host.com", "<URL>", ["host.com"]),
         ("пишите @handle_1", "<URL>", ["@handle_1"]),
         ("x-site.kz, ab-cd.shop!", "<URL>", ["x-site.kz", "ab-cd.shop"]),
+        ("see -site.kz", "<URL>", ["site.kz"]),
+        # Not from the middle of a word: the text is not lowered here, and a word glued on stays whole.
+        ("Kaspi.kz", "<URL>", []),
+        ("заходиsite.kz _site.kz", "<URL>", []),
     ],
 )
 def test_tokens_are_found_where_they_begin_and_not_inside_a_word(text, token, found):
@@ -117,4 +146,4 @@ def test_tokens_are_found_where_they_begin_and_not_inside_a_word(text, token, fo
 
 def test_punctuation_and_long_runs_of_one_character_hold_no_token():
     for text in (". , ! ? - " * 10_000, "a" * 100_000, "8" * 100_000):
-        assert all(spans == [] for token, spans in token_spans(text).items() if token != "<PRICE>")
+        assert not any(spans for token, spans in token_spans(text).items() if token != "<PRICE>")

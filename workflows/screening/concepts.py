@@ -39,16 +39,17 @@ TOKENS = {
     "<ADULT>": re.compile(r"18(?<!\d18)\s?\+|\U0001f51e|xxx(?<!\wxxx)\b", re.IGNORECASE),
     "<URL>": re.compile(
         r"https?://\S+|www(?<!\wwww)\.\S+|@(?<!\w@)[a-z0-9_.]{3,}"
-        r"|[a-z0-9-](?<![a-z0-9-][a-z0-9-])[a-z0-9-]*\.(?:kz|ru|com|org|net|shop|bet)\b"
+        r"|[a-z0-9](?<!\w[a-z0-9])[a-z0-9-]*\.(?:kz|ru|com|org|net|shop|bet)\b"
     ),
 }
 _LINE_END = re.compile(r"\n")
 
 
 @lru_cache(maxsize=4)  # the concepts and the model read the same text one after the other
-def token_spans(text: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each token (a price, a phone number, a link, an adult mark) stands in ``text``, in order."""
-    return {token: [match.span() for match in pattern.finditer(text)] for token, pattern in TOKENS.items()}
+def token_spans(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where each token (a price, a phone number, a link, an adult mark) stands in ``text``, in order (shared
+    by the callers of one text: tuples)."""
+    return {token: tuple(match.span() for match in pattern.finditer(text)) for token, pattern in TOKENS.items()}
 
 
 # A full stop before a digit is a number's ("7.5", "No. 5"), not a sentence's end; nor after a title or an
@@ -68,7 +69,7 @@ class Concept:
     name: str
     groups: tuple[frozenset[str], ...]  # each must have a key in the sentence
     excluded: frozenset[str]
-    prevention: bool = False  # kept out of a paragraph of the school's prevention work (prevention_keys)
+    prevention: bool = False  # kept out of the school's prevention work (prevention_spans): the built-in ones
 
 
 def _keys(entries: list[str]) -> frozenset[str]:
@@ -91,8 +92,9 @@ PREVENTION = CONCEPTS.parent / "screening_prevention.json"
 
 @cache
 def prevention_keys() -> frozenset[str]:
-    """The school's own prevention work (a class hour, a leaflet, a lecture): a paragraph holding one of these
-    words is a lesson or a warning about prohibited content, and no built-in concept or phrase fires in it."""
+    """The school's own prevention work (a class hour, a leaflet, a lecture): the words around one of these (its
+    paragraph, up to ``PREVENTION_REACH`` words either side) are a lesson or a warning about prohibited
+    content, and no built-in concept or phrase fires there."""
     return _keys(json.loads(PREVENTION.read_text(encoding="utf-8"))["none"])
 
 
@@ -103,25 +105,45 @@ def own_offer_keys() -> frozenset[str]:
 
 
 ADVERTISING = "3.3.5"
-EVERY_CLAUSE = None
 
 
 # How far the school's prevention word speaks, in words either side of it (within its paragraph): a lesson
 # report's paragraph, whole; not a long post that mentions "prevention" once (an 87,000-character paragraph
 # with one such word was read as nothing at all).
 PREVENTION_REACH = 60
-Shelter = tuple[int, int, frozenset[str] | None]  # start, end, the clauses kept out (EVERY_CLAUSE or some)
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Shelters:
+    """Where the school's prevention work (every built-in rule kept out) and its own offers (advertising kept
+    out) speak for a text: for each, spans in order that do not overlap."""
+
+    prevention: tuple[Span, ...]
+    own_offers: tuple[Span, ...]
+
+    def cover(self, clause: str, position: int) -> bool:
+        """Whether a built-in rule's match of ``clause`` beginning at ``position`` is kept out."""
+        return _within(self.prevention, position) or (clause == ADVERTISING and _within(self.own_offers, position))
+
+
+def _within(spans: tuple[Span, ...], position: int) -> bool:
+    last = bisect.bisect_right(spans, position, key=_span_start) - 1
+    return last >= 0 and position < spans[last][1]
+
+
+def _span_start(span: Span) -> int:
+    return span[0]
 
 
 @lru_cache(maxsize=4)  # the phrase rules and the concepts ask for the same text's
-def prevention_spans(text: str) -> tuple[Shelter, ...]:
+def prevention_spans(text: str) -> Shelters:
     """Where the school's prevention work or its own offer speaks for ``text``: around each such word, its
-    paragraph (line) up to ``PREVENTION_REACH`` words either side; with the clauses kept out there
-    (``EVERY_CLAUSE`` for prevention work, advertising alone for the school's own offer)."""
+    paragraph (line) up to ``PREVENTION_REACH`` words either side."""
     prevention, own_offers = prevention_keys(), own_offer_keys()
     line_ends = [match.start() for match in _LINE_END.finditer(text)]
     words = text_words(text)
-    spans: list[Shelter] = []
+    spans: dict[bool, list[Span]] = {True: [], False: []}  # prevention work or not (the school's own offer)
     for number, word in enumerate(words):
         every = not prevention.isdisjoint(word.keys)
         if not (every or not own_offers.isdisjoint(word.keys)):
@@ -131,11 +153,11 @@ def prevention_spans(text: str) -> tuple[Shelter, ...]:
         high = line_ends[paragraph] if paragraph < len(line_ends) else len(text)
         start = max(low, words[max(0, number - PREVENTION_REACH)].start)
         end = min(high, words[min(len(words) - 1, number + PREVENTION_REACH)].end)
-        clauses = EVERY_CLAUSE if every else frozenset({ADVERTISING})
-        if spans and spans[-1][2] == clauses and start <= spans[-1][1]:  # words in order: merge with the last
-            start = spans.pop()[0]
-        spans.append((start, end, clauses))
-    return tuple(spans)
+        kind = spans[every]
+        if kind and start <= kind[-1][1]:  # the words are in order: only the last span may overlap
+            start = kind.pop()[0]
+        kind.append((start, end))
+    return Shelters(prevention=tuple(spans[True]), own_offers=tuple(spans[False]))
 
 
 @cache
@@ -164,7 +186,7 @@ class _Unit:
     """A sentence (or a window of a long one): its words' keys and where each key is, and where it begins."""
 
     keys: dict[str, list[tuple[int, int]]]
-    start: int  # where its first word begins
+    start: int  # where its first word or token begins
 
 
 def _units(text: str, wanted: frozenset[str]) -> list[_Unit]:
@@ -210,12 +232,6 @@ def _item_start(item: tuple[int, int, frozenset[str]]) -> int:
 
 
 @lru_cache(maxsize=8)
-def _with_prevention(concepts: tuple[Concept, ...]) -> frozenset[int]:
-    """The concepts a paragraph of prevention work keeps out (the built-in ones)."""
-    return frozenset(number for number, concept in enumerate(concepts) if concept.prevention)
-
-
-@lru_cache(maxsize=8)
 def _every_key(concepts: tuple[Concept, ...]) -> frozenset[str]:
     """Every key some concept names, in a list or in its "none"."""
     return frozenset().union(*(group for concept in concepts for group in concept.groups), *(
@@ -251,33 +267,26 @@ def concept_matches(text: str, concepts: tuple[Concept, ...] | None = None) -> I
         return
     anchors = _anchors(concepts)
     units = _units(text, _every_key(concepts))
-    # The school's prevention work (prevention_keys) speaks for its paragraph: a lesson report whose third
-    # sentence quotes "vaping is harmless" is still a lesson report.
-    with_prevention = _with_prevention(concepts)
-    advertising = frozenset(number for number in with_prevention if concepts[number].clause == ADVERTISING)
+    # The school's prevention work (prevention_keys) speaks for the words around it: a lesson report whose third
+    # sentence quotes "vaping is harmless" is still a lesson report. Asked where each match begins.
     shelters = prevention_spans(text)
     for unit in units:
-        kept_out = frozenset().union(*(
-            with_prevention if clauses is EVERY_CLAUSE else advertising
-            for low, high, clauses in shelters
-            if low <= unit.start < high
-        ))  # fmt: skip
-        if len(kept_out) == len(concepts):
-            continue
         # From the sentence's keys to the concepts they anchor: the cost follows the sentence, not the
         # number of concepts.
         # A set: ``isdisjoint`` then walks the smaller side (a sentence's keys or a concept's list).
         keys = set(unit.keys)
         candidates = {number for key in keys for number in anchors.get(key, ())}
         met = []
-        for number in candidates - kept_out:
+        for number in candidates:
             concept = concepts[number]
             if any(group.isdisjoint(keys) for group in concept.groups) or not concept.excluded.isdisjoint(keys):
                 continue
             found = [
                 place for key in keys if any(key in group for group in concept.groups) for place in unit.keys[key]
             ]
-            met.append((min(start for start, _end in found), max(end for _start, end in found), number))
+            start = min(start for start, _end in found)
+            if not (concept.prevention and shelters.cover(concept.clause, start)):
+                met.append((start, max(end for _start, end in found), number))
         # In the order they stand in the text: of two overlapping matches of one clause, the first is kept.
         for start, end, number in sorted(met):
             yield concepts[number], start, end

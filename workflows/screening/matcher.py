@@ -7,14 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from workflows.screening.concepts import EVERY_CLAUSE, Concept, concept_matches, prevention_spans
+from workflows.screening.concepts import Concept, concept_matches, prevention_spans
 from workflows.screening.model import Model, Reading
 from workflows.screening.normalise import fold, plain
 from workflows.screening.regex_starts import first_characters
 from workflows.screening.rules import Rule, concept_rule, model_rule
 
 CONTEXT_CHARS = 60
-_WORDS_REMEMBERED = 50_000  # a rule index remembers this many words' phrase rules (a hostile text: no more)
+_WORDS_REMEMBERED = 50_000  # a rule index remembers this many words' beginnings, then starts again
 _WORD = re.compile(r"\w+")
 
 
@@ -50,15 +50,10 @@ def text_matches(
     if not text:
         return
     spans: dict[str, list[tuple[int, int]]] = {}
-    # A built-in phrase in the school's prevention work is quoted, not meant (a lesson on
-    # microloans quoting "money in 15 minutes"); a regional rule is the office's own decision and stands.
-    prevention = prevention_spans(text)
+    # A built-in phrase in the school's prevention work is quoted, not meant (a lesson on microloans quoting
+    # "money in 15 minutes"); a regional rule is the office's own decision and stands.
+    shelters = prevention_spans(text)
     reading = Reading(text, model) if model is not None else None
-
-    def kept_out(clause: str, start: int) -> bool:
-        return any(
-            low <= start < high and (clauses is EVERY_CLAUSE or clause in clauses) for low, high, clauses in prevention
-        )
 
     def ordinary(start: int) -> bool:  # the model reads the passage as an ordinary school text
         return reading is not None and reading.ordinary(start)
@@ -66,7 +61,7 @@ def text_matches(
     for rule, start, end in _phrase_matches(text, rules):
         # Decided before the span is claimed: a built-in match dropped here must not hide a regional
         # rule's overlapping match of the same clause.
-        if (rule.regional or not (kept_out(rule.clause, start) or ordinary(start))) and _unclaimed(
+        if (rule.regional or not (shelters.cover(rule.clause, start) or ordinary(start))) and _unclaimed(
             spans, rule.clause, start, end
         ):
             yield rule, start, end
@@ -74,7 +69,7 @@ def text_matches(
         if not ordinary(start) and _unclaimed(spans, concept.clause, start, end):
             yield concept_rule(concept.clause, concept.name), start, end
     for clause, start, end in reading.matches() if reading is not None else ():
-        if not kept_out(clause, start) and _unclaimed(spans, clause, start, end):
+        if not shelters.cover(clause, start) and _unclaimed(spans, clause, start, end):
             yield model_rule(clause), start, end
 
 
@@ -93,21 +88,24 @@ class _RuleIndex:
     stem_prefixes: set[str]  # every beginning of a first stem: a word's prefixes are looked up while in here
     by_character: dict[str, list[Rule]]  # expressions by a character their match begins with
     everywhere: list[Rule]  # expressions that may begin with anything
-    # A word -> the phrase rules whose first stem begins it, remembered (the words of a school's texts repeat).
+    longest_stem: int = 0
+    # A word's first ``longest_stem`` letters -> the phrase rules whose first stem begins it, remembered (the
+    # words of a school's texts repeat); forgotten whole when full.
     by_word: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
 
-    def word_rules(self, word: str) -> tuple[Rule, ...]:
-        rules = self.by_word.get(word)
+    def word_rules(self, head: str) -> tuple[Rule, ...]:
+        rules = self.by_word.get(head)
         if rules is None:
             found: list[Rule] = []
-            for length in range(1, len(word) + 1):
-                prefix = word[:length]
+            for length in range(1, len(head) + 1):
+                prefix = head[:length]
                 if prefix not in self.stem_prefixes:
                     break
                 found += self.by_stem.get(prefix, ())
             rules = tuple(found)
-            if len(self.by_word) < _WORDS_REMEMBERED:
-                self.by_word[word] = rules
+            if len(self.by_word) >= _WORDS_REMEMBERED:
+                self.by_word.clear()
+            self.by_word[head] = rules
         return rules
 
 
@@ -119,6 +117,7 @@ def _rule_index(rules: tuple[Rule, ...]) -> _RuleIndex:
         if stem is not None:
             index.by_stem.setdefault(stem, []).append(rule)
             index.stem_prefixes.update(stem[:length] for length in range(1, len(stem) + 1))
+            index.longest_stem = max(index.longest_stem, len(stem))
             continue
         characters = first_characters(rule.expression) if rule.expression else None
         if characters is None or not all(_WORD.fullmatch(character) for character in characters):
@@ -148,10 +147,11 @@ def _rule_matches(folded: str, rules: Iterable[Rule]) -> Iterator[tuple[Rule, re
                 yield rule, match
         if start.lastgroup != "word":
             continue
-        letters = _WORD.match(folded, position).group()  # type: ignore[union-attr]  # a word begins here
-        stem_rules = by_word.get(letters)
+        # A word begins here: its phrase rules depend on its first letters only.
+        head = _WORD.match(folded, position).group()[: index.longest_stem]  # type: ignore[union-attr]
+        stem_rules = by_word.get(head)
         if stem_rules is None:
-            stem_rules = index.word_rules(letters)
+            stem_rules = index.word_rules(head)
         for rule in stem_rules:
             if match := rule.pattern.match(folded, position):
                 yield rule, match

@@ -98,7 +98,7 @@ def passage_features(words: tuple[Word, ...], starts: dict[str, list[int]], star
 
 def _probabilities(model: Model, features: set[str]) -> dict[str, float]:
     weights = model.weights
-    rows = [weights[feature] for feature in features if feature in weights]
+    rows = [row for feature in features if (row := weights.get(feature)) is not None]
     totals = map(sum, zip(*rows, strict=True)) if rows else itertools.repeat(0.0, len(model.intercepts))
     scores = [intercept + total for intercept, total in zip(model.intercepts, totals, strict=True)]
     top = max(scores)
@@ -169,7 +169,7 @@ class Reading:
                     continue
 
                 def weight(word: Word, number: int = number) -> float:
-                    rows = [model.weights[key] for key in word.keys if key in model.weights]
+                    rows = [row for key in word.keys if (row := model.weights.get(key)) is not None]
                     return max((row[number] - row[clean] for row in rows), default=0.0)
 
                 explaining = sorted(passage.words, key=weight, reverse=True)[:EXPLAINING_WORDS]

@@ -24,10 +24,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workflows.screening.corpus import DEFAULT_CORPUS, corpus_examples, prohibited_file
 from workflows.screening.model import CLEAN, MODEL, passage_features, text_passages, token_starts
 from workflows.screening.words import text_words
+
+if TYPE_CHECKING:  # scikit-learn is a development dependency, imported when training
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 THRESHOLD = 0.5
 VETO = 0.5
@@ -70,7 +75,9 @@ def training_passages(text: str, label: str) -> list[dict[str, int]]:
     return passages
 
 
-def _telling_windows(examples, vectoriser, classifier) -> list[tuple[dict[str, int], str]]:
+def _telling_windows(
+    examples: list[tuple[str, str]], vectoriser: DictVectorizer, classifier: LogisticRegression
+) -> list[tuple[dict[str, int], str]]:
     """For each prohibited example read in more than one window, the window ``classifier`` weighs most toward
     the example's clause, with that clause."""
     found = []
