@@ -13,8 +13,8 @@ It does two things:
   or more is dropped (a regional rule is the office's decision and always stands).
 
 Measured on rounds of texts written after the model was trained (validation/README.md): on round 6, rules
-alone found 60 % with 20 % false positives, with the model 75 % with 8 %; each round since, 15-21 points
-more than the rules alone (README.md has the held-out figures). The weights are data
+alone found 60 % with 20 % false positives, with the model 75 % with 8 %; each round since, 9-41 points
+more than the rules alone, and fewer false positives (README.md has the held-out figures). The weights are data
 (workflows/fixtures/screening_model.json), trained by ``python -m workflows.screening.train_model`` from
 the development corpus; a passage is a paragraph, or windows of a long one, about the size of the texts it
 was trained on.
