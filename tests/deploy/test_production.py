@@ -35,6 +35,13 @@ CACHE_SECONDS = 4
 EDITOR_PASSWORD = "Smoke-test-password-1"
 
 
+def _from_cache(response: production.Response) -> bool:
+    """Served from the micro-cache: a fresh copy (HIT), or, when the machine is loaded enough that the
+    CACHE_SECONDS lifetime ran out between two requests, the expired copy nginx serves while it refreshes
+    it in the background (UPDATING). Either way Django did not answer this request."""
+    return response.header("x-cache") in ("HIT", "UPDATING")
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
@@ -124,7 +131,7 @@ def test_each_visitor_gets_the_cached_page_in_their_own_language(stack, schools)
             assert page.status == 200
             assert f'<html lang="{language}">' in page.body, (language, page.header("x-cache"))
             assert page.header("cache-control") == f"public, max-age=0, s-maxage={CACHE_SECONDS}"
-    assert stack.get("alpha.edu.test", "/", headers=visitors["ru"]).header("x-cache") == "HIT"
+    assert _from_cache(stack.get("alpha.edu.test", "/", headers=visitors["ru"]))
 
 
 def test_one_schools_cached_page_never_answers_for_another(stack, schools):
@@ -134,12 +141,12 @@ def test_one_schools_cached_page_never_answers_for_another(stack, schools):
         beta = stack.get("beta.edu.test", "/")
         assert alpha_name in alpha.body and beta_name not in alpha.body
         assert beta_name in beta.body and alpha_name not in beta.body
-    assert alpha.header("x-cache") == beta.header("x-cache") == "HIT"
+    assert _from_cache(alpha) and _from_cache(beta)
 
 
 def test_a_signed_in_editor_never_gets_a_cached_page(stack, schools):
     anonymous = [stack.get("smoke.edu.test", "/") for _ in range(2)]
-    assert anonymous[1].header("x-cache") == "HIT"
+    assert _from_cache(anonymous[1])
 
     login = stack.get("smoke.edu.test", "/admin/login/")
     csrf_cookie = re.search(r"csrftoken=([^;]+)", login.header("set-cookie")).group(1)
@@ -167,9 +174,7 @@ def test_a_signed_in_editor_never_gets_a_cached_page(stack, schools):
 
 def test_a_publication_is_seen_within_the_cache_lifetime(stack, schools, django_db_blocker):
     before = stack.get("smoke.edu.test", "/")
-    # From the micro-cache: a fresh copy (HIT), or on a loaded machine one that expired between the two
-    # requests and is served while nginx refreshes it in the background (UPDATING).
-    assert stack.get("smoke.edu.test", "/").header("x-cache") in ("HIT", "UPDATING")
+    assert _from_cache(stack.get("smoke.edu.test", "/"))
     with django_db_blocker.unblock(), schema_context(schools["smoke"].school.schema_name):
         home = SchoolHomePage.objects.get()
         home.intro_kk = "<p>Smoke, freshly published</p>"
@@ -220,7 +225,7 @@ def test_security_headers_and_the_policy_reach_the_browser_once_through_nginx(st
         "editor": stack.get("smoke.edu.test", "/admin/login/"),
         "nginx's own 404": stack.get("smoke.edu.test", "/metrics"),
     }
-    assert pages["cached page"].header("x-cache") == "HIT"
+    assert _from_cache(pages["cached page"])
     for name, response in pages.items():
         for header, value in SECURITY_HEADERS.items():
             assert response.header_count(header) == 1 and response.header(header) == value, (name, header)
