@@ -25,7 +25,8 @@ class Capability(enum.Enum):
     ARCHIVE = "archive"
     # Clause 1.2 / 4.1: the head and the administrator see what was removed, and restore it.
     READ_ARCHIVE = "read archive"
-    # Clause 4.1: the head answers for the site and reads everything that happened on it.
+    # Clauses 4.1 and 4.2: the head and the site administrator answer for the site, and read everything that
+    # happened on it (who published, approved, rejected, archived, restored what, and when).
     READ_AUDIT_TRAIL = "read audit trail"
     # Clause 3.3 / 5.5: the site administrator decides, with a reason, whether flagged content goes out.
     OVERRIDE_SCREENING = "override screening"
@@ -41,7 +42,7 @@ CAPABILITY_ROLES: dict[Capability, tuple[Role, ...]] = {
     Capability.MANAGE_SITE: (Role.SITE_ADMINISTRATOR,),
     Capability.ARCHIVE: (Role.SITE_ADMINISTRATOR,),
     Capability.READ_ARCHIVE: (Role.SITE_ADMINISTRATOR, Role.DIRECTOR),
-    Capability.READ_AUDIT_TRAIL: (Role.DIRECTOR,),
+    Capability.READ_AUDIT_TRAIL: (Role.SITE_ADMINISTRATOR, Role.DIRECTOR),
     Capability.OVERRIDE_SCREENING: (Role.SITE_ADMINISTRATOR,),
     Capability.CONFIRM_FRESHNESS: (Role.SITE_ADMINISTRATOR, Role.DIRECTOR),
 }

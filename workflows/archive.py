@@ -1,8 +1,9 @@
 """Writes of the archive (clause 1.2): outdated material is taken down with a reason, never lost.
 
-The administrator archives a page (it is unpublished) or a document (it is no
-longer served) and can restore it; only the regional office deletes for good,
-with a reason. Every step is in the audit trail.
+The administrator archives a page (it is unpublished), a document (it is no
+longer served) or an image (it is offered nowhere, its file kept) and can restore
+it; only the regional office deletes for good, after ``ARCHIVE_RETENTION``, with a
+reason. Every step is in the audit trail.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from regulation.permissions import Capability, user_may
 from workflows.models import Archival
@@ -90,6 +91,51 @@ def document_archive(*, document, user, reason: str) -> Archival:
     return archival
 
 
+def image_shown_on(image) -> list[str]:
+    """What the public site shows ``image`` on: live pages and the school's settings, by title."""
+    shown = []
+    for source, _references in ReferenceIndex.get_grouped_references_to(image):
+        if isinstance(source, Page):
+            if source.live:
+                shown.append(source.get_admin_display_title())
+        else:
+            shown.append(str(source))
+    return shown
+
+
+@transaction.atomic
+def image_archive(*, image, user, reason: str) -> Archival:
+    """Take ``image`` out of use (no chooser offers it, its thumbnails are dropped) and keep it, file and all.
+
+    An image a published page still shows is refused: the page would lose it silently; choose another
+    image there first."""
+    if not user_may(user, Capability.ARCHIVE):
+        raise PermissionDenied(_("Only the site administrator can archive."))
+    reason = _reason_required(reason)
+    if archived(image) is not None:
+        raise ValidationError(_("This image is already in the archive."))
+    shown_on = image_shown_on(image)
+    if shown_on:
+        raise ValidationError(
+            _("The site still shows this image on: %(places)s. Choose another image there first, then archive it.")
+            % {"places": ", ".join(f"“{title}”" for title in shown_on)}
+        )
+    archival = Archival.objects.create(
+        content_type_id=_content_type_id(image),
+        object_id=image.pk,
+        title=image.title[:255],
+        reason=reason,
+        archived_by=user,
+        archived_at=timezone.now(),
+    )
+    # Thumbnails are made again from the kept original on restore; dropping them takes the archived image
+    # off the public URLs it had.
+    for rendition in image.renditions.all():
+        rendition.delete()
+    log(instance=image, action="workflows.archive", user=user, data={"reason": reason})
+    return archival
+
+
 def archival_object(archival: Archival):
     model = archival.content_type.model_class()
     return model.objects.filter(pk=archival.object_id).first()
@@ -100,7 +146,8 @@ def archival_restore(*, archival: Archival, user, reason: str = "") -> bool:
     """Bring an archived item back as it was: a page that was live is published again.
 
     Returns whether everything came back; a page whose live version screening now
-    blocks (clause 3.3) comes back as a draft for the administrator to decide.
+    blocks (clause 3.3), or that shows an archived image, comes back as a draft for the
+    administrator to decide.
     """
     from workflows.screening.services import ScreeningBlocked
 
@@ -111,24 +158,53 @@ def archival_restore(*, archival: Archival, user, reason: str = "") -> bool:
     archival.delete()
     log(instance=instance, action="workflows.restore", user=user, data={"reason": " ".join(reason.split())})
     if isinstance(instance, Page) and live_revision is not None:
+        from workflows.publication import ArchivedPagePublication
+
         try:
             with transaction.atomic():
                 live_revision.publish(user=user)
-        except ScreeningBlocked:
+        except (ScreeningBlocked, ArchivedPagePublication):
             return False
     return True
 
 
+def archival_deletable(archival: Archival, *, now=None) -> bool:
+    return (now or timezone.now()) >= archival.deletable_from
+
+
 @transaction.atomic
-def archival_delete(*, archival: Archival, deleted_by: str, reason: str) -> None:
-    """Delete an archived item for good: the regional office only (``deleted_by`` names the officer)."""
+def archival_delete(*, archival: Archival, deleted_by: str, reason: str) -> dict:
+    """Delete an archived item for good: the regional office only (``deleted_by`` names the officer), and only
+    once it has been kept ``ARCHIVE_RETENTION``.
+
+    The school's audit trail keeps who, when, why and what (the title, type, when and why it was archived);
+    its log entries outlive the item. Returns that record.
+    """
     reason = _reason_required(reason)
+    archival = Archival.objects.select_for_update().select_related("content_type").get(pk=archival.pk)
+    if not archival_deletable(archival):
+        raise ValidationError(
+            _(
+                "“%(title)s” is kept until %(date)s: an archived item can be deleted for good only after the "
+                "retention period, in case the school must show it."
+            )
+            % {"title": archival.title, "date": formats.date_format(archival.deletable_from, "DATE_FORMAT")}
+        )
+    record = {
+        "reason": reason,
+        "by": deleted_by,
+        "title": archival.title,
+        "type": archival.content_type.model,
+        "archived_at": archival.archived_at.isoformat(timespec="seconds"),
+        "archived_reason": archival.reason,
+    }
     instance = archival_object(archival)
     if instance is not None:
-        log(instance=instance, action="workflows.delete", data={"reason": reason, "by": deleted_by})
+        log(instance=instance, action="workflows.delete", data=record)
         if isinstance(instance, Page):
             instance.delete()
         else:
             instance.file.delete(save=False)
             instance.delete()
     archival.delete()
+    return record

@@ -1,6 +1,8 @@
 """Who answers for which section (clause 5.4), what screening found (3.3) and the region's screening rules,
 and what was archived (1.2)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,12 +67,19 @@ class ScreeningReport(models.Model):
         return sorted({finding["clause"] for finding in self.findings})
 
 
+# How long an archived item is kept before the regional office may delete it for good (clause 1.2: removal
+# archives, history is kept). Three years is the general limitation period for claims in Kazakhstan (Civil
+# Code, art. 178): a complaint or a dispute about what a school published can arise that long afterwards, and
+# the school must still be able to show the material. It also spans three regional inspections, held yearly.
+ARCHIVE_RETENTION = timedelta(days=3 * 365 + 1)
+
+
 class Archival(models.Model):
-    """A page or document taken down as outdated (clause 1.2): kept, findable and restorable.
+    """A page, document or image taken down as outdated (clause 1.2): kept, findable and restorable.
 
     While the row exists the item is archived: an archived page is unpublished, an
-    archived document is not served. Restoring deletes the row; the audit trail keeps
-    the history.
+    archived document is not served, an archived image is offered nowhere. Restoring
+    deletes the row; the audit trail keeps the history.
     """
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
@@ -95,9 +104,15 @@ class Archival(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def deletable_from(self):
+        """When the regional office may delete it for good: after ``ARCHIVE_RETENTION``."""
+        return self.archived_at + ARCHIVE_RETENTION
+
 
 class ScreenedApprovalTask(AbstractGroupApprovalTask):
-    """The administrator's approval step (clause 5.5), which cannot approve what screening blocks (3.3).
+    """The administrator's approval step (clause 5.5), which cannot approve what screening blocks (3.3) and
+    does not send a page back without saying what to change (5.5: rejections carry a comment).
 
     While the latest revision has findings that nobody overrode, the reviewers are
     offered "Request changes" only; the editor shows them the findings and the
@@ -114,6 +129,20 @@ class ScreenedApprovalTask(AbstractGroupApprovalTask):
             if revision is not None and revision_blocks_publication(revision):
                 actions = [action for action in actions if action[0] != "approve"]
         return actions
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            from workflows.rejection import RejectionForm  # it reads this module's neighbours, not this class
+
+            return RejectionForm
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "reject":
+            from workflows.rejection import rejection_comment_required
+
+            kwargs["comment"] = rejection_comment_required(kwargs.get("comment"))
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod
     def get_description(cls):

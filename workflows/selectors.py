@@ -25,6 +25,13 @@ def archive_search(query: str = "") -> QuerySet[Archival]:
     return items
 
 
+def archived_ids(model) -> QuerySet:
+    """The ids of ``model``'s archived items, as a subquery."""
+    return Archival.objects.filter(
+        content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name
+    ).values("object_id")
+
+
 def documents_not_archived() -> QuerySet:
     Document = get_document_model()
     archived_ids = Archival.objects.filter(content_type__model=Document._meta.model_name).values("object_id")

@@ -76,14 +76,23 @@ def school_remind(*, school: School, actor) -> bool:
 
 @transaction.atomic
 def school_archival_delete(*, school: School, archival, actor, reason: str) -> None:
-    """Delete an archived page or document of ``school`` for good (clause 1.2: only the regional office, with
-    a reason), and record it; run inside the school's schema."""
+    """Delete an archived page, document or image of ``school`` for good (clause 1.2: only the regional office,
+    once the retention period is over, with a reason), and record it in the school's audit trail and the
+    office's, both of which outlive the item; run inside the school's schema."""
     from workflows.archive import archival_delete
 
     name = actor if isinstance(actor, str) else actor.get_username()
-    title = archival.title
-    archival_delete(archival=archival, deleted_by=name, reason=reason)
-    regional_action_record(school=school, actor=name, action=RegionalAction.Action.DELETE, reason=reason, title=title)
+    record = archival_delete(archival=archival, deleted_by=name, reason=reason)
+    regional_action_record(
+        school=school,
+        actor=name,
+        action=RegionalAction.Action.DELETE,
+        reason=record["reason"],
+        title=record["title"],
+        type=record["type"],
+        archived_at=record["archived_at"],
+        archived_reason=record["archived_reason"],
+    )
 
 
 # The roles the office may fill when the school cannot (clause 1.2), and how each is recorded.

@@ -25,8 +25,9 @@ from console.views.params import id_or_404
 from regulation.roles import Role
 from tenants.audit import regional_action_record
 from tenants.models import RegionalAction, School
+from workflows.archive import archival_deletable
 from workflows.audit import audit_csv, audit_entries
-from workflows.models import Archival, RegionalScreeningRule
+from workflows.models import ARCHIVE_RETENTION, Archival, RegionalScreeningRule
 
 
 class RegionalRuleForm(forms.ModelForm):
@@ -62,7 +63,8 @@ class DeleteForm(forms.Form):
 @regional_staff_required
 @require_http_methods(["GET", "POST"])
 def school_archive_view(request, school_id: int):
-    """A school's archive; only here is anything deleted for good, with a reason (clause 1.2)."""
+    """A school's archive; only here is anything deleted for good, after the retention period and with a reason
+    (clause 1.2). Each item says from when it may be deleted."""
     school = get_object_or_404(School, pk=school_id)
     form = DeleteForm(request.POST or None)
     with schema_context(school.schema_name):
@@ -80,7 +82,11 @@ def school_archive_view(request, school_id: int):
                 return redirect("console:school_archive", school.pk)
             messages.error(request, _("Write why it is deleted for good."))
         items = list(Archival.objects.select_related("archived_by", "content_type"))
-        return render(request, "console/school_archive.html", {"school": school, "items": items, "form": DeleteForm()})
+        now = timezone.now()
+        for item in items:
+            item.deletable = archival_deletable(item, now=now)
+        context = {"school": school, "items": items, "form": DeleteForm(), "retention_days": ARCHIVE_RETENTION.days}
+        return render(request, "console/school_archive.html", context)
 
 
 @regional_staff_required
