@@ -234,3 +234,85 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.district or 'region'}: {self.average_score}"
+
+
+class ExternalLinkCheck(models.Model):
+    """What the region knows of one external address (clause 5.6), shared by every school that links to it:
+    an address is fetched once a period for the whole region, however many schools link to it
+    (compliance.health.external). Keyed by a digest of the address, which may be longer than an index allows.
+    """
+
+    class State(models.TextChoices):
+        OK = "ok", _("works")
+        FAILING = "failing", _("failed, to be checked again")
+        BROKEN = "broken", _("broken")
+
+    url_digest = models.CharField(max_length=64, unique=True)  # SHA-256 of the address, hex
+    url = models.TextField()
+    host = models.CharField(max_length=255)
+    state = models.CharField(max_length=16, choices=State.choices, blank=True)  # empty: never checked yet
+    failures = models.PositiveSmallIntegerField(default=0)  # failed checks in a row, each with its own retries
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # the last answer's, if any
+    reason = models.CharField(max_length=300, blank=True)  # the last failure, in English (for operators)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # a worker fetching it now
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.state or 'unchecked'}"
+
+
+class SiteHealthSummary(models.Model):
+    """One school's technical health from its last check (clause 5.6): what the console's list shows."""
+
+    school = models.OneToOneField("tenants.School", on_delete=models.CASCADE, related_name="site_health")
+    checked_at = models.DateTimeField(_("checked"))
+    pages_checked = models.PositiveIntegerField(_("pages checked"), default=0)
+    links_checked = models.PositiveIntegerField(_("links checked"), default=0)
+    broken_links = models.PositiveIntegerField(_("broken links"), default=0)
+    missing_files = models.PositiveIntegerField(_("missing files"), default=0)
+    images_without_alt = models.PositiveIntegerField(_("images without alt text"), default=0)
+    oversized_files = models.PositiveIntegerField(_("oversized files"), default=0)
+    links_waiting = models.PositiveIntegerField(_("external links not yet confirmed"), default=0)
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.problems} problems"
+
+    @property
+    def problems(self) -> int:
+        return self.broken_links + self.missing_files + self.images_without_alt + self.oversized_files
+
+
+class SiteHealthFinding(models.Model):
+    """One problem the last health check found on a school's published site, with where to fix it."""
+
+    class Kind(models.TextChoices):
+        BROKEN_LINK = "broken_link", _("broken link")
+        MISSING_FILE = "missing_file", _("missing file")
+        IMAGE_WITHOUT_ALT = "image_without_alt", _("image without alt text")
+        OVERSIZED_FILE = "oversized_file", _("oversized file")
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="site_health_findings")
+    kind = models.CharField(_("problem"), max_length=32, choices=Kind.choices)
+    page_id = models.PositiveIntegerField(null=True, blank=True)  # the page in the school's schema, if any
+    page_title = models.CharField(_("page"), max_length=255, blank=True)
+    edit_path = models.CharField(max_length=255, blank=True)  # where to fix it, on the school's host
+    target = models.TextField(_("what"), blank=True)  # the address, or the file's title
+    # Why, as a source (English) message with its values, named in the reader's language when shown.
+    detail = models.CharField(max_length=300, blank=True)
+    detail_values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "kind"], name="site_health_finding_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.kind} {self.target}"
+
+    @property
+    def where(self) -> str:
+        """The page's title, or the name of the settings screen (a source message) in the active language."""
+        return self.page_title if self.page_id is not None else gettext(self.page_title)
+
+    @property
+    def detail_text(self) -> str:
+        """Why, in the active language."""
+        return gettext(self.detail) % self.detail_values if self.detail else ""

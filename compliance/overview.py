@@ -43,7 +43,7 @@ def school_overview(filters: OverviewFilters) -> QuerySet[School]:
     """Every school with its compliance figures from the ledger (compliance.LedgerEntry), filtered and sorted."""
     primary_host = Domain.objects.filter(tenant=OuterRef("pk"), is_primary=True).values("domain")[:1]
     schools = (
-        School.objects.select_related("summary")
+        School.objects.select_related("summary", "site_health")
         .annotate(
             primary_host=Subquery(primary_host),
             mandatory_total=Count("ledger_entries", filter=_MANDATORY),

@@ -16,6 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compliance.batches import schools_each_run
 from compliance.digests import regional_digest_send, weekly_digest_send
+from compliance.health.services import school_health_run
 from compliance.jobs import job_run, job_runs_abandoned_mark
 from compliance.remind import remind_now_send
 from compliance.selectors import schools_with_waiting_reminders
@@ -104,6 +105,21 @@ def school_scans_task(schemas: list[str], sent_at: str) -> int:
 def scan_dispatch():
     with job_run("scan-dispatch"):
         return schools_fan_out(school_scans_task, schools_per_task=settings.SCAN_SCHOOLS_PER_TASK)
+
+
+@shared_task(**RETRY)
+def site_health_task():
+    """Clause 5.6: one school's published site checked for broken links, missing files, alt text, sizes."""
+    with job_run("site-health", current_school()):
+        school_health_run(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def site_health_dispatch():
+    # A task per school, not a batch: a school's external links may take minutes (timeouts, retries), and a
+    # batch of those would outlast the broker's visibility timeout.
+    with job_run("site-health-dispatch"):
+        return schools_fan_out(site_health_task)
 
 
 @shared_task(**RETRY)

@@ -1,14 +1,17 @@
-"""Freshness in a school's editor (clause 5.7): the period and "reviewed" screen, the stale-sections panel."""
+"""Freshness in a school's editor (clause 5.7): the period and "reviewed" screen, the stale-sections panel; and the
+site health panel for the head and the site administrator (clause 5.6)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from compliance.health.selectors import school_health
 from compliance.models import LedgerEntry
 from compliance.views import section_freshness_view
 from regulation import catalogue
 from regulation.permissions import Capability, user_may
+from regulation.roles import Role, user_has_role
 from tenants.current import current_school
 from workflows.audit import register_reasoned_action
 from workflows.models import SectionResponsibility
@@ -46,6 +49,33 @@ def add_stale_panel(request, panels):
     stale = [(entry, catalogue.section(entry.section_code)) for entry in entries.order_by("stale_since")]
     if stale:
         panels.append(StalePanel(stale))
+
+
+class SiteHealthPanel(Component):
+    """Clause 5.6 in the editor: the technical state of the published site from its last check, each problem
+    linking to where it is fixed."""
+
+    name = "site_health"
+    order = 45
+    template_name = "compliance/admin/site_health_panel.html"
+    SHOWN = 50  # the rest are counted; fixing the first ones is where to start
+
+    def __init__(self, summary, findings):
+        self.summary, self.findings = summary, findings
+
+    def get_context_data(self, parent_context):
+        return {
+            "summary": self.summary,
+            "findings": self.findings[: self.SHOWN],
+            "more": max(0, len(self.findings) - self.SHOWN),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_site_health_panel(request, panels):
+    # The head and the site administrator supervise the site's technical state (clauses 4.1, 4.2, 5.6).
+    if user_has_role(request.user, Role.DIRECTOR, Role.SITE_ADMINISTRATOR):
+        panels.append(SiteHealthPanel(*school_health(current_school().pk)))
 
 
 @hooks.register("register_log_actions")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
 from compliance.models import Reminder, RemindNowRequest
+from compliance.health.selectors import school_health
 from compliance.selectors import school_ledger
 from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from console.forms import SiteStatusForm
@@ -68,6 +69,9 @@ def _school_page(request, school: School, *, status_form: SiteStatusForm | None 
         return _school_state_export(request, school, sections, export)
     if status_form is None:
         status_form = SiteStatusForm(action="restore" if school.is_suspended else "suspend")
+    health, health_findings = school_health(school.pk)  # clause 5.6, from the public schema
+    for finding in health_findings:
+        finding.edit_url = absolute_url(host, finding.edit_path) if host and finding.edit_path else ""
     return render(
         request,
         "console/school_page.html",
@@ -76,6 +80,8 @@ def _school_page(request, school: School, *, status_form: SiteStatusForm | None 
             "site_url": absolute_url(host) if host else "",
             "editor_url": absolute_url(host, "/admin/") if host else "",
             "sections": sections,
+            "health": health,
+            "health_findings": health_findings,
             "node": school_nodes([school.schema_name]).get(school.schema_name),  # on a Citus cluster only
             "invitations": invitation_states(school),
             "reminders": Reminder.objects.filter(school=school).order_by("-claimed_at")[:50],

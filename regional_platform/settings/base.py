@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "compliance.tasks.compliance_snapshot_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Clause 5.6: every school's links, files and alt text, after the scan (external links fetched politely).
+    "site-health": {"task": "compliance.tasks.site_health_dispatch", "schedule": crontab(hour=3, minute=30)},
     "regional-digest": {"task": "compliance.tasks.regional_digest_task", "schedule": crontab(hour=7, minute=0)},
     "weekly-digest": {
         "task": "compliance.tasks.weekly_digest_dispatch",

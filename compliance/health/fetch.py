@@ -1,0 +1,151 @@
+"""One external address, asked politely whether it still answers (clause 5.6).
+
+HEAD first (no body is sent back), then GET for the servers that refuse or mishandle HEAD; a short timeout;
+a few retries with growing pauses for what may pass (a timeout, a refused connection, a 5xx, a 429), none
+for a plain answer such as 404; redirects followed a few hops, each one checked like the first; a User-Agent
+that says who asks and why. The standard library's client is used so that the connection can be pinned to the
+address that was checked (compliance.health.addresses).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
+
+from django.conf import settings
+
+from compliance.health.addresses import AddressRule, IPAddress, public_address_only
+
+# Seconds to wait for a connection or an answer: a server slower than this fails this attempt (a visitor would
+# have given up too), and a dead host costs at most this per attempt.
+TIMEOUT_SECONDS = 8.0
+# Attempts after the first for what may pass by itself, and the first pause between them (doubled each time):
+# a server restarting or briefly overloaded is not reported for it.
+RETRIES = 2
+BACKOFF_SECONDS = 1.0
+MAX_REDIRECTS = 5  # more hops than any honest site needs; a loop ends here
+_REDIRECTS = {301, 302, 303, 307, 308}
+REFUSED_REASON = "not a public internet address"
+_PASSING = {408, 425, 429, 500, 502, 503, 504}  # answers that say "not now" rather than "not here"
+
+
+class AddressRefused(Exception):
+    """The address resolves to a network the checker must not reach."""
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    ok: bool
+    status_code: int | None = None
+    reason: str = ""  # why it failed, in English, for operators and the findings' detail
+    may_pass: bool = False  # a timeout, a refusal, a 5xx: worth another attempt
+    refused_address: bool = False  # never fetched: not a public address
+
+
+def default_user_agent() -> str:
+    domain = getattr(settings, "PLATFORM_DOMAIN", "") or "localhost"
+    return f"RegionalSchoolSites-LinkCheck/1.0 (+https://{domain}/; checks links on school sites once a few days)"
+
+
+def _pinned(address: IPAddress, port: int) -> Callable:
+    """A connect function for http.client that goes to the checked address whatever host name it is given."""
+
+    def connect(_address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # type: ignore[attr-defined]
+        return socket.create_connection((str(address), port), timeout, source_address)
+
+    return connect
+
+
+class LinkChecker:
+    """Checks external addresses with the given address rule, timeout, retries and pause (tests shorten them)."""
+
+    def __init__(
+        self,
+        *,
+        address_allowed: AddressRule = public_address_only,
+        timeout: float = TIMEOUT_SECONDS,
+        retries: int = RETRIES,
+        backoff: float = BACKOFF_SECONDS,
+        user_agent: str | None = None,
+    ) -> None:
+        self.address_allowed = address_allowed
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.user_agent = user_agent or default_user_agent()
+
+    def check(self, url: str) -> LinkOutcome:
+        """Whether ``url`` answers, after the retries its failure deserves."""
+        outcome = self._attempt(url)
+        for attempt in range(self.retries):
+            if outcome.ok or not outcome.may_pass:
+                break
+            time.sleep(self.backoff * 2**attempt)
+            outcome = self._attempt(url)
+        return outcome
+
+    def _attempt(self, url: str) -> LinkOutcome:
+        try:
+            status = self._status("HEAD", url)
+            if status >= 400:  # some servers refuse or mishandle HEAD: ask as a browser would
+                status = self._status("GET", url)
+        except AddressRefused as error:
+            return LinkOutcome(False, reason=str(error), refused_address=True)
+        except socket.timeout:
+            return LinkOutcome(False, reason="no answer in time", may_pass=True)
+        except ssl.SSLError as error:
+            return LinkOutcome(False, reason=f"secure connection failed: {error.reason or error}", may_pass=True)
+        except (OSError, http.client.HTTPException, ValueError, UnicodeError) as error:
+            return LinkOutcome(False, reason=_describe(error), may_pass=isinstance(error, OSError))
+        if status < 400:
+            return LinkOutcome(True, status_code=status)
+        return LinkOutcome(False, status_code=status, reason=f"answered {status}", may_pass=status in _PASSING)
+
+    def _addresses(self, host: str, port: int) -> list[IPAddress]:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
+        refused = [address for address in addresses if not self.address_allowed(address)]
+        if refused or not addresses:
+            raise AddressRefused(f"{REFUSED_REASON}: {host} ({refused[0] if refused else 'no address'})")
+        return addresses
+
+    def _status(self, method: str, url: str) -> int:
+        """The final status of ``method`` on ``url``, following redirects (the body is never read)."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not a web address: {url[:100]}")
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            address = self._addresses(parts.hostname, port)[0]
+            if parts.scheme == "https":
+                connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    parts.hostname, port, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            else:
+                connection = http.client.HTTPConnection(parts.hostname, port, timeout=self.timeout)
+            connection._create_connection = _pinned(address, port)  # type: ignore[attr-defined]
+            target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~") + (f"?{parts.query}" if parts.query else "")
+            try:
+                connection.request(method, target, headers={"User-Agent": self.user_agent, "Accept": "*/*"})
+                response = connection.getresponse()
+                status, location = response.status, response.getheader("Location")
+            finally:
+                connection.close()
+            if status not in _REDIRECTS or not location:
+                return status
+            url = urljoin(url, location)
+        raise http.client.HTTPException(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return "no such host"
+    return f"{type(error).__name__}: {error}"[:300]
