@@ -43,6 +43,7 @@ class Invitation:
     roles: tuple[models.TextChoices, ...]
     url: str
     school_name: str = ""
+    template: str = "email/invitation.txt"  # a reader's says to sign in on the site, not in the editor
 
     @property
     def role_names(self) -> str:
@@ -71,6 +72,7 @@ def invitation_issue(
     hostname: str | None = None,
     public_url_name: str | None = None,
     send: bool = True,
+    template: str = "email/invitation.txt",
 ) -> Invitation:
     """Make the link for ``user`` (in the schema they live in) and e-mail it once the transaction commits.
 
@@ -88,6 +90,7 @@ def invitation_issue(
         roles=tuple(roles),
         url=url,
         school_name=school_name,
+        template=template,
     )
 
     def send_later():
@@ -126,7 +129,7 @@ def _invitation_send(invitation: Invitation) -> None:
             else:
                 subject = gettext("Your account in the regional console")
             subjects.append(subject)
-            bodies.append(render_to_string("email/invitation.txt", {"invitation": invitation}))
+            bodies.append(render_to_string(invitation.template, {"invitation": invitation}))
     send_mail(" / ".join(subjects), "\n\n----------\n\n".join(bodies), None, [invitation.email])
 
 

@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.two_factor import second_factor_view
 from accounts.views.people import people_view, person_action_view
+from accounts.views.readers_admin import reader_registration_decide_view, readers_view
 from regulation.permissions import Capability, user_may
 from workflows.audit import register_reasoned_action
 
@@ -17,6 +18,12 @@ def accounts_urls():
         path("second-factor/", second_factor_view, name="accounts_second_factor"),
         path("people/", people_view, name="accounts_people"),
         path("people/<int:user_id>/<str:action>/", person_action_view, name="accounts_person_action"),
+        path("readers/", readers_view, name="accounts_readers"),
+        path(
+            "readers/requests/<int:registration_id>/<str:decision>/",
+            reader_registration_decide_view,
+            name="accounts_reader_registration_decide",
+        ),
     ]
 
 
@@ -30,6 +37,12 @@ def people_menu_item():
     return PeopleMenuItem(_("People"), reverse("accounts_people"), icon_name="group", order=105)
 
 
+@hooks.register("register_settings_menu_item")
+def readers_menu_item():
+    # Clause 5.2: staff, parents and pupils who sign in on the site; the same person manages them as the team.
+    return PeopleMenuItem(_("Readers"), reverse("accounts_readers"), icon_name="user", order=106)
+
+
 @hooks.register("register_log_actions")
 def people_log_actions(actions):
     # The actions' names are stored in every school's log: they keep the "workflows." prefix they were born with.
@@ -38,5 +51,6 @@ def people_log_actions(actions):
         ("workflows.person_deactivate", _("Deactivate a person"), _("Person deactivated")),
         ("workflows.person_reactivate", _("Reactivate a person"), _("Person reactivated")),
         ("workflows.person_access_reset", _("Reset access"), _("Access reset")),
+        ("accounts.reader_open", _("Open a reader's account"), _("Reader's account opened")),
     ):
         register_reasoned_action(actions, action, label, message)

@@ -33,3 +33,18 @@ def user_has_role(user, *roles: Role) -> bool:
     return user.is_active and (
         user.is_superuser or user.groups.filter(name__in=[role.value for role in roles]).exists()
     )
+
+
+class ReaderGroup(models.TextChoices):
+    """Clause 5.2: the school's readers, who sign in on its public site to read what is meant for them.
+
+    Groups in every school's schema, like the roles, but with no right in the editor: a page or a
+    collection of documents restricted to one of them (Wagtail's view restrictions) opens to its members.
+    """
+
+    STAFF = "Readers: teaching staff", _("Teaching staff")
+    PARENTS = "Readers: parents", _("Parents")
+    PUPILS = "Readers: pupils", _("Pupils")
+
+
+READER_GROUP_NAMES = tuple(group.value for group in ReaderGroup)

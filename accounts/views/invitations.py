@@ -13,6 +13,12 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "accounts.sign_in.ThrottledModelBackend"
     success_url = "/admin/"
 
+    def get_success_url(self):
+        # Readers (clause 5.2) have no editor: they go to the school's site, signed in.
+        if not self.user.has_perm("wagtailadmin.access_admin"):
+            return "/"
+        return super().get_success_url()
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The link reached its owner: this session may enrol a first authenticator app (accounts.enrolment).
