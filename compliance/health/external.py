@@ -29,9 +29,6 @@ RECHECK_FAILING = datetime.timedelta(hours=20)
 BROKEN_AFTER_FAILED_CHECKS = 2  # checks in a row, each a day apart and each with its own retries
 # A claim older than this belongs to a worker that was stopped: the address may be fetched again.
 CLAIM_SECONDS = 300
-# Requests to one host per minute from the whole platform (every worker): a school site on a small host, or
-# a ministry site many schools link to, never sees more from us. Addresses over the limit wait for the next run.
-HOST_REQUESTS_PER_MINUTE = 20
 
 
 def url_digest(url: str) -> str:
@@ -46,7 +43,15 @@ def _due(now: datetime.datetime) -> Q:
     return (never | working_old | failing_old) & unclaimed
 
 
-def host_request_allowed(host: str) -> bool:
+def _server(url: str) -> str:
+    """The server an address is on (host and port, without credentials): what the per-host limit counts."""
+    try:
+        return urlsplit(url).netloc.rsplit("@", 1)[-1].lower()[:255]
+    except ValueError:
+        return ""
+
+
+def host_request_allowed(host: str, *, per_minute: int) -> bool:
     """Count one request to ``host`` against its limit for this minute, shared by every worker (Redis); false
     when the limit is reached. Redis being away lets it through: each worker still asks one address at a time."""
     cache = caches["region"]  # keys without a schema: the limit is the region's
@@ -56,7 +61,7 @@ def host_request_allowed(host: str) -> bool:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         count = 1
-    return count <= HOST_REQUESTS_PER_MINUTE
+    return count <= per_minute
 
 
 def _record(row: ExternalLinkCheck, outcome: LinkOutcome, now: datetime.datetime) -> None:
@@ -85,7 +90,7 @@ def external_links_check(
     digests = {url_digest(url): url for url in urls}
     ExternalLinkCheck.objects.bulk_create(
         [
-            ExternalLinkCheck(url_digest=digest, url=url, host=(urlsplit(url).hostname or "")[:255])
+            ExternalLinkCheck(url_digest=digest, url=url, host=_server(url))
             for digest, url in digests.items()
         ],
         ignore_conflicts=True,
@@ -101,7 +106,7 @@ def external_links_check(
         claimed = ExternalLinkCheck.objects.filter(_due(now), pk=row.pk).update(claimed_at=now)
         if not claimed:  # another worker took it, or has just checked it
             continue
-        if not host_request_allowed(row.host):
+        if not host_request_allowed(row.host, per_minute=checker.host_requests_per_minute):
             ExternalLinkCheck.objects.filter(pk=row.pk).update(claimed_at=None)
             continue
         _record(row, checker.check(row.url), now)

@@ -29,6 +29,10 @@ TIMEOUT_SECONDS = 8.0
 # a server restarting or briefly overloaded is not reported for it.
 RETRIES = 2
 BACKOFF_SECONDS = 1.0
+# Addresses checked on one server per minute by the whole platform (every worker, compliance.health.external): a
+# school's site on a small host, or a ministry site many schools link to, never sees more from us. Addresses
+# over the limit wait for the next run.
+HOST_REQUESTS_PER_MINUTE = 20
 MAX_REDIRECTS = 5  # more hops than any honest site needs; a loop ends here
 _REDIRECTS = {301, 302, 303, 307, 308}
 REFUSED_REASON = "not a public internet address"
@@ -63,7 +67,8 @@ def _pinned(address: IPAddress, port: int) -> Callable:
 
 
 class LinkChecker:
-    """Checks external addresses with the given address rule, timeout, retries and pause (tests shorten them)."""
+    """Checks external addresses with the given address rule, timeout, retries, pause and per-host limit (tests
+    shorten them)."""
 
     def __init__(
         self,
@@ -73,12 +78,14 @@ class LinkChecker:
         retries: int = RETRIES,
         backoff: float = BACKOFF_SECONDS,
         user_agent: str | None = None,
+        host_requests_per_minute: int = HOST_REQUESTS_PER_MINUTE,
     ) -> None:
         self.address_allowed = address_allowed
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.user_agent = user_agent or default_user_agent()
+        self.host_requests_per_minute = host_requests_per_minute
 
     def check(self, url: str) -> LinkOutcome:
         """Whether ``url`` answers, after the retries its failure deserves."""
