@@ -34,7 +34,7 @@ _STREAMS = {
     "graduates": "year",
     "achievements": "achievement",
 }
-_DATE_KEYS = {"date", "valid_until"}
+_DATE_KEYS = {"date", "valid_until", "attestation_date"}
 # Phone numbers are stored in E.164, as the editor's form stores them.
 _PHONE_KEYS = {"phones": "number", "people": "phone"}
 

@@ -175,6 +175,14 @@ class StaffMemberBlock(TranslatedStructBlock):
     qualification_category = blocks.ChoiceBlock(
         choices=QUALIFICATION_CATEGORIES, default="none", label=_("Qualification category")
     )
+    education_kk = blocks.CharBlock(required=False, label=_("Education (in Kazakh)"))
+    education_ru = blocks.CharBlock(required=False, label=_("Education (in Russian)"))
+    education_en = blocks.CharBlock(required=False, label=_("Education (in English)"))
+    # The year pedagogical work began, not a number of years: the length of service shown stays true.
+    teaching_since = blocks.IntegerBlock(
+        required=False, min_value=1940, max_value=2100, label=_("Teaching since (year)")
+    )
+    attestation_date = blocks.DateBlock(required=False, label=_("Date of the last attestation"))
     photo = ImageChooserBlock(required=False, label=_("Photo"))
 
 
@@ -182,6 +190,24 @@ class GraduatesBlock(blocks.StructBlock):
     """Clause 3.1.7: the graduates of one year."""
 
     year = blocks.IntegerBlock(min_value=1900, max_value=2100, label=_("Year"))
+    text_kk = blocks.TextBlock(required=False, label=_("Text (in Kazakh)"))
+    text_ru = blocks.TextBlock(required=False, label=_("Text (in Russian)"))
+    text_en = blocks.TextBlock(required=False, label=_("Text (in English)"))
+    document = DocumentChooserBlock(required=False, label=_("Document"))
+
+
+class TeachingMaterialBlock(TranslatedStructBlock):
+    """Clause 3.2.5: a teacher's material for a subject (a lesson plan, a worksheet, a presentation)."""
+
+    required_translations = ("subject", "title")
+    subject_kk = blocks.CharBlock(required=False, label=_("Subject (in Kazakh)"))
+    subject_ru = blocks.CharBlock(required=False, label=_("Subject (in Russian)"))
+    subject_en = blocks.CharBlock(required=False, label=_("Subject (in English)"))
+    teacher = blocks.CharBlock(label=_("Teacher (full name)"))
+    date = blocks.DateBlock(label=_("Date"))
+    title_kk = blocks.CharBlock(required=False, label=_("Title (in Kazakh)"))
+    title_ru = blocks.CharBlock(required=False, label=_("Title (in Russian)"))
+    title_en = blocks.CharBlock(required=False, label=_("Title (in English)"))
     text_kk = blocks.TextBlock(required=False, label=_("Text (in Kazakh)"))
     text_ru = blocks.TextBlock(required=False, label=_("Text (in Russian)"))
     text_en = blocks.TextBlock(required=False, label=_("Text (in English)"))

@@ -28,3 +28,19 @@ class LanguageTitledPageForm(WagtailAdminPageForm):
         if not titled and f"title_{LANGUAGE_CODES[0]}" in self.fields:
             self.add_error(f"title_{LANGUAGE_CODES[0]}", _("Write the title in at least one language."))
         return cleaned_data
+
+
+# Clause 3.2.5: only the section of teachers' materials has materials by subject and teacher.
+TEACHING_MATERIALS_CODE = "3.2.5"
+
+
+class OptionalSectionPageForm(WagtailAdminPageForm):
+    """An optional section's editor: the materials field only on the teachers' materials section (3.2.5).
+
+    Without the form field Wagtail hides its panel, and saving leaves the (empty) field as it is.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, "section_code", None) != TEACHING_MATERIALS_CODE:
+            self.fields.pop("materials", None)

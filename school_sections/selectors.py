@@ -9,16 +9,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.paginator import Page as ListPage
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from regulation import catalogue
+from school_sections.completeness import (  # noqa: F401 (annual_report_required_since: re-exported)
+    DOCUMENTS_CODE,
+    annual_report_required_since,
+    documents_licence_expired,
+    section_missing,
+)
 from school_sections.hooks import completeness_rules
 from school_sections.models import EventPage, NewsPage
 from school_sections.section_pages import section_pages
@@ -123,7 +127,7 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
         elif not page.live:
             state.missing.append(_("the section is not published"))
         else:
-            state.missing.extend(_RULES.get(entry.code, _no_rule)(page, today))
+            state.missing.extend(section_missing(page, today))
             state.licence_expired = entry.code == DOCUMENTS_CODE and documents_licence_expired(page, today)
         states.append(state)
     page_ids = {state.page.pk for state in states if state.page is not None}
@@ -141,114 +145,4 @@ def section_in_preparation(page, *, today: datetime.date | None = None) -> bool:
     content: who answers for the section is the editors' business.)"""
     if not page.section.mandatory:
         return False
-    return bool(_RULES.get(page.section_code, _no_rule)(page, today or timezone.localdate()))
-
-
-def _no_rule(page, today) -> list[str]:
-    return []
-
-
-def _any_language(obj, name: str) -> bool:
-    get = obj.get if isinstance(obj, dict) else lambda key: getattr(obj, key, "")
-    return any(get(f"{name}_{language}") for language in ("kk", "ru", "en"))
-
-
-def _blocks(stream) -> list[dict]:
-    return [child.value for child in stream]
-
-
-def _contacts(page, today) -> list[str]:
-    missing = []
-    if not _any_language(page, "legal_address"):
-        missing.append(_("legal address missing"))
-    if not len(page.phones):
-        missing.append(_("phone number missing"))
-    if not len(page.emails):
-        missing.append(_("e-mail address missing"))
-    return missing
-
-
-def _administration(page, today) -> list[str]:
-    heads = [person for person in _blocks(page.people) if person["role"] == "head"]
-    if not heads:
-        return [_("no head of school")]
-    if len(heads) > 1:
-        return [_("more than one head of school")]
-    return []
-
-
-def annual_report_required_since(today: datetime.date) -> datetime.date:
-    """The annual report is due each year by settings.ANNUAL_REPORT_DUE (month, day; 1 September by
-    default): once that day has passed, a report dated within the school year before it must be there."""
-    month, day = settings.ANNUAL_REPORT_DUE
-    last_due = datetime.date(today.year, month, day)
-    if last_due > today:
-        last_due = last_due.replace(year=today.year - 1)
-    return last_due.replace(year=last_due.year - 1)
-
-
-DOCUMENTS_CODE = "3.1.3"
-
-
-def _downloadable_documents(page) -> list[dict]:
-    # A block whose file was deleted from the library has nothing to download.
-    return [document for document in _blocks(page.documents) if document["document"] is not None]
-
-
-def documents_licence_expired(page, today: datetime.date) -> bool:
-    """Clause 3.1.3: the documents section has licences and every one of them is past its end date (the
-    daily scan tells the region, compliance.freshness)."""
-    licences = [document for document in _downloadable_documents(page) if document["document_type"] == "licence"]
-    return bool(licences) and all(document["valid_until"] and document["valid_until"] < today for document in licences)
-
-
-def _documents(page, today) -> list[str]:
-    documents = _downloadable_documents(page)
-    kinds = {document["document_type"] for document in documents}
-    missing = []
-    if "charter" not in kinds:
-        missing.append(_("charter document missing"))
-    if "licence" not in kinds:
-        missing.append(_("licence document missing"))
-    elif documents_licence_expired(page, today):
-        missing.append(_("the licence has expired"))
-    reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
-    if not reports:
-        missing.append(_("annual report missing"))
-    elif max(reports) < annual_report_required_since(today):
-        missing.append(_("no annual report for the last school year"))
-    return missing
-
-
-def _admission(page, today) -> list[str]:
-    if _any_language(page, "rules") or len(page.documents):
-        return []
-    return [_("admission rules missing")]
-
-
-def _staff(page) -> list[str]:
-    staff = _blocks(page.staff)
-    if not staff:
-        return [_("no teachers or staff listed")]
-    if not any(_any_language(member, "subjects") for member in staff):
-        return [_("no subjects given for the teachers")]
-    return []
-
-
-def _stream_not_empty(attribute: str, message: str):
-    def rule(page, today) -> list[str]:
-        return [] if len(getattr(page, attribute)) else [_(message)]
-
-    return rule
-
-
-_RULES = {
-    "3.1.1": _contacts,
-    "3.1.2": _administration,
-    "3.1.3": _documents,
-    "3.1.4": _admission,
-    "3.1.5": _stream_not_empty("items", gettext_noop("no schedule, curriculum or regulation")),
-    "3.1.6": _stream_not_empty("entries", gettext_noop("no entry on research work, olympiads or creative work")),
-    "3.1.7": lambda page, today: _staff(page),
-    "3.1.8": _stream_not_empty("achievements", gettext_noop("no achievements listed")),
-}
+    return bool(section_missing(page, today or timezone.localdate()))

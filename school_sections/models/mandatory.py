@@ -62,12 +62,24 @@ class ContactsPage(SectionPage):
 
 
 class AdministrationPage(SectionPage):
-    """3.1.2 Administration: the head of school and the deputies."""
+    """3.1.2 Administration: the head of school and the deputies, each with contact and reception hours."""
 
     section_code = "3.1.2"
     people = _stream([("person", blocks.AdministratorBlock())], _("administration"))
+    # A small school may have no deputy heads: it says so, rather than the section counting as incomplete.
+    no_deputies = models.BooleanField(
+        _("the school has no deputy heads"),
+        default=False,
+        db_default=False,
+        help_text=_("Tick this only if the school has no deputy heads at all; otherwise list them above."),
+    )
 
-    content_panels = [*SectionPage.top_panels("3.1.2"), FieldPanel("people"), *SectionPage.intro_panels]
+    content_panels = [
+        *SectionPage.top_panels("3.1.2"),
+        FieldPanel("people"),
+        FieldPanel("no_deputies"),
+        *SectionPage.intro_panels,
+    ]
     search_fields = [*SectionPage.search_fields, index.SearchField("people")]
     subpage_types: list[str] = []
 
@@ -151,11 +163,19 @@ class StaffPage(SectionPage):
     section_code = "3.1.7"
     staff = _stream([("member", blocks.StaffMemberBlock())], _("teachers and staff"))
     graduates = _stream([("year", blocks.GraduatesBlock())], _("graduates"))
+    # A school opened this year has had no graduates yet: it says so, rather than counting as incomplete.
+    no_graduates_yet = models.BooleanField(
+        _("the school has no graduates yet"),
+        default=False,
+        db_default=False,
+        help_text=_("Tick this only for a new school whose first pupils have not finished it yet."),
+    )
 
     content_panels = [
         *SectionPage.top_panels("3.1.7"),
         FieldPanel("staff"),
         FieldPanel("graduates"),
+        FieldPanel("no_graduates_yet"),
         *SectionPage.intro_panels,
     ]
     search_fields = [*SectionPage.search_fields, index.SearchField("staff"), index.SearchField("graduates")]

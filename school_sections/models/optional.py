@@ -20,7 +20,7 @@ from school_sections.models.base import (
     SectionPage,
     TranslatedIntroMixin,
 )
-from school_sections.page_forms import LanguageTitledPageForm
+from school_sections.page_forms import TEACHING_MATERIALS_CODE, LanguageTitledPageForm, OptionalSectionPageForm
 from school_sections.panels import TranslationStatePanel
 from school_sections.translation import LANGUAGE_CODES
 
@@ -34,15 +34,43 @@ class OptionalSectionPage(SectionPage):
     entries = StreamField(
         [("entry", blocks.DatedEntryBlock())], blank=True, use_json_field=True, verbose_name=_("entries")
     )
+    # Clause 3.2.5 only (OptionalSectionPageForm leaves it out of the other sections' editors).
+    materials = StreamField(
+        [("material", blocks.TeachingMaterialBlock())],
+        blank=True,
+        null=True,  # nullable: the release before this one inserts sections without it (docs/migrations.md)
+        use_json_field=True,
+        verbose_name=_("teachers' materials by subject"),
+    )
 
-    content_panels = [TranslationStatePanel(), FieldPanel("entries"), *SectionPage.intro_panels]
-    search_fields = [*SectionPage.search_fields, index.SearchField("entries")]
+    content_panels = [
+        TranslationStatePanel(),
+        FieldPanel("materials"),
+        FieldPanel("entries"),
+        *SectionPage.intro_panels,
+    ]
+    search_fields = [*SectionPage.search_fields, index.SearchField("entries"), index.SearchField("materials")]
+    base_form_class = OptionalSectionPageForm
     subpage_types: list[str] = []
     max_count_per_parent = None  # one per section code, checked in clean()
     is_creatable = False  # enabled through school_sections.services.section_enable
 
     class Meta:
         verbose_name = _("optional section (3.2)")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.section_code == TEACHING_MATERIALS_CODE:
+            from school_sections.models.base import school_default_language
+            from school_sections.teaching_materials import teaching_materials
+
+            context["teaching_materials"] = teaching_materials(
+                self,
+                subject=request.GET.get("subject", "")[:200],
+                teacher=request.GET.get("teacher", "")[:200],
+                default_language=school_default_language(),
+            )
+        return context
 
     def clean(self):
         super().clean()

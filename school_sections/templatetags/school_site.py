@@ -2,8 +2,10 @@
 
 import phonenumbers
 from django import template
+from django.utils import timezone
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from regulation import catalogue
@@ -136,3 +138,12 @@ def quick_links(context):
 def section_url(context, code: str) -> str:
     """The address of the live section ``code`` from the navigation already read; "" when it is not live."""
     return next((item["url"] for item in section_navigation(context)["sections"] if item["section"].code == code), "")
+
+
+@register.filter
+def years_of_service(since_year) -> str:
+    """``{{ member.teaching_since|years_of_service }}``: "12 years" from the year work began (clause 3.1.7)."""
+    if not since_year:
+        return ""
+    years = max(timezone.localdate().year - int(since_year), 0)
+    return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}

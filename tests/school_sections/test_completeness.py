@@ -58,7 +58,7 @@ def _doc(kind, date, valid_until=None):
     }
 
 
-def test_a_new_site_lacks_every_mandatory_item_and_says_what(site):
+def test_3_1_a_new_site_lacks_every_mandatory_item_and_says_what(site):
     completeness = school_completeness(today=TODAY)
     assert completeness.mandatory_complete == 0
     assert not completeness.is_complete
@@ -67,7 +67,7 @@ def test_a_new_site_lacks_every_mandatory_item_and_says_what(site):
     assert "3.1.1 phone number missing" in completeness.missing
 
 
-def test_contacts_are_complete_with_address_phone_and_email(site):
+def test_3_1_1_contacts_are_complete_with_address_phone_and_email(site):
     page = ContactsPage.objects.get()
     page.legal_address_ru = "г. Семей, пр. Абая, 12"
     page.phones = [("phone", {"number": "+77222123456", "label_kk": "", "label_ru": "", "label_en": ""})]
@@ -78,31 +78,69 @@ def test_contacts_are_complete_with_address_phone_and_email(site):
     assert _missing("3.1.1") == []
 
 
-def _person(role):
-    return {"full_name": "A Person", "role": role, "position_ru": "Директор", "photo": None, "phone": "", "email": ""}
+def _person(role, **fields):
+    return {
+        "full_name": "A Person",
+        "role": role,
+        "position_ru": "Директор",
+        "photo": None,
+        "phone": "+77222123456",
+        "email": "",
+        "reception_hours_en": "Tuesday, 15:00 to 17:00",
+        **fields,
+    }
 
 
-def test_administration_needs_exactly_one_head(site):
+def _set_people(*people, no_deputies=False):
     page = AdministrationPage.objects.get()
-    page.people = [("person", _person("deputy"))]
+    page.people = [("person", person) for person in people]
+    page.no_deputies = no_deputies
     page.save()
+
+
+def test_3_1_2_administration_needs_exactly_one_head(site):
+    _set_people(_person("deputy"))
     assert _missing("3.1.2") == ["no head of school"]
-    page.people = [("person", _person("head")), ("person", _person("head"))]
-    page.save()
+    _set_people(_person("head"), _person("head"), _person("deputy"))
     assert _missing("3.1.2") == ["more than one head of school"]
-    page.people = [("person", _person("head")), ("person", _person("deputy"))]
-    page.save()
+    _set_people(_person("head"), _person("deputy"))
     assert _missing("3.1.2") == []
 
 
-def test_documents_need_charter_licence_and_a_recent_annual_report(site):
-    _set_documents(_doc("charter", TODAY))
+def test_3_1_2_the_head_needs_a_contact_and_reception_hours(site):
+    _set_people(_person("head", phone="", email="", reception_hours_en=""), _person("deputy"))
+    assert _missing("3.1.2") == [
+        "no phone number or e-mail address for the head of school",
+        "no reception hours for the head of school",
+    ]
+    _set_people(_person("head", phone="", email="head@school.kz", reception_hours_kk="Сейсенбі"), _person("deputy"))
+    assert _missing("3.1.2") == []
+
+
+def test_3_1_2_the_deputies_are_listed_with_contact_and_hours_or_declared_absent(site):
+    _set_people(_person("head"))
+    assert _missing("3.1.2") == ["no deputy heads listed, and the school has not declared it has none"]
+    _set_people(_person("head"), no_deputies=True)
+    assert _missing("3.1.2") == []
+    _set_people(_person("head"), _person("deputy"), _person("deputy", phone="", reception_hours_en=" "))
+    assert _missing("3.1.2") == [
+        "a deputy head has no phone number or e-mail address",
+        "a deputy head has no reception hours",
+    ]
+
+
+COUNCIL_DECISION = "the school council's decision approving the site's rules (clause 1.4) missing"
+
+
+def test_3_1_3_documents_need_charter_licence_and_a_recent_annual_report(site):
+    _set_documents(_doc("charter", TODAY), _doc("council_decision", TODAY))
     assert _missing("3.1.3") == ["licence document missing", "annual report missing"]
 
     _set_documents(
         _doc("charter", TODAY),
         _doc("licence", datetime.date(2020, 1, 1), valid_until=datetime.date(2026, 1, 1)),
         _doc("annual_report", datetime.date(2024, 6, 1)),
+        _doc("council_decision", TODAY),
     )
     assert _missing("3.1.3") == ["the licence has expired", "no annual report for the last school year"]
 
@@ -110,12 +148,27 @@ def test_documents_need_charter_licence_and_a_recent_annual_report(site):
         _doc("charter", TODAY),
         _doc("licence", datetime.date(2020, 1, 1)),
         _doc("annual_report", datetime.date(2026, 6, 1)),
+        _doc("council_decision", TODAY),
     )
     assert _missing("3.1.3") == []
 
 
+def test_1_4_the_council_decision_is_required_and_shown_on_the_documents_page(site, client_for):
+    _set_documents(_doc("charter", TODAY), _doc("licence", datetime.date(2020, 1, 1)), _doc("annual_report", TODAY))
+    assert _missing("3.1.3") == [COUNCIL_DECISION]
+    decision = {**_doc("council_decision", datetime.date(2026, 9, 1)), "number": "7-К"}
+    _set_documents(
+        _doc("charter", TODAY), _doc("licence", datetime.date(2020, 1, 1)), _doc("annual_report", TODAY), decision
+    )
+    assert _missing("3.1.3") == []
+    DocumentsPage.objects.get().save_revision().publish()
+    body = client_for(site.hostname).get("/documents/").content.decode()
+    assert "approved by the school council" in body and "№ 7-К" in body, body[-3000:]
+    assert decision["document"].url in body
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-def test_an_expired_licence_is_flagged_for_the_region_in_any_language(site, language):
+def test_3_1_3_an_expired_licence_is_flagged_for_the_region_in_any_language(site, language):
     """The daily scan's "licence expired" (clause 3.1.3) comes from the documents, not from the wording."""
 
     def flagged() -> bool:
@@ -137,23 +190,21 @@ def test_an_expired_licence_is_flagged_for_the_region_in_any_language(site, lang
     assert flagged()
 
 
-def test_an_unpublished_section_counts_as_missing(site):
+def test_3_1_an_unpublished_section_counts_as_missing(site):
     page = ContactsPage.objects.get()
     page.live = False  # as if someone unpublished it behind the editor's back
     page.save()
     assert _missing("3.1.1") == ["the section is not published"]
 
 
-def test_the_summary_counts_complete_mandatory_sections(site):
-    page = AdministrationPage.objects.get()
-    page.people = [("person", _person("head"))]
-    page.save()
+def test_3_1_the_summary_counts_complete_mandatory_sections(site):
+    _set_people(_person("head"), no_deputies=True)
     completeness = school_completeness(today=TODAY)
     assert completeness.mandatory_complete == 1
     assert len(completeness.mandatory) == 8
 
 
-def test_the_dashboard_shows_what_is_missing(site, client_for):
+def test_5_6_the_dashboard_shows_what_is_missing(site, client_for):
     from django.contrib.auth import get_user_model
 
     client = client_for(site.hostname)
@@ -163,13 +214,13 @@ def test_the_dashboard_shows_what_is_missing(site, client_for):
     assert "no head of school" in body
 
 
-def test_a_section_with_nobody_responsible_is_incomplete(site):
+def test_5_4_a_section_with_nobody_responsible_is_incomplete(site):
     page = ContactsPage.objects.get()
     responsibility_set(section=page, people=[])
     assert "nobody is responsible for this section" in _missing("3.1.1")
 
 
-def test_the_annual_report_is_due_by_a_configurable_day(settings):
+def test_3_1_3_the_annual_report_is_due_by_a_configurable_day(settings):
     from school_sections.selectors import annual_report_required_since
 
     settings.ANNUAL_REPORT_DUE = (9, 1)

@@ -1,0 +1,202 @@
+"""Each mandatory section's own rule (clauses 3.1.4-3.1.8) and the teachers' materials section (3.2.5):
+what makes it complete, what does not, and what its public page shows."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from wagtail.models import Page
+
+from school_sections.models import (
+    AchievementsPage,
+    ActivitiesPage,
+    AdmissionRulesPage,
+    EducationalProcessPage,
+    OptionalSectionPage,
+    SchoolHomePage,
+    StaffPage,
+)
+from school_sections.selectors import school_completeness
+from school_sections.services import section_enable
+from workflows.services import responsibility_set
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture
+def site(make_school):
+    """A new school whose administrator is responsible for every section (clause 5.4)."""
+    provisioned = make_school()
+    with schema_context(provisioned.school.schema_name):
+        administrator = get_user_model().objects.get(email=provisioned.invitations[-1].email)
+        for section in Page.objects.filter(depth=3):
+            responsibility_set(section=section, people=[administrator])
+        yield provisioned
+
+
+def _missing(code):
+    (state,) = [state for state in school_completeness(today=TODAY).sections if state.section.code == code]
+    return state.missing
+
+
+def _public(site, client_for, path):
+    response = client_for(site.hostname).get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def _dated(title, **fields):
+    return {"date": TODAY, "title_en": title, "text_en": "", "document": None, **fields}
+
+
+def test_3_1_4_admission_rules_are_complete_with_rules_in_any_language(site, client_for):
+    assert _missing("3.1.4") == ["admission rules missing"]
+    page = AdmissionRulesPage.objects.get()
+    page.rules_ru = "<p>Приём в 1 класс с 1 апреля по 31 августа.</p>"
+    page.save_revision().publish()
+    assert _missing("3.1.4") == []
+    assert "Приём в 1 класс" in _public(site, client_for, "/admission/")
+
+
+def test_3_1_5_the_educational_process_needs_a_schedule_curriculum_or_regulation(site, client_for):
+    assert _missing("3.1.5") == ["no schedule, curriculum or regulation"]
+    page = EducationalProcessPage.objects.get()
+    page.items = [("item", _dated("Timetable for the second term", kind="schedule"))]
+    page.save_revision().publish()
+    assert _missing("3.1.5") == []
+    assert "Timetable for the second term" in _public(site, client_for, "/educational-process/")
+
+
+def test_3_1_6_areas_of_activity_need_a_dated_entry(site, client_for):
+    assert _missing("3.1.6") == ["no entry on research work, olympiads or creative work"]
+    page = ActivitiesPage.objects.get()
+    page.entries = [("entry", _dated("Regional chemistry olympiad", kind="olympiad"))]
+    page.save_revision().publish()
+    assert _missing("3.1.6") == []
+    assert "Regional chemistry olympiad" in _public(site, client_for, "/activities/")
+
+
+def _teacher(**fields):
+    return {
+        "full_name": "Saparov Daniyar",
+        "position_en": "Physics teacher",
+        "subjects_en": "Physics",
+        "qualification_category": "expert",
+        "education_en": "Higher, Semey Pedagogical Institute, 2008",
+        "teaching_since": 2008,
+        "attestation_date": datetime.date(2024, 5, 20),
+        "photo": None,
+        **fields,
+    }
+
+
+def _set_staff(*members, graduates=(), no_graduates_yet=False):
+    page = StaffPage.objects.get()
+    page.staff = [("member", member) for member in members]
+    page.graduates = [("year", {"year": year, "text_en": text, "document": None}) for year, text in graduates]
+    page.no_graduates_yet = no_graduates_yet
+    page.save()
+    return page
+
+
+def test_3_1_7_teachers_need_subjects_education_and_length_of_service(site):
+    assert _missing("3.1.7") == [
+        "no teachers or staff listed",
+        "no graduates listed, and the school has not declared it has none yet",
+    ]
+    _set_staff(_teacher(subjects_en=""), no_graduates_yet=True)
+    assert _missing("3.1.7") == ["no subjects given for the teachers"]
+    _set_staff(_teacher(), _teacher(education_en="", teaching_since=None), no_graduates_yet=True)
+    assert _missing("3.1.7") == ["a teacher's education is not given", "a teacher's length of service is not given"]
+    # A librarian teaches no subject: no education or service is asked of them here.
+    _set_staff(_teacher(), _teacher(subjects_en="", education_en="", teaching_since=None), no_graduates_yet=True)
+    assert _missing("3.1.7") == []
+
+
+def test_3_1_7_graduates_by_year_or_a_new_school_declares_it_has_none_yet(site, client_for):
+    _set_staff(_teacher())
+    assert _missing("3.1.7") == ["no graduates listed, and the school has not declared it has none yet"]
+    page = _set_staff(_teacher(), no_graduates_yet=True)
+    assert _missing("3.1.7") == []
+    page.save_revision().publish()
+    assert "The school has no graduates yet." in _public(site, client_for, "/staff/")
+    page = _set_staff(_teacher(), graduates=[(2026, "46 graduates, 5 with the Altyn Belgi award")])
+    assert _missing("3.1.7") == []
+    page.save_revision().publish()
+    body = _public(site, client_for, "/staff/")
+    assert "46 graduates, 5 with the Altyn Belgi award" in body
+    assert "The school has no graduates yet." not in body
+
+
+def test_3_1_7_the_staff_page_shows_education_service_and_attestation(site, client_for):
+    _set_staff(_teacher(), no_graduates_yet=True).save_revision().publish()
+    body = _public(site, client_for, "/staff/")
+    years = timezone.localdate().year - 2008
+    assert "Education: Higher, Semey Pedagogical Institute, 2008" in body
+    assert f"Length of service: {years} years" in body
+    assert 'Last attestation: <time datetime="2024-05-20">' in body
+
+
+def test_3_1_8_achievements_need_a_dated_entry_with_its_level(site, client_for):
+    assert _missing("3.1.8") == ["no achievements listed"]
+    page = AchievementsPage.objects.get()
+    page.achievements = [("achievement", _dated("First place in the city robotics cup", level="district"))]
+    page.save_revision().publish()
+    assert _missing("3.1.8") == []
+    body = _public(site, client_for, "/achievements/")
+    assert "First place in the city robotics cup" in body and "District" in body
+
+
+def _material(subject, teacher, title, day):
+    return {
+        "subject_en": subject,
+        "teacher": teacher,
+        "title_en": title,
+        "date": datetime.date(2026, 10, day),
+        "text_en": "",
+        "document": None,
+    }
+
+
+@pytest.fixture
+def materials_section(site):
+    administrator = get_user_model().objects.get(email=site.invitations[-1].email)
+    page = section_enable(home=SchoolHomePage.objects.get(), code="3.2.5", user=administrator)
+    page = OptionalSectionPage.objects.get(pk=page.pk)
+    page.materials = [
+        ("material", _material("Physics", "Saparov Daniyar", "Newton's laws: worksheet", 3)),
+        ("material", _material("Physics", "Kim Elena", "Optics: lab guide", 9)),
+        ("material", _material("Mathematics", "Kim Elena", "Fractions: lesson plan", 5)),
+    ]
+    page.save_revision().publish()
+    return page
+
+
+def test_3_2_5_materials_are_shown_by_subject_and_filtered_by_subject_and_teacher(site, client_for, materials_section):
+    url = materials_section.url
+    body = _public(site, client_for, url)
+    assert body.index("<h2>Mathematics</h2>") < body.index("<h2>Physics</h2>")  # subjects in alphabetical order
+    assert body.index("Optics: lab guide") < body.index("Newton&#x27;s laws")  # newest first within a subject
+    physics = _public(site, client_for, f"{url}?subject=physics")
+    assert "Optics: lab guide" in physics and "Newton&#x27;s laws" in physics and "Fractions" not in physics
+    kim = _public(site, client_for, f"{url}?teacher=Kim+Elena")
+    assert "Optics: lab guide" in kim and "Fractions: lesson plan" in kim and "Newton&#x27;s laws" not in kim
+    both = _public(site, client_for, f"{url}?subject=Physics&teacher=Kim+Elena")
+    assert "Optics: lab guide" in both and "Fractions" not in both and "Newton&#x27;s laws" not in both
+    nothing = _public(site, client_for, f"{url}?subject=Chemistry")
+    assert "No materials match this choice." in nothing and "Optics" not in nothing
+
+
+def test_3_2_5_only_the_materials_section_offers_materials_to_its_editor(site, materials_section):
+    from school_sections.page_forms import OptionalSectionPageForm
+
+    form_class = OptionalSectionPage.get_edit_handler().get_form_class()
+    assert issubclass(form_class, OptionalSectionPageForm)
+    assert "materials" in form_class(instance=materials_section, for_user=None).fields
+    administrator = get_user_model().objects.get(email=site.invitations[-1].email)
+    alumni = OptionalSectionPage.objects.get(
+        pk=section_enable(home=SchoolHomePage.objects.get(), code="3.2.7", user=administrator).pk
+    )
+    assert "materials" not in form_class(instance=alumni, for_user=None).fields
