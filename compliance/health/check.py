@@ -150,7 +150,8 @@ def _site_path_findings(collected: _Collected) -> list[HealthFinding]:
                 collected.documents.setdefault(int(match.args[0]), []).append(source)
         elif match.url_name == "school_media":
             parts = match.kwargs["path"].split("/", 1)
-            if len(parts) < 2 or parts[0] != connection.schema_name or not default_storage.exists(parts[1]):
+            schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend adds it
+            if len(parts) < 2 or parts[0] != schema or not default_storage.exists(parts[1]):
                 problems[path] = PATH_NOT_FOUND
     live = dict(Page.objects.filter(url_path__in=set(page_paths.values())).values_list("url_path", "live"))
     for path, url_path in page_paths.items():
@@ -189,7 +190,9 @@ def _document_findings(collected: _Collected) -> list[HealthFinding]:
     for document_id, sources in collected.documents.items():
         document = documents.get(document_id)
         if document is None:
-            findings += [HealthFinding(Kind.BROKEN_LINK, source, f"#{document_id}", DOCUMENT_GONE) for source in sources]
+            findings += [
+                HealthFinding(Kind.BROKEN_LINK, source, f"#{document_id}", DOCUMENT_GONE) for source in sources
+            ]
             continue
         present, size = _file_state(document.file)
         title = document.title[:255]
@@ -253,7 +256,11 @@ def _external_findings(
 
 
 def school_health_check(
-    *, school, now: datetime.datetime, checker: LinkChecker | None = None, budget_seconds: float = EXTERNAL_BUDGET_SECONDS
+    *,
+    school,
+    now: datetime.datetime,
+    checker: LinkChecker | None = None,
+    budget_seconds: float = EXTERNAL_BUDGET_SECONDS,
 ) -> HealthReport:
     """Every problem of the active school's published site (run in its schema), deduplicated."""
     own_hosts = set(Domain.objects.filter(tenant=school).values_list("domain", flat=True))
@@ -265,7 +272,10 @@ def school_health_check(
         collected.add(*identity, own_hosts)
     report = HealthReport(
         pages_checked=collected.sources - (identity is not None),
-        links_checked=len(collected.pages) + len(collected.documents) + len(collected.site_paths) + len(collected.urls),
+        links_checked=len(collected.pages)
+        + len(collected.documents)
+        + len(collected.site_paths)
+        + len(collected.urls),
     )
     findings = _site_path_findings(collected)  # first: it adds the documents linked by their address
     findings += _page_findings(collected) + _document_findings(collected) + _image_findings(collected)

@@ -89,10 +89,7 @@ def external_links_check(
     fetching stops at ``deadline`` (time.monotonic()), the rest wait for the next run."""
     digests = {url_digest(url): url for url in urls}
     ExternalLinkCheck.objects.bulk_create(
-        [
-            ExternalLinkCheck(url_digest=digest, url=url, host=_server(url))
-            for digest, url in digests.items()
-        ],
+        [ExternalLinkCheck(url_digest=digest, url=url, host=_server(url)) for digest, url in digests.items()],
         ignore_conflicts=True,
     )
     due = (

@@ -104,7 +104,7 @@ class LinkChecker:
                 status = self._status("GET", url)
         except AddressRefused as error:
             return LinkOutcome(False, reason=str(error), refused_address=True)
-        except socket.timeout:
+        except TimeoutError:
             return LinkOutcome(False, reason="no answer in time", may_pass=True)
         except ssl.SSLError as error:
             return LinkOutcome(False, reason=f"secure connection failed: {error.reason or error}", may_pass=True)
@@ -116,7 +116,7 @@ class LinkChecker:
 
     def _addresses(self, host: str, port: int) -> list[IPAddress]:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
+        addresses = list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found))
         refused = [address for address in addresses if not self.address_allowed(address)]
         if refused or not addresses:
             raise AddressRefused(f"{REFUSED_REASON}: {host} ({refused[0] if refused else 'no address'})")

@@ -90,7 +90,12 @@ def _block_references(block, value, *, portrait: bool = False) -> Iterator[Refer
             child = block.child_blocks.get(item.get("type")) if isinstance(item, dict) else None
             if child is not None:
                 yield from _block_references(child, item.get("value"), portrait=portrait)
-    elif isinstance(block, blocks.RichTextBlock) and isinstance(value, str):
+    else:
+        yield from _leaf_references(block, value, portrait=portrait)
+
+
+def _leaf_references(block, value, *, portrait: bool) -> Iterator[Reference]:
+    if isinstance(block, blocks.RichTextBlock) and isinstance(value, str):
         yield from rich_text_references(value)
     elif isinstance(block, DocumentChooserBlock) and isinstance(value, int):
         yield Reference("document", value)
@@ -146,12 +151,13 @@ def identity_references() -> tuple[Source, list[Reference]] | None:
     if identity is None:
         return None
     path = reverse("wagtailsettings:edit", args=["school_sections", "schoolidentity"], urlconf=TENANT_URLCONF)
-    found = []
-    for reference in field_references(identity):
+    photo_text = " ".join((identity.photo_alt_kk, identity.photo_alt_ru, identity.photo_alt_en)).strip() or None
+
+    def as_shown(reference: Reference) -> Reference:
         if reference.kind == "image" and reference.target == identity.logo_id:
-            reference = Reference("image", reference.target)
-        elif reference.kind == "image" and reference.target == identity.photo_id:
-            texts = (identity.photo_alt_kk, identity.photo_alt_ru, identity.photo_alt_en)
-            reference = Reference("image", reference.target, alt_required=True, alt=" ".join(texts).strip() or None)
-        found.append(reference)
-    return Source(None, IDENTITY_TITLE, path), found
+            return Reference("image", reference.target)
+        if reference.kind == "image" and reference.target == identity.photo_id:
+            return Reference("image", reference.target, alt_required=True, alt=photo_text)
+        return reference
+
+    return Source(None, IDENTITY_TITLE, path), [as_shown(reference) for reference in field_references(identity)]

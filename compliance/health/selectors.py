@@ -15,6 +15,10 @@ def school_health(school_id: int) -> tuple[SiteHealthSummary | None, list[SiteHe
     summary = SiteHealthSummary.objects.filter(school_id=school_id).first()
     if summary is None:
         return None, []
-    rank = Case(*(When(kind=kind, then=Value(index)) for index, kind in enumerate(KIND_ORDER)), output_field=IntegerField())
-    findings = SiteHealthFinding.objects.filter(school_id=school_id).annotate(rank=rank).order_by("rank", "page_title", "pk")
+    rank = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(KIND_ORDER)), output_field=IntegerField()
+    )
+    findings = (
+        SiteHealthFinding.objects.filter(school_id=school_id).annotate(rank=rank).order_by("rank", "page_title", "pk")
+    )
     return summary, list(findings)

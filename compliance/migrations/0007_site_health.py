@@ -5,58 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0006_missing_items'),
-        ('tenants', '0014_add_a_school_label'),
+        ("compliance", "0006_missing_items"),
+        ("tenants", "0014_add_a_school_label"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExternalLinkCheck',
+            name="ExternalLinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url_digest', models.CharField(max_length=64, unique=True)),
-                ('url', models.TextField()),
-                ('host', models.CharField(max_length=255)),
-                ('state', models.CharField(blank=True, choices=[('ok', 'works'), ('failing', 'failed, to be checked again'), ('broken', 'broken')], max_length=16)),
-                ('failures', models.PositiveSmallIntegerField(default=0)),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url_digest", models.CharField(max_length=64, unique=True)),
+                ("url", models.TextField()),
+                ("host", models.CharField(max_length=255)),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[("ok", "works"), ("failing", "failed, to be checked again"), ("broken", "broken")],
+                        max_length=16,
+                    ),
+                ),
+                ("failures", models.PositiveSmallIntegerField(default=0)),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='SiteHealthSummary',
+            name="SiteHealthSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(verbose_name='checked')),
-                ('pages_checked', models.PositiveIntegerField(default=0, verbose_name='pages checked')),
-                ('links_checked', models.PositiveIntegerField(default=0, verbose_name='links checked')),
-                ('broken_links', models.PositiveIntegerField(default=0, verbose_name='broken links')),
-                ('missing_files', models.PositiveIntegerField(default=0, verbose_name='missing files')),
-                ('images_without_alt', models.PositiveIntegerField(default=0, verbose_name='images without alt text')),
-                ('oversized_files', models.PositiveIntegerField(default=0, verbose_name='oversized files')),
-                ('links_waiting', models.PositiveIntegerField(default=0, verbose_name='external links not yet confirmed')),
-                ('school', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='site_health', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checked_at", models.DateTimeField(verbose_name="checked")),
+                ("pages_checked", models.PositiveIntegerField(default=0, verbose_name="pages checked")),
+                ("links_checked", models.PositiveIntegerField(default=0, verbose_name="links checked")),
+                ("broken_links", models.PositiveIntegerField(default=0, verbose_name="broken links")),
+                ("missing_files", models.PositiveIntegerField(default=0, verbose_name="missing files")),
+                ("images_without_alt", models.PositiveIntegerField(default=0, verbose_name="images without alt text")),
+                ("oversized_files", models.PositiveIntegerField(default=0, verbose_name="oversized files")),
+                (
+                    "links_waiting",
+                    models.PositiveIntegerField(default=0, verbose_name="external links not yet confirmed"),
+                ),
+                (
+                    "school",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="site_health", to="tenants.school"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SiteHealthFinding',
+            name="SiteHealthFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('broken_link', 'broken link'), ('missing_file', 'missing file'), ('image_without_alt', 'image without alt text'), ('oversized_file', 'oversized file')], max_length=32, verbose_name='problem')),
-                ('page_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('page_title', models.CharField(blank=True, max_length=255, verbose_name='page')),
-                ('edit_path', models.CharField(blank=True, max_length=255)),
-                ('target', models.TextField(blank=True, verbose_name='what')),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('detail_values', models.JSONField(blank=True, default=dict)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='site_health_findings', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("broken_link", "broken link"),
+                            ("missing_file", "missing file"),
+                            ("image_without_alt", "image without alt text"),
+                            ("oversized_file", "oversized file"),
+                        ],
+                        max_length=32,
+                        verbose_name="problem",
+                    ),
+                ),
+                ("page_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("page_title", models.CharField(blank=True, max_length=255, verbose_name="page")),
+                ("edit_path", models.CharField(blank=True, max_length=255)),
+                ("target", models.TextField(blank=True, verbose_name="what")),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("detail_values", models.JSONField(blank=True, default=dict)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="site_health_findings",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['school', 'kind'], name='site_health_finding_school')],
+                "indexes": [models.Index(fields=["school", "kind"], name="site_health_finding_school")],
             },
         ),
     ]

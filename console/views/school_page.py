@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
-from compliance.models import Reminder, RemindNowRequest
 from compliance.health.selectors import school_health
+from compliance.models import Reminder, RemindNowRequest
 from compliance.selectors import school_ledger
 from console.exports import XLSX_CONTENT_TYPE, school_state_headings, school_state_rows, table_csv, table_xlsx
 from console.forms import SiteStatusForm

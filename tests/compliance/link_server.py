@@ -27,10 +27,10 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(b"ok")
 
-    def do_HEAD(self):  # noqa: N802 (http.server's names)
+    def do_HEAD(self):
         self._answer(body=False)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self._answer(body=True)
 
     def log_message(self, *args):

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import Image as PillowImage
@@ -26,7 +26,7 @@ from compliance.health.services import school_health_run
 from compliance.models import ExternalLinkCheck, SiteHealthFinding, SiteHealthSummary
 from regulation.roles import Role
 from school_sections.models import NewsIndexPage, NewsPage
-from tests.compliance.link_server import closed_port_url, link_server  # noqa: F401 (fixture)
+from tests.compliance.link_server import closed_port_url
 from tests.factories import console_client, login_verified
 
 Kind = SiteHealthFinding.Kind
@@ -115,7 +115,10 @@ def test_5_6_a_dead_external_link_is_broken_after_two_failed_checks_and_a_live_o
     asked = len(link_server.requests)
     _check(provisioned, days=1)  # the next night: the same addresses fail again
     assert _findings(provisioned)[Kind.BROKEN_LINK] == {gone, refused}
-    details = {finding.target: finding.detail_text for finding in SiteHealthFinding.objects.filter(kind=Kind.BROKEN_LINK, school=provisioned.school)}
+    details = {
+        finding.target: finding.detail_text
+        for finding in SiteHealthFinding.objects.filter(kind=Kind.BROKEN_LINK, school=provisioned.school)
+    }
     assert "error 404" in details[gone] and "could not be reached" in details[refused]
     assert SiteHealthSummary.objects.get(school=provisioned.school).broken_links == 2
     assert {path for _, path, _ in link_server.requests[asked:]} == {"/gone"}  # the working ones wait 3 days
@@ -168,9 +171,16 @@ def test_5_6_missing_files_images_without_alt_text_and_oversized_files_are_found
     assert found[Kind.OVERSIZED_FILE] == {"Annual report scan"}
     alt = SiteHealthFinding.objects.get(school=provisioned.school, kind=Kind.IMAGE_WITHOUT_ALT)
     assert (alt.page_id, alt.target, alt.detail) == (undescribed.pk, "IMG_2041", IMAGE_WITHOUT_ALT)
-    assert described.pk not in SiteHealthFinding.objects.filter(school=provisioned.school).values_list("page_id", flat=True)
+    assert described.pk not in SiteHealthFinding.objects.filter(school=provisioned.school).values_list(
+        "page_id", flat=True
+    )
     summary = SiteHealthSummary.objects.get(school=provisioned.school)
-    assert (summary.missing_files, summary.oversized_files, summary.images_without_alt, summary.broken_links) == (1, 1, 1, 0)
+    assert (summary.missing_files, summary.oversized_files, summary.images_without_alt, summary.broken_links) == (
+        1,
+        1,
+        1,
+        0,
+    )
     assert "MB" in SiteHealthFinding.objects.get(kind=Kind.OVERSIZED_FILE, school=provisioned.school).detail_text
 
     with schema_context(provisioned.school.schema_name):  # fixed: the next check replaces the findings
@@ -195,13 +205,17 @@ def test_5_6_the_director_and_administrator_see_the_problems_on_their_dashboard_
     _check(provisioned)
     with schema_context(provisioned.school.schema_name):
         dashboard = client.get("/admin/").content.decode()
-        panel = dashboard.split('data-site-health')[1].split("</section>")[0]
+        panel = dashboard.split("data-site-health")[1].split("</section>")[0]
         assert "broken link" in panel and "image without alt text" in panel
         assert f'href="/admin/pages/{page.pk}/edit/"' in panel and "no longer exists" in panel
         login_verified(client, User.objects.get(groups__name=Role.SITE_ADMINISTRATOR.value))
         assert "data-site-health" in client.get("/admin/").content.decode()
         teacher = User.objects.create_user("t@health.kz", email="t@health.kz")
-        teacher.groups.add(__import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.get(name=Role.EDITORIAL_MEMBER.value))
+        teacher.groups.add(
+            __import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.get(
+                name=Role.EDITORIAL_MEMBER.value
+            )
+        )
         login_verified(client, teacher)
         assert "data-site-health" not in client.get("/admin/").content.decode()
 

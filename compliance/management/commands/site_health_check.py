@@ -26,7 +26,10 @@ class Command(BaseCommand):
         for each in schools:
             with schema_context(each.schema_name), job_run("site-health", each):
                 report = school_health_run(now=timezone.now())
-            counts = ", ".join(f"{kind}: {report.count(kind)}" for kind in ("broken_link", "missing_file", "image_without_alt", "oversized_file"))
+            counts = ", ".join(
+                f"{kind}: {report.count(kind)}"
+                for kind in ("broken_link", "missing_file", "image_without_alt", "oversized_file")
+            )
             self.stdout.write(
                 f"{each.schema_name}: {report.pages_checked} pages, {report.links_checked} links; {counts}; "
                 f"external links not yet confirmed: {report.links_waiting}"
