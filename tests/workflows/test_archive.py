@@ -13,7 +13,7 @@ from school_sections.models import ContactsPage, NewsPage
 from tests.factories import console_client, login_verified
 from tests.workflows.conftest import news_draft
 from workflows.archive import archival_delete, archival_restore, archived, document_archive, page_archive
-from workflows.models import Archival
+from workflows.models import ARCHIVE_RETENTION, Archival
 from workflows.publication import ArchivedPagePublication
 
 
@@ -92,9 +92,16 @@ def test_the_archive_screen_finds_and_restores(school_site, people, client_for, 
     assert NewsPage.objects.get(pk=published_news.pk).live
 
 
+def _kept_long_enough(archival):
+    """Move the archiving back past the retention period, as if it were kept that long."""
+    Archival.objects.filter(pk=archival.pk).update(archived_at=archival.archived_at - ARCHIVE_RETENTION)
+    archival.refresh_from_db()
+
+
 def test_only_the_regional_office_deletes_for_good_with_a_reason(school_site, people, client_for):
     document = _document("Old licence")
     archival = document_archive(document=document, user=people["administrator"], reason="Expired")
+    _kept_long_enough(archival)
     schema = connection.schema_name
     school_id = school_site.school.pk
 
@@ -110,12 +117,33 @@ def test_only_the_regional_office_deletes_for_good_with_a_reason(school_site, pe
 
     assert not get_document_model().objects.filter(pk=document.pk).exists()
     entry = ModelLogEntry.objects.get(object_id=str(document.pk), action="workflows.delete")
-    assert entry.data == {"reason": "Duplicate upload", "by": "office-archivist"}
+    assert entry.data["reason"] == "Duplicate upload" and entry.data["by"] == "office-archivist"
+    assert entry.data["title"] == "Old licence" and entry.data["archived_reason"] == "Expired"
     assert "office-archivist,Delete for good,document,Old licence" in audit and "Duplicate upload" in audit
 
 
 def test_deleting_needs_a_reason(people):
     archival = document_archive(document=_document(), user=people["administrator"], reason="Expired")
+    _kept_long_enough(archival)
     with pytest.raises(ValidationError):
         archival_delete(archival=archival, deleted_by="office", reason="")
     assert Archival.objects.filter(pk=archival.pk).exists()
+
+
+def test_1_2_nothing_is_deleted_for_good_before_the_retention_period(people):
+    document = _document("Annual report 2021")
+    archival = document_archive(document=document, user=people["administrator"], reason="Superseded")
+    with pytest.raises(ValidationError) as refused:
+        archival_delete(archival=archival, deleted_by="office", reason="Clean-up")
+    assert "is kept until" in " ".join(refused.value.messages)
+    assert get_document_model().objects.filter(pk=document.pk).exists() and archived(document) is not None
+    assert not ModelLogEntry.objects.filter(action="workflows.delete").exists()
+
+    _kept_long_enough(archival)
+    record = archival_delete(archival=archival, deleted_by="office", reason="Clean-up")
+    assert record["title"] == "Annual report 2021" and record["type"] == "document"
+    assert not get_document_model().objects.filter(pk=document.pk).exists()
+    # The record outlives the item: who, when, why and what.
+    entry = ModelLogEntry.objects.get(object_id=str(document.pk), action="workflows.delete")
+    assert entry.data["by"] == "office" and entry.data["reason"] == "Clean-up"
+    assert entry.label == "Annual report 2021" and entry.timestamp is not None
