@@ -52,7 +52,7 @@ def _people(role):
     return {user.email for user in get_user_model().objects.filter(groups__name=role.value)}
 
 
-def test_each_step_on_its_day_and_exactly_once(stale_news, make_school):
+def test_5_7_each_step_of_the_chase_on_its_day_and_exactly_once(stale_news, make_school):
     provisioned, _news = stale_news
     with schema_context(provisioned.school.schema_name):
         assert _scan_on(PERIOD - 1) == set()  # not stale yet

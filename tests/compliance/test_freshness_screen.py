@@ -14,7 +14,7 @@ from workflows.models import SectionFreshness
 from workflows.services import responsibility_set
 
 
-def test_the_responsible_teacher_confirms_and_the_administrator_sets_the_period(make_school, client_for):
+def test_2_2_3_the_responsible_teacher_confirms_and_the_administrator_sets_the_period(make_school, client_for):
     provisioned = make_school(subdomain="freshness")
     client = client_for(provisioned.hostname)
     with schema_context(provisioned.school.schema_name):

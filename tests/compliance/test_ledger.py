@@ -54,7 +54,7 @@ def test_stale_sections_across_the_region_is_one_query_whatever_the_number_of_sc
     assert after == names | {extra.school.schema_name}
 
 
-def test_the_region_bounds_and_the_school_tightens_the_period():
+def test_2_2_3_the_region_bounds_and_the_school_tightens_the_period():
     contacts = catalogue.section("3.1.1")
     assert update_period_days(contacts, None, None) == contacts.update_period_days
     assert update_period_days(contacts, 90, None) == 90

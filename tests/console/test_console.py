@@ -111,7 +111,7 @@ def _scan(provisioned, days=0):
         school_scan(now=timezone.now() + datetime.timedelta(days=days))
 
 
-def test_the_overview_shows_each_schools_compliance_and_filters_it(office_client, school, other_school):
+def test_2_2_6_the_overview_shows_each_schools_compliance_and_filters_it(office_client, school, other_school):
     _scan(school)  # fresh but incomplete: the provisioned sections have no content yet
     _scan(other_school, days=400)  # every section stale
     body = office_client.get("/", {"sort": "name"}).content.decode()

@@ -25,7 +25,7 @@ def demo_school(make_school):
         ("Семей", "/contacts/"),
     ],
 )
-def test_search_finds_kazakh_and_russian_text(demo_school, client_for, query, expected):
+def test_2_2_1_search_finds_kazakh_and_russian_text(demo_school, client_for, query, expected):
     body = client_for(demo_school.hostname).get("/search/", {"q": query}).content.decode()
     assert f'href="{expected}"' in body
 
@@ -39,7 +39,7 @@ def test_empty_search_explains_itself(school, client_for):
     assert "Type a word" in client_for(school.hostname).get("/search/").content.decode()
 
 
-def test_sitemap_lists_the_sections_on_the_schools_own_host(demo_school, client_for):
+def test_2_2_1_sitemap_lists_the_sections_on_the_schools_own_host(demo_school, client_for):
     body = client_for(demo_school.hostname).get("/sitemap.xml").content.decode()
     assert f"http://{demo_school.hostname}/contacts/" in body
     assert f"http://{demo_school.hostname}/news/" in body
@@ -52,7 +52,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_editor(school, cl
 
 
 @pytest.mark.parametrize("path", ["/feeds/news.rss", "/feeds/news.atom"])
-def test_news_feeds(demo_school, client_for, path):
+def test_2_2_2_news_feeds(demo_school, client_for, path):
     response = client_for(demo_school.hostname, language="ru").get(path)
     assert response.status_code == 200
     body = response.content.decode()
@@ -60,7 +60,7 @@ def test_news_feeds(demo_school, client_for, path):
     assert "Родительское собрание" in body
 
 
-def test_events_calendar(demo_school, client_for):
+def test_2_2_2_events_calendar(demo_school, client_for):
     response = client_for(demo_school.hostname, language="en").get("/feeds/events.ics")
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
@@ -91,7 +91,7 @@ def test_page_titles_name_the_section_and_the_school_and_every_page_has_an_icon(
     assert finders.find("favicon.svg")
 
 
-def test_lang_parameter_switches_and_is_remembered(school, client_for):
+def test_1_3_lang_parameter_switches_and_is_remembered(school, client_for):
     client = client_for(school.hostname, language="en")
     body = client.get("/contacts/", {"lang": "ru"}).content.decode()
     assert 'lang="ru"' in body
@@ -105,7 +105,7 @@ def _body_classes(client, path: str) -> set[str]:
     return set(re.search(r'<body class="([^"]*)"', body).group(1).split())
 
 
-def test_low_vision_mode_stays_on_until_switched_off(school, client_for):
+def test_1_3_low_vision_mode_stays_on_until_switched_off(school, client_for):
     client = client_for(school.hostname)
     response = client.post("/i18n/low-vision/", {"low_vision": "1", "next": "/contacts/"})
     assert response.status_code == 302

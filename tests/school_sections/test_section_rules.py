@@ -200,3 +200,51 @@ def test_3_2_5_only_the_materials_section_offers_materials_to_its_editor(site, m
         pk=section_enable(home=SchoolHomePage.objects.get(), code="3.2.7", user=administrator).pk
     )
     assert "materials" not in form_class(instance=alumni, for_user=None).fields
+
+
+def _optional_section_shows_its_entry(site, client_for, code: str, title: str) -> None:
+    """An optional section (3.2) is off until the administrator enables it; then it is in the menu and its
+    dated entries are on its page; it never counts towards the mandatory sections."""
+    administrator = get_user_model().objects.get(email=site.invitations[-1].email)
+    assert code not in {state.section.code for state in school_completeness(today=TODAY).sections}
+    page = OptionalSectionPage.objects.get(
+        pk=section_enable(home=SchoolHomePage.objects.get(), code=code, user=administrator).pk
+    )
+    page.entries = [("entry", _dated(title))]
+    page.save_revision().publish()
+    body = _public(site, client_for, page.url)
+    assert title in body
+    assert f'href="{page.url}"' in _public(site, client_for, "/")  # the site's menu leads to it
+    assert school_completeness(today=TODAY).mandatory_complete == 0  # optional: not one of the eight
+
+
+def test_3_2_1_extracurricular_activities_are_enabled_and_show_their_entries(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.1", "Nauryz concert in the assembly hall")
+
+
+def test_3_2_2_school_activities_are_enabled_and_show_their_entries(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.2", "The school newspaper, issue 4")
+
+
+def test_3_2_3_pedagogical_experience_is_enabled_and_shows_its_entries(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.3", "Criteria-based assessment in grade 5")
+
+
+def test_3_2_4_students_creative_works_are_enabled_and_shown(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.4", "Poems of grade 7 about the steppe")
+
+
+def test_3_2_6_distance_learning_is_enabled_and_shows_its_entries(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.6", "Online lessons during the cold days")
+
+
+def test_3_2_7_the_graduates_section_is_enabled_and_shows_its_entries(site, client_for):
+    _optional_section_shows_its_entry(site, client_for, "3.2.7", "Alumni meeting of the class of 2006")
+
+
+def test_2_2_4_teachers_share_their_experience_and_materials_on_the_site(site, client_for, materials_section):
+    """Clause 2.2.4 through its two sections: pedagogical experience (3.2.3) and materials by subject (3.2.5)."""
+    _optional_section_shows_its_entry(site, client_for, "3.2.3", "Lesson study in the maths department")
+    home = _public(site, client_for, "/")
+    assert f'href="{materials_section.url}"' in home
+    assert "Fractions: lesson plan" in _public(site, client_for, f"{materials_section.url}?teacher=Kim+Elena")

@@ -3,7 +3,7 @@
 from tenants.models import School
 
 
-def test_school_host_serves_the_schools_home_page(school, client_for):
+def test_1_1_a_school_host_serves_its_home_page_to_anyone(school, client_for):
     response = client_for(school.hostname).get("/")
     assert response.status_code == 200
     assert school.school.name_en in response.content.decode()

@@ -17,7 +17,7 @@ def school_schema(make_school):
         yield provisioned
 
 
-def test_every_page_goes_to_the_site_administrator_for_approval(school_schema):
+def test_5_5_every_page_goes_to_the_site_administrator_for_approval(school_schema):
     workflow = NewsIndexPage.objects.get().get_workflow()
     assert workflow is not None and workflow.active
     (task,) = [task.specific for task in workflow.tasks]
@@ -57,7 +57,7 @@ def _news_draft(author):
     return page
 
 
-def test_a_pupils_draft_reaches_the_administrator_who_publishes_it(school_schema):
+def test_5_1_a_pupils_draft_reaches_the_administrator_who_publishes_it(school_schema):
     from django.contrib.auth import get_user_model
 
     from workflows.services import responsibility_set

@@ -27,7 +27,7 @@ def _person(role: Role, email: str):
 
 
 @pytest.mark.parametrize("role", [Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.EDITORIAL_MEMBER])
-def test_assigned_people_edit_their_section_only_and_never_publish(school_schema, role):
+def test_5_4_assigned_people_edit_their_section_only_and_never_publish(school_schema, role):
     person = _person(role, "teacher@school.kz")
     contacts, achievements = ContactsPage.objects.get(), AchievementsPage.objects.get()
     responsibility_set(section=achievements, people=[person])

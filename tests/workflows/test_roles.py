@@ -33,7 +33,7 @@ def test_every_role_exists_in_a_new_school(school_schema):
 
 
 @pytest.mark.parametrize("role", list(EXPECTED), ids=lambda role: role.name)
-def test_each_role_has_exactly_its_rights(school_schema, role):
+def test_5_3_each_role_has_exactly_its_rights(school_schema, role):
     user = get_user_model().objects.create_user(f"{role.name.lower()}@school.kz")
     user.groups.add(Group.objects.get(name=role.value))
     edits, publishes, adds_news = EXPECTED[role]
@@ -109,3 +109,15 @@ def test_the_regional_office_steps_in_with_a_reason_and_the_old_administrator_lo
         entry = ModelLogEntry.objects.get(action="workflows.administrator_replace")
         assert entry.data["by"] == "office-stepin" and entry.data["reason"] == "The head is on long leave"
     assert mail.outbox[-1].to == ["new-admin@stepin.kz"] and "http://stepin.edu.test/invite/" in mail.outbox[-1].body
+
+
+def test_4_1_the_head_sees_and_edits_every_section_but_leaves_publishing_to_the_administrator(school_schema):
+    from wagtail.models import Page
+
+    director = get_user_model().objects.get(groups__name=Role.DIRECTOR.value)
+    sections = Page.objects.filter(depth=3).specific()
+    assert sections.count() >= 10  # the mandatory sections, news and events
+    for section in sections:
+        rights = section.permissions_for_user(director)
+        assert rights.can_edit(), section.title
+        assert not rights.can_publish(), section.title  # the administrator publishes (4.2)
