@@ -42,7 +42,9 @@ class ReaderRegistration(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.CharField(max_length=254, blank=True)  # the administrator's e-mail: their account is the school's
+    decided_by = models.CharField(
+        max_length=254, blank=True
+    )  # the administrator's e-mail: their account is the school's
 
     class Meta:
         indexes = [models.Index(fields=["school", "status", "created_at"], name="reader_registration_queue")]

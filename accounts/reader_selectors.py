@@ -29,8 +29,9 @@ def readers() -> list[dict]:
     return [
         {
             "person": person,
-            "groups": [ReaderGroup(group.name).label for group in person.groups.all() if group.name in READER_GROUP_NAMES],
+            "groups": [
+                ReaderGroup(group.name).label for group in person.groups.all() if group.name in READER_GROUP_NAMES
+            ],
         }
         for person in people
     ]
-

@@ -152,9 +152,7 @@ def reader_registration_request(*, email: str, full_name: str, group: str, note:
 def _pending(registration_id: int) -> ReaderRegistration:
     """The active school's request, locked, while it still waits; else a clear refusal."""
     registration = (
-        ReaderRegistration.objects.select_for_update()
-        .filter(pk=registration_id, school=current_school())
-        .first()
+        ReaderRegistration.objects.select_for_update().filter(pk=registration_id, school=current_school()).first()
     )
     if registration is None:
         raise ValidationError(_("There is no such request on this site."))

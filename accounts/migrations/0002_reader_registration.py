@@ -5,30 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tenants', '0014_add_a_school_label'),
+        ("accounts", "0001_initial"),
+        ("tenants", "0014_add_a_school_label"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReaderRegistration',
+            name="ReaderRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('full_name', models.CharField(max_length=150, verbose_name='name')),
-                ('group', models.CharField(choices=[('Readers: teaching staff', 'Teaching staff'), ('Readers: parents', 'Parents'), ('Readers: pupils', 'Pupils')], max_length=40, verbose_name='reads as')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='who you are')),
-                ('status', models.CharField(choices=[('pending', 'waiting for a decision'), ('approved', 'approved'), ('declined', 'declined')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.CharField(blank=True, max_length=254)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reader_registrations', to='tenants.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                ("full_name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("Readers: teaching staff", "Teaching staff"),
+                            ("Readers: parents", "Parents"),
+                            ("Readers: pupils", "Pupils"),
+                        ],
+                        max_length=40,
+                        verbose_name="reads as",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="who you are")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for a decision"),
+                            ("approved", "approved"),
+                            ("declined", "declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_by", models.CharField(blank=True, max_length=254)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reader_registrations",
+                        to="tenants.school",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['school', 'status', 'created_at'], name='reader_registration_queue')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('school', 'email'), name='reader_registration_one_pending')],
+                "indexes": [models.Index(fields=["school", "status", "created_at"], name="reader_registration_queue")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("school", "email"),
+                        name="reader_registration_one_pending",
+                    )
+                ],
             },
         ),
     ]

@@ -66,7 +66,8 @@ def reader_registration_decide_view(request, registration_id: int, decision: str
         if decision == "approve":
             invitation = reader_registration_approve(registration_id=registration_id, by=request.user)
             messages.success(
-                request, _("%(email)s is approved; the link to set a password is on its way.") % {"email": invitation.email}
+                request,
+                _("%(email)s is approved; the link to set a password is on its way.") % {"email": invitation.email},
             )
         elif decision == "decline":
             registration = reader_registration_decline(registration_id=registration_id, by=request.user)

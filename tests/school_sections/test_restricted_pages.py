@@ -127,3 +127,34 @@ def test_a_restricted_item_still_opens_for_whoever_has_its_password(site_with_re
         {"password": "letmein", "return_url": url},
     )
     assert f"{HIDDEN_NEWS}: the full text" in client.get(url).content.decode()
+
+
+def test_5_2_items_for_parents_are_missing_from_listings_feeds_search_and_sitemap(
+    site_with_restricted_items, client_for
+):
+    """Restricted through the administrator's privacy dialog (accounts.privacy) to the parents' group."""
+    from django.contrib.auth import get_user_model
+
+    from regulation.roles import ReaderGroup, Role
+    from tests.accounts.test_readers import restrict_through_the_privacy_dialog
+    from tests.factories import login_verified
+
+    provisioned, hidden = site_with_restricted_items
+    schema = provisioned.school.schema_name
+    administrator_client = client_for(provisioned.hostname)
+    with schema_context(schema):
+        login_verified(administrator_client, get_user_model().objects.get(groups__name=Role.SITE_ADMINISTRATOR.value))
+        hidden_urls = [hidden["news"].url, hidden["event"].url]
+    for page in hidden.values():
+        restrict_through_the_privacy_dialog(administrator_client, schema, page, ReaderGroup.PARENTS)
+    client = client_for(provisioned.hostname)
+    for path in PUBLIC_LISTINGS:
+        body = client.get(path).content.decode()
+        assert HIDDEN_NEWS not in body and HIDDEN_EVENT not in body, path
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert not [url for url in hidden_urls if url in sitemap]
+    assert HIDDEN_NEWS not in client.get("/search/", {"q": "revised"}).content.decode()
+    assert HIDDEN_EVENT not in client.get("/search/", {"q": "agenda"}).content.decode()
+    assert PUBLIC_NEWS in client.get("/search/", {"q": "full text"}).content.decode()
+    for url in hidden_urls:  # the pages themselves send a visitor to the readers' sign-in
+        assert "/login/" in client.get(url)["Location"]
