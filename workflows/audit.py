@@ -2,8 +2,9 @@
 
 Wagtail already logs submissions, approvals, rejections, publications and
 unpublications; this platform adds overrides, archive, restore, deletion, roles,
-responsibility and people (workflows.wagtail_hooks). The director reads and
-exports it in the editor; the regional office exports a school's from the console.
+responsibility and people (workflows.wagtail_hooks). The director and the site
+administrator read and export it in the editor (clauses 4.1, 4.2); the regional
+office exports a school's from the console.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The audit trail in the school's editor: the director reads, filters and exports it (CSV, XLSX)."""
+"""The audit trail in the school's editor: the director and the site administrator read, filter and export it
+(CSV, XLSX; clauses 4.1, 4.2)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class AuditTrailView(SpreadsheetSafeExportMixin, LogEntriesView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_filtered_queryset(self):
-        # As Wagtail's, but over all entries: the director sees the whole school's history.
+        # As Wagtail's, but over all entries: the director and the administrator see the whole school's history.
         self.log_models = list(log_registry.get_log_entry_models())
         queryset = None
         for index, log_model in enumerate(self.log_models):
