@@ -16,6 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from compliance.batches import schools_each_run
 from compliance.digests import regional_digest_send, weekly_digest_send
+from compliance.health.external import forgotten_links_prune
 from compliance.health.services import school_health_run
 from compliance.jobs import job_run, job_runs_abandoned_mark
 from compliance.remind import remind_now_send
@@ -119,6 +120,7 @@ def site_health_dispatch():
     # A task per school, not a batch: a school's external links may take minutes (timeouts, retries), and a
     # batch of those would outlast the broker's visibility timeout.
     with job_run("site-health-dispatch"):
+        forgotten_links_prune(now=timezone.now())
         return schools_fan_out(site_health_task)
 
 

@@ -108,3 +108,12 @@ def external_links_check(
             continue
         _record(row, checker.check(row.url), now)
     return {row.url: row for row in ExternalLinkCheck.objects.filter(url_digest__in=digests)}
+
+
+def forgotten_links_prune(*, now: datetime.datetime) -> int:
+    """Forget the addresses no school has asked about for a month (a link removed everywhere): every school's
+    nightly check asks again about each address it links to, so a row still in use is never this old."""
+    unused = ExternalLinkCheck.objects.filter(
+        Q(checked_at__lt=now - datetime.timedelta(days=30)) | Q(checked_at__isnull=True, claimed_at__isnull=True)
+    )
+    return unused.delete()[0]

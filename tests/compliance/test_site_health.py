@@ -248,3 +248,22 @@ def test_5_6_the_command_checks_one_school_and_the_beat_runs_it_nightly(make_sch
     assert SiteHealthSummary.objects.get(school=provisioned.school).broken_links == 1
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "compliance.tasks.site_health_dispatch" in schedule
+
+
+def test_5_6_one_server_is_asked_at_most_its_limit_a_minute_and_forgotten_addresses_are_pruned(
+    make_school, link_server
+):
+    from compliance.health.external import forgotten_links_prune
+
+    provisioned = make_school(subdomain="health-polite")
+    with schema_context(provisioned.school.schema_name):
+        _news(f'<p><a href="{link_server.url("/ok")}">a</a> <a href="{link_server.url("/moved")}">b</a></p>')
+    strict = LinkChecker(address_allowed=loopback_allowed, timeout=2.0, retries=0, host_requests_per_minute=1)
+    report = _check(provisioned, checker=strict)
+    assert report.links_waiting == 1  # the second address on the same server waits for the next run
+    rows = ExternalLinkCheck.objects.filter(url__startswith=link_server.base)
+    assert sorted(row.checked_at is None for row in rows) == [False, True]
+
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert forgotten_links_prune(now=later) == 2
+    assert not ExternalLinkCheck.objects.filter(url__startswith=link_server.base).exists()
