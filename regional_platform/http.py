@@ -78,7 +78,7 @@ def _probe_response(status: int, body: dict) -> HttpResponse:
 # Paths of a school's host that are never a shared page: the editor, invitations, language and display
 # switches (they set cookies). Files are served by views that decide their own caching (static files,
 # Wagtail's documents, uploads), but only when they serve one: their errors are pages like any other.
-PRIVATE_PREFIXES = ("/admin/", "/invite/", "/i18n/")
+PRIVATE_PREFIXES = ("/admin/", "/invite/", "/i18n/", "/account/")  # /account/: readers' sign-in (5.2)
 OWN_RULES_PREFIXES = ("/files/", "/media/", "/static/")
 PRIVATE = "private, no-store"
 

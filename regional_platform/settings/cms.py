@@ -43,6 +43,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # ...and an image must decode whole: a broken one is refused with a form error (school_sections/uploads.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "school_sections.uploads.CheckedImageForm"
+# Clause 5.2: a page restricted to readers sends a visitor to the readers' sign-in on the school's host
+# (accounts.views.readers_site), not to Wagtail's untranslated one.
+WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the servers do not reach the internet
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's background tasks (django-tasks) carry no schema: run them immediately,
