@@ -43,7 +43,9 @@ def test_the_director_reads_and_exports_every_step_of_a_publication(school_site,
 
 
 @pytest.mark.parametrize("role", ["chief_editor", "teacher"])
-def test_4_2_an_editor_who_does_not_answer_for_the_site_does_not_read_the_audit_trail(school_site, people, client_for, role):
+def test_4_2_an_editor_who_does_not_answer_for_the_site_does_not_read_the_audit_trail(
+    school_site, people, client_for, role
+):
     client = client_for(school_site.hostname)
     login_verified(client, people[role])
     response = client.get("/admin/audit/")
