@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from school_sections.document_access import collection_restrictions, document_is_public
+
 Rule = Callable[..., list[str]]
 
 
@@ -89,9 +91,11 @@ DOCUMENTS_CODE = "3.1.3"
 
 
 def downloadable_documents(page) -> list[dict]:
-    """The documents section's entries that have a file (a block whose file was deleted from the library
-    has nothing to download)."""
-    return [document for document in _blocks(page.documents) if document["document"] is not None]
+    """The documents section's entries anyone can download: a block whose file was deleted from the library
+    has nothing to download, and one filed for readers (clause 5.2) is not published for everyone."""
+    entries = _blocks(page.documents)
+    restrictions = collection_restrictions() if entries else {}
+    return [document for document in entries if document_is_public(document["document"], restrictions)]
 
 
 def documents_licence_expired(page, today: datetime.date) -> bool:
@@ -119,7 +123,7 @@ def documents_missing(page, today) -> list[str]:
     elif max(reports) < annual_report_required_since(today):
         missing.append(_("no annual report for the last school year"))
     if "council_decision" not in kinds:
-        missing.append(_("the school council's decision approving the site's rules (clause 1.4) missing"))
+        missing.append(_("no decision of the school council approving the rules of the site (clause 1.4)"))
     return missing
 
 
@@ -141,9 +145,9 @@ def staff_missing(page, today) -> list[str]:
     elif not teachers:
         missing.append(_("no subjects given for the teachers"))
     if any(not _any_language(teacher, "education") for teacher in teachers):
-        missing.append(_("a teacher's education is not given"))
+        missing.append(_("education not given for a teacher"))
     if any(not teacher.get("teaching_since") for teacher in teachers):
-        missing.append(_("a teacher's length of service is not given"))
+        missing.append(_("length of service not given for a teacher"))
     if not len(page.graduates) and not page.no_graduates_yet:
         missing.append(_("no graduates listed, and the school has not declared it has none yet"))
     return missing

@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 from regulation import catalogue
 from school_sections import blocks
+from school_sections.document_access import document_visible_to
 from school_sections.models.base import school_default_language
 from school_sections.translation import LANGUAGE_CODES, translated
 
@@ -147,3 +148,22 @@ def years_of_service(since_year) -> str:
         return ""
     years = max(timezone.localdate().year - int(since_year), 0)
     return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+
+
+@register.simple_tag(takes_context=True)
+def readable_document(context, document):
+    """``{% readable_document value.document as document %}``: the document if this visitor may see it named
+    (not filed for readers of another group, clause 5.2), else None."""
+    return document if document_visible_to(context.get("request"), document) else None
+
+
+@register.simple_tag(takes_context=True)
+def council_decision(context, page):
+    """Clause 1.4: the latest council decision of the documents section this visitor may open, or None."""
+    request = context.get("request")
+    decisions = [
+        child.value
+        for child in page.documents
+        if child.value["document_type"] == "council_decision" and document_visible_to(request, child.value["document"])
+    ]
+    return max(decisions, key=lambda value: value["date"], default=None)

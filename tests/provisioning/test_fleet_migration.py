@@ -30,13 +30,16 @@ from tenants.models import School
 from tests.factories import school_create
 
 PACKAGE = "fleet_added_migrations"
+# The test's own migrations come after the last real one of workflows, whatever it is now.
+LATEST = sorted(path.stem for path in Path(workflows.migrations.__file__).parent.glob("0*.py"))[-1]
+NEXT = f"{int(LATEST[:4]) + 1:04d}"
 PROBE_COLUMN = "fleet_probe"
 ADD_NULLABLE = """
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0007_section_freshness")]
+    dependencies = [("workflows", "LATEST")]
     operations = [
         migrations.AddField(model_name="sectionfreshness", name="fleet_probe", field=models.TextField(null=True)),
     ]
@@ -58,6 +61,7 @@ def migrations_package(tmp_path):
         shutil.copytree(Path(workflows.migrations.__file__).parent, package, ignore=shutil.ignore_patterns("__py*"))
         (package / "__init__.py").write_text("")
         for name, source in extra.items():
+            source = source.replace('"LATEST"', f'"{LATEST}"')  # noqa: PLW2901
             (package / name).write_text(textwrap.dedent(source))
         sys.path.insert(0, str(tmp_path))
         override = override_settings(MIGRATION_MODULES={"workflows": PACKAGE})
@@ -118,7 +122,7 @@ def test_added_column_reaches_behind_schools_around_a_locked_one(fleet, migratio
     assert time.monotonic() - started < 10, "an up-to-date fleet costs one query, not a visit per school"
     assert School.objects.get(pk=unknown.pk).schema_version == old_version  # read from its django_migrations
 
-    migrations_package({"0008_fleet_probe.py": ADD_NULLABLE})
+    migrations_package({f"{NEXT}_fleet_probe.py": ADD_NULLABLE})
     new_version = schema_template.tenant_schema_version()
     assert new_version != old_version
     holder = psycopg2.connect(**connection.get_connection_params())
@@ -133,7 +137,7 @@ def test_added_column_reaches_behind_schools_around_a_locked_one(fleet, migratio
     assert set(summary.failed) == {locked.schema_name}
     assert "lock timeout" in summary.failed[locked.schema_name]
     assert summary.migrated >= 3
-    assert [upgrade.migrations for upgrade in summary.upgrades] == [("workflows.0008_fleet_probe",)]
+    assert [upgrade.migrations for upgrade in summary.upgrades] == [(f"workflows.{NEXT}_fleet_probe",)]
     assert all(_has_probe(school.schema_name) for school in (first, second, unknown))
     assert not _has_probe(locked.schema_name)
     assert School.objects.get(pk=locked.pk).schema_version == old_version
@@ -166,10 +170,10 @@ def test_version_of_a_school_without_one_is_read_from_its_migrations(fleet):
     with connection.cursor() as cursor:  # as if it missed the last workflows migration
         cursor.execute(
             f"DELETE FROM \"{school.schema_name}\".django_migrations WHERE app = 'workflows'"
-            " AND name = '0007_section_freshness'"
+            " AND name = %s", [LATEST]
         )
     read = schema_versions_read([school.schema_name])[school.schema_name]
-    names = [key for key in schema_template.tenant_migration_names() if key != ("workflows", "0007_section_freshness")]
+    names = [key for key in schema_template.tenant_migration_names() if key != ("workflows", LATEST)]
     assert read == schema_template._schema_version_of(names) != schema_template.tenant_schema_version()
 
 
@@ -182,7 +186,7 @@ def fleet_group_add(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0007_section_freshness")]
+    dependencies = [("workflows", "LATEST")]
     operations = [migrations.RunPython(fleet_group_add, migrations.RunPython.noop)]
 """
 
@@ -190,11 +194,11 @@ class Migration(migrations.Migration):
 def test_a_runpython_migration_is_run_school_by_school_with_the_standard_executor(fleet, migrations_package):
     (school,) = fleet(1)[-1:]
     old_version, current = schema_template.tenant_schema_version(), schema_template.schema_template_current()
-    migrations_package({"0008_fleet_group.py": WITH_PYTHON})
+    migrations_package({f"{NEXT}_fleet_group.py": WITH_PYTHON})
 
     upgrade = version_upgrade_compute(from_version=old_version, current=current)
     assert upgrade.sql is None
-    assert upgrade.fallback_reason.startswith("RunPython in workflows.0008_fleet_group")
+    assert upgrade.fallback_reason.startswith(f"RunPython in workflows.{NEXT}_fleet_group")
 
     new_version = schema_template.tenant_schema_version()
     behind = [BehindSchool(school.id, school.schema_name, old_version)]
@@ -211,7 +215,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0007_section_freshness")]
+    dependencies = [("workflows", "LATEST")]
     operations = [migrations.RemoveField(model_name="sectionfreshness", name="reviewed_at")]
 """
 CONTRACT_REMOVE = UNSAFE_REMOVE.replace(
@@ -236,12 +240,12 @@ def test_expand_check_rejects_unsafe_new_migrations(migrations_package, source, 
     baseline = {line for line in _baseline() if not line.startswith("workflows.")} | {
         f"workflows.{path.stem}" for path in Path(workflows.migrations.__file__).parent.glob("0*.py")
     }
-    migrations_package({"0008_change.py": source})
+    migrations_package({f"{NEXT}_change.py": source})
     problems = new_migrations_problems(baseline=baseline)
     if problem is None:
         assert problems == []
     else:
-        assert len(problems) == 1 and problems[0].startswith("workflows.0008_change:") and problem in problems[0]
+        assert len(problems) == 1 and problems[0].startswith(f"workflows.{NEXT}_change:") and problem in problems[0]
 
 
 def _baseline():

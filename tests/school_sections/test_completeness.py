@@ -129,7 +129,7 @@ def test_3_1_2_the_deputies_are_listed_with_contact_and_hours_or_declared_absent
     ]
 
 
-COUNCIL_DECISION = "the school council's decision approving the site's rules (clause 1.4) missing"
+COUNCIL_DECISION = "no decision of the school council approving the rules of the site (clause 1.4)"
 
 
 def test_3_1_3_documents_need_charter_licence_and_a_recent_annual_report(site):

@@ -109,7 +109,7 @@ def test_3_1_7_teachers_need_subjects_education_and_length_of_service(site):
     _set_staff(_teacher(subjects_en=""), no_graduates_yet=True)
     assert _missing("3.1.7") == ["no subjects given for the teachers"]
     _set_staff(_teacher(), _teacher(education_en="", teaching_since=None), no_graduates_yet=True)
-    assert _missing("3.1.7") == ["a teacher's education is not given", "a teacher's length of service is not given"]
+    assert _missing("3.1.7") == ["education not given for a teacher", "length of service not given for a teacher"]
     # A librarian teaches no subject: no education or service is asked of them here.
     _set_staff(_teacher(), _teacher(subjects_en="", education_en="", teaching_since=None), no_graduates_yet=True)
     assert _missing("3.1.7") == []
@@ -248,3 +248,65 @@ def test_2_2_4_teachers_share_their_experience_and_materials_on_the_site(site, c
     home = _public(site, client_for, "/")
     assert f'href="{materials_section.url}"' in home
     assert "Fractions: lesson plan" in _public(site, client_for, f"{materials_section.url}?teacher=Kim+Elena")
+
+
+def test_3_2_5_a_subject_link_means_the_same_subject_in_every_language(site, client_for):
+    administrator = get_user_model().objects.get(email=site.invitations[-1].email)
+    page = OptionalSectionPage.objects.get(
+        pk=section_enable(home=SchoolHomePage.objects.get(), code="3.2.5", user=administrator).pk
+    )
+    physics = {**_material("", "Saparov Daniyar", "Optics: lab guide", 9), "subject_kk": "Физика"}
+    page.materials = [
+        ("material", {**physics, "subject_en": "Physics"}),
+        ("material", {**physics, "title_en": "Newton's laws: worksheet"}),  # its English name left out
+        (
+            "material",
+            {**_material("Mathematics", "Kim Elena", "Fractions: lesson plan", 5), "subject_kk": "Математика"},
+        ),
+    ]
+    page.save_revision().publish()
+    english = _public(site, client_for, page.url)
+    assert english.count("<h2>Physics</h2>") == 1  # one subject, though one item names it only in Kazakh
+    assert '<option value="Физика">Physics</option>' in english
+    for language in ("en", "ru", "kk"):
+        chosen = client_for(site.hostname, language).get(page.url, {"subject": "Физика"}).content.decode()
+        assert "Optics: lab guide" in chosen and "Newton" in chosen and "Fractions" not in chosen, language
+
+
+def test_5_2_a_document_filed_for_readers_is_not_listed_to_others_nor_counted_as_published(site, client_for):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
+
+    from school_sections.models import DocumentsPage
+
+    staff_only = Collection.get_first_root_node().add_child(instance=Collection(name="For staff"))
+    CollectionViewRestriction.objects.create(collection=staff_only, restriction_type=BaseViewRestriction.LOGIN)
+
+    def document(name, collection=None):
+        made = Document(title=name, collection=collection or Collection.get_first_root_node())
+        made.file.save(f"{name}.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+        made.save()
+        return made
+
+    def entry(kind, made):
+        return {"document_type": kind, "document": made, "title_en": made.title, "number": "1", "date": TODAY}
+
+    page = DocumentsPage.objects.get()
+    page.documents = [
+        ("document", entry("charter", document("Charter"))),
+        ("document", entry("licence", document("Licence"))),
+        ("document", entry("annual_report", document("Report"))),
+        ("document", entry("council_decision", document("Staff-only decision", staff_only))),
+        ("document", entry("other", document("Staff salaries", staff_only))),
+    ]
+    page.save_revision().publish()
+    assert _missing("3.1.3") == ["no decision of the school council approving the rules of the site (clause 1.4)"]
+    anonymous = _public(site, client_for, "/documents/")
+    assert "Charter" in anonymous
+    assert "Staff salaries" not in anonymous and "Staff-only decision" not in anonymous
+    assert "approved by the school council" not in anonymous
+    signed_in = client_for(site.hostname)
+    signed_in.force_login(get_user_model().objects.get(email=site.invitations[-1].email))
+    body = signed_in.get("/documents/").content.decode()
+    assert "Staff salaries" in body and "approved by the school council" in body
