@@ -12,7 +12,7 @@ import datetime
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -45,7 +45,8 @@ DOCUMENT_MAX_BYTES = 10 * MB
 # fits. (Uploads stop at 10 MB, WAGTAILIMAGES_MAX_UPLOAD_SIZE.)
 IMAGE_MAX_BYTES = 3 * MB
 # The longest one school's check spends fetching external addresses (a dead host costs a timeout per
-# attempt): the rest wait for the next run, well inside the broker's visibility timeout (600 s).
+# attempt): the rest wait for the next run. One address takes at most fetch.URL_DEADLINE_SECONDS, so a check ends
+# by this plus that, well inside the broker's visibility timeout (600 s).
 EXTERNAL_BUDGET_SECONDS = 240.0
 _SKIPPED_SCHEMES = {"mailto", "tel", "sms", "javascript", "data", "callto", "geo"}
 
@@ -138,13 +139,15 @@ def _site_path_findings(collected: _Collected) -> list[HealthFinding]:
     page_paths: dict[str, str] = {}
     problems: dict[str, str] = {}
     for path in collected.site_paths:
+        # Written percent-encoded (/news/%D0%B0.../), served decoded: a page's url_path holds its Unicode slug.
+        decoded = unquote(path)
         try:
-            match = resolve(path, urlconf=TENANT_URLCONF)
+            match = resolve(decoded, urlconf=TENANT_URLCONF)
         except Resolver404:
             problems[path] = PATH_NOT_FOUND
             continue
         if match.url_name == "wagtail_serve":
-            page_paths[path] = root.rstrip("/") + "/" + path.strip("/") + ("/" if path.strip("/") else "")
+            page_paths[path] = root.rstrip("/") + "/" + decoded.strip("/") + ("/" if decoded.strip("/") else "")
         elif match.url_name == "wagtaildocs_serve" and str(match.args[0]).isdigit():
             for source, _href in collected.site_paths[path]:
                 collected.documents.setdefault(int(match.args[0]), []).append(source)

@@ -1,19 +1,33 @@
 """A real HTTP server for the link checker's tests (clause 5.6), on 127.0.0.1 in a thread of the test process,
 recording every request it gets: ``/ok`` answers 200, ``/gone`` 404, ``/no-head`` refuses HEAD and answers GET,
-``/moved`` redirects to ``/ok``. And a port where nothing listens, so that connecting is refused at once."""
+``/moved`` redirects to ``/ok``, ``/trickle`` sends one header line every ``TRICKLE_SECONDS`` and never ends its
+headers, ``/huge-headers`` sends more header bytes than any honest server. And a port where nothing listens, so
+that connecting is refused at once."""
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+TRICKLE_SECONDS = 0.2  # far below any per-read timeout: only a deadline for the whole answer ends it
+TRICKLE_FOR_SECONDS = 30.0  # the trickling server gives up after this, so that a failed test does not hang
 
 
 class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: bool) -> None:
         self.server.requests.append((self.command, self.path, self.headers.get("User-Agent", "")))
+        if self.path == "/trickle":
+            return self._trickle()
+        if self.path == "/huge-headers":
+            self.send_response(200)
+            for number in range(90):  # under http.client's 100 lines, 90 KB in all
+                self.send_header(f"X-Padding-{number}", "x" * 1024)
+            self.end_headers()
+            return None
         status, headers = {
             "/ok": (200, {}),
             "/no-head": (405 if self.command == "HEAD" else 200, {}),
@@ -26,6 +40,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(b"ok")
+
+    def _trickle(self) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < TRICKLE_FOR_SECONDS:
+                self.wfile.write(b"X-Still-Thinking: yes\r\n")
+                time.sleep(TRICKLE_SECONDS)
+        except OSError:  # the checker hung up: what the test waits for
+            pass
+        self.close_connection = True
 
     def do_HEAD(self):
         self._answer(body=False)
