@@ -19,6 +19,7 @@ from accounts.services import second_factor_forget
 from regulation.permissions import Capability, may_reset_access, user_may
 from regulation.roles import APPOINTED_ROLES, Role
 from workflows.models import SectionResponsibility
+from workflows.selectors import people_who_may_edit
 from workflows.services import appointed_role_replace, responsibility_set
 
 INVITABLE_ROLES = (Role.DEPUTY_DIRECTOR, Role.METHODOLOGICAL_LEADER, Role.CHIEF_EDITOR, Role.EDITORIAL_MEMBER)
@@ -131,6 +132,10 @@ def appointed_role_step_in(*, role: Role, email: str, full_name: str, reason: st
         errors["full_name"] = _("Enter the person's name: there is no account with this e-mail address yet.")
     if person is not None and not person.is_active:
         errors["email"] = _("This account is deactivated; the school's administrator can reactivate it.")
+    elif person is not None and not people_who_may_edit().filter(pk=person.pk).exists():
+        errors["email"] = _(
+            "This is a reader's account (for reading restricted pages): appoint someone who works in the editor."
+        )
     if errors:
         raise ValidationError(errors)
     invitation = None

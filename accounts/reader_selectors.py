@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.models import ReaderRegistration
-from regulation.roles import READER_GROUP_NAMES, ReaderGroup
+from regulation.roles import READER_GROUP_NAMES, ReaderGroup, Role
 from tenants.current import current_school
 
 
@@ -35,3 +35,13 @@ def readers() -> list[dict]:
         }
         for person in people
     ]
+
+
+def account_opens_the_editor(user) -> bool:
+    """Whether ``user`` may enter the school's editor (a role or Wagtail's access right): such an account signs
+    in at /admin/login/ with its second factor, never on the readers' form."""
+    return (
+        user.is_superuser
+        or user.groups.filter(name__in=Role.values).exists()
+        or user.has_perm("wagtailadmin.access_admin")
+    )

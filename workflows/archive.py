@@ -1,12 +1,16 @@
 """Writes of the archive (clause 1.2): outdated material is taken down with a reason, never lost.
 
 The administrator archives a page (it is unpublished), a document (it is no
-longer served) or an image (it is offered nowhere, its file kept) and can restore
-it; only the regional office deletes for good, after ``ARCHIVE_RETENTION``, with a
+longer served) or an image (it is offered nowhere, its file moved where the site
+never serves it, ``ARCHIVED_IMAGES``) and can restore it; only the regional
+office deletes for good, after ``ARCHIVE_RETENTION``, with a
 reason. Every step is in the audit trail.
 """
 
 from __future__ import annotations
+
+import secrets
+from pathlib import PurePosixPath
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +18,15 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex
 
 from regulation.permissions import Capability, user_may
 from workflows.models import Archival
+
+# Where an archived image's original is kept, per image: school_media never serves this folder (clause 1.2).
+ARCHIVED_IMAGES = "archived_images"
 
 
 def _reason_required(reason: str) -> str:
@@ -132,8 +140,50 @@ def image_archive(*, image, user, reason: str) -> Archival:
     # off the public URLs it had.
     for rendition in image.renditions.all():
         rendition.delete()
+    _image_original_put_away(image)
     log(instance=image, action="workflows.archive", user=user, data={"reason": reason})
     return archival
+
+
+def _file_move(storage, source: str, target: str) -> str:
+    """Copy ``source`` to ``target`` (or the next free name) and drop ``source`` once the transaction commits.
+
+    Until the commit the file exists at both places, so a rollback loses nothing."""
+    with storage.open(source, "rb") as content:
+        stored = storage.save(target, content)
+    transaction.on_commit(lambda: storage.delete(source))
+    return stored
+
+
+def _image_file_rename(image, name: str) -> None:
+    type(image).objects.filter(pk=image.pk).update(file=name)
+    image.file.name = name
+
+
+def _image_original_put_away(image) -> None:
+    """Move the original under ``ARCHIVED_IMAGES``, which the site never serves: its public address (derivable
+    from any old thumbnail's) answers 404.
+
+    A secret mark joins its name, so that a thumbnail the editor makes of it while archived (Wagtail names
+    thumbnails after the original) gets an address nobody can derive from the old ones."""
+    storage = image.file.storage
+    if not image.file.name or not storage.exists(image.file.name):
+        return  # nothing is served; the site health check reports the missing file
+    original = PurePosixPath(image.file.name)
+    kept = f"{ARCHIVED_IMAGES}/{image.pk}/{original.stem}.{secrets.token_hex(8)}{original.suffix}"
+    _image_file_rename(image, _file_move(storage, image.file.name, kept))
+
+
+def _image_original_bring_back(image) -> None:
+    """Put the kept original back at its old address (or a free one next to it, if another upload took it)."""
+    storage = image.file.storage
+    if not (image.file.name or "").startswith(f"{ARCHIVED_IMAGES}/") or not storage.exists(image.file.name):
+        return  # archived before originals were put away, or the file is lost: nothing to move
+    kept = PurePosixPath(image.file.name)
+    original_name = f"{kept.stem.rsplit('.', 1)[0]}{kept.suffix}"  # without the secret mark
+    _image_file_rename(image, _file_move(storage, image.file.name, image.get_upload_to(original_name)))
+    for rendition in image.renditions.all():  # those made while archived carry the secret mark in their address
+        rendition.delete()
 
 
 def archival_object(archival: Archival):
@@ -156,6 +206,8 @@ def archival_restore(*, archival: Archival, user, reason: str = "") -> bool:
     instance = archival_object(archival)
     live_revision = archival.live_revision
     archival.delete()
+    if instance is not None and isinstance(instance, get_image_model()):
+        _image_original_bring_back(instance)
     log(instance=instance, action="workflows.restore", user=user, data={"reason": " ".join(reason.split())})
     if isinstance(instance, Page) and live_revision is not None:
         from workflows.publication import ArchivedPagePublication

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents import get_document_model
 
-from regulation.roles import APPOINTED_ROLES, Role
+from regulation.roles import APPOINTED_ROLES, READER_GROUP_NAMES, Role
 from workflows.models import Archival, SectionResponsibility
 
 
@@ -38,11 +38,27 @@ def documents_not_archived() -> QuerySet:
     return Document.objects.exclude(pk__in=archived_ids).order_by("title")
 
 
+def reader_only() -> Q:
+    """Accounts whose only groups are reader groups (clause 5.2): they read restricted pages, nothing more."""
+    memberships = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"))
+    return (
+        Exists(memberships.filter(group__name__in=READER_GROUP_NAMES))
+        & ~Exists(memberships.exclude(group__name__in=READER_GROUP_NAMES))
+        & Q(is_superuser=False)
+    )
+
+
+def people_who_may_edit() -> QuerySet:
+    """Everybody who may be given a role, a section or the administrator post: all accounts but readers'."""
+    return get_user_model().objects.exclude(reader_only())
+
+
 def people_with_roles() -> list[dict]:
-    """Everybody with an account, with their roles, sections and second factor, in four queries."""
+    """Everybody who works on the site (readers are on the Readers screen), with their roles, sections and
+    second factor, in four queries."""
     people = (
-        get_user_model()
-        .objects.order_by("-is_active", "first_name", "email")
+        people_who_may_edit()
+        .order_by("-is_active", "first_name", "email")
         .prefetch_related(
             "groups",
             Prefetch(

@@ -8,13 +8,17 @@ their sections, drafting there and submitting, never publishing (clauses 5.1, 5.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page
 
 from regulation.roles import Role
 from workflows.models import SectionResponsibility
+from workflows.selectors import reader_only
 
 SECTION_PAGE_PERMISSIONS = ("add_page", "change_page")
 
@@ -40,6 +44,18 @@ def responsibility_set(*, section: Page, people, by=None) -> None:
     current = {
         row.person: row for row in SectionResponsibility.objects.filter(section=section).select_related("person")
     }
+    readers = get_user_model().objects.filter(pk__in=[person.pk for person in people - current.keys()])
+    readers = readers.filter(reader_only()).order_by("first_name", "email")
+    if readers:
+        raise ValidationError(
+            {
+                "people": _(
+                    "%(people)s only read the site (a reader's account): a reader cannot answer for a section. "
+                    "Editors are invited on the People screen."
+                )
+                % {"people": ", ".join(person.get_full_name() or person.email for person in readers)}
+            }
+        )
     group = section_group(section)
     for person in people - current.keys():
         SectionResponsibility.objects.create(section=section, person=person, assigned_by=by)
@@ -73,6 +89,14 @@ def appointed_role_replace(*, role: Role, new_holder, by, reason: str = "", offi
     officer has no account in the school). Returns the people who held the role before.
     Logged in the audit trail with who and why.
     """
+    if get_user_model().objects.filter(pk=new_holder.pk).filter(reader_only()).exists():
+        raise ValidationError(
+            _(
+                "%(name)s has a reader's account only (for reading restricted pages) and cannot be appointed: "
+                "appoint someone who works in the editor."
+            )
+            % {"name": new_holder.get_full_name() or new_holder.email}
+        )
     group = Group.objects.get(name=role.value)
     previous = list(group.user_set.exclude(pk=new_holder.pk))
     group.user_set.remove(*previous)

@@ -18,12 +18,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 from django.views.generic.edit import FormView
 
+from accounts.reader_selectors import account_opens_the_editor
 from accounts.readers import NOTE_MAX_LENGTH, reader_registration_request
 from accounts.sign_in import ThrottledAuthenticationForm, client_address
 from regulation.roles import ReaderGroup
 
 # Where Wagtail sends those a restriction stops (WAGTAIL_FRONTEND_LOGIN_URL, once the setting names it).
 READER_SIGN_IN_PATH = "/account/sign-in/"
+EDITOR_SIGN_IN_PATH = "/admin/login/"
 
 
 class ReaderSignInForm(ThrottledAuthenticationForm):
@@ -37,6 +39,16 @@ class ReaderSignInForm(ThrottledAuthenticationForm):
             "This e-mail address and password do not match an account of this school. Accounts of another "
             "school do not open this one."
         )
+
+    def confirm_login_allowed(self, user):
+        """An editor's account is refused here: the second factor guards it only at the editor's sign-in."""
+        super().confirm_login_allowed(user)
+        if account_opens_the_editor(user):
+            raise ValidationError(
+                _("This account works in the school's editor: sign in at %(address)s, with your second factor."),
+                code="editor_account",
+                params={"address": EDITOR_SIGN_IN_PATH},
+            )
 
 
 class ReaderSignInView(auth_views.LoginView):

@@ -215,3 +215,47 @@ def test_5_2_readers_have_no_editor(school, parents_site, client_for):
         reader = get_user_model().objects.get(email="staff@alpha.kz")
         assert not reader.has_perm("wagtailadmin.access_admin")
         assert [group.name for group in reader.groups.all()] == [ReaderGroup.STAFF.value]
+
+
+def test_5_2_a_restricted_document_goes_out_private_and_unstored_and_a_public_one_keeps_its_headers(
+    school, parents_site, client_for
+):
+    client = _reader(school, client_for, "granny@alpha.kz", ReaderGroup.PARENTS, parents_site["administrator"])
+    _sign_in(client, "granny@alpha.kz")
+    restricted = client.get(parents_site["document"])
+    assert restricted.status_code == 200 and b"".join(restricted.streaming_content) == DOCUMENT_BYTES
+    assert restricted["Cache-Control"] == "private, no-store"
+
+    with schema_context(school.school.schema_name):
+        public = Document(title="Timetable")  # the root collection: no restriction
+        public.file.save("timetable.pdf", ContentFile(b"%PDF-1.4 timetable"), save=False)
+        public.save()
+        public_url = f"/files/{public.pk}/{public.filename}"
+    for visitor in (client, client_for(school.hostname)):
+        response = visitor.get(public_url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 timetable"
+        assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_5_2_an_editor_is_sent_from_the_readers_form_to_the_editors_sign_in(school, parents_site, client_for):
+    with schema_context(school.school.schema_name):
+        administrator = parents_site["administrator"]
+        administrator.set_password(PASSWORD)
+        administrator.save()
+        restricted = NewsIndexPage.objects.get().add_child(
+            instance=NewsPage(title="Signed in only", title_en="Signed in only", body_en="<p>For members</p>")
+        )
+        restricted.save_revision().publish()
+        PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
+        restricted_url = restricted.url
+    client = client_for(school.hostname)
+    response = _sign_in(client, administrator.email, restricted_url)
+    body = response.content.decode()
+    assert response.status_code == 200 and "works in the school" in body and "/admin/login/" in body
+    assert client.get(restricted_url).status_code == 302  # not signed in: the second factor was never asked
+    assert "Signed in as" not in client.get("/").content.decode()
+
+    # A reader still signs in on the same form and reads what is for anyone signed in.
+    reader = _reader(school, client_for, "neighbour@alpha.kz", ReaderGroup.STAFF, administrator)
+    assert _sign_in(reader, "neighbour@alpha.kz").status_code == 302
+    assert "For members" in reader.get(restricted_url).content.decode()

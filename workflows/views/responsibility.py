@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -13,11 +13,18 @@ from wagtail.models import Page
 from regulation.permissions import Capability, user_may
 from regulation.roles import Role
 from workflows.models import SectionResponsibility
+from workflows.selectors import people_who_may_edit
 from workflows.services import responsibility_set, site_administrator_replace
 
 
 def _active_people():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "email")
+    """Who may be given a section or the administrator post: active, and not a reader only (clause 5.2)."""
+    return people_who_may_edit().filter(is_active=True).order_by("first_name", "email")
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _person_label(user) -> str:
@@ -45,9 +52,13 @@ def section_responsibility_view(request, page_id: int):
     current = get_user_model().objects.filter(responsibilities__section=section)
     form = ResponsibilityForm(request.POST or None, initial={"people": current})
     if request.method == "POST" and form.is_valid():
-        responsibility_set(section=section, people=form.cleaned_data["people"], by=request.user)
-        messages.success(request, _("The responsible people are saved."))
-        return redirect("workflows_section_responsibility", page_id)
+        try:
+            responsibility_set(section=section, people=form.cleaned_data["people"], by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The responsible people are saved."))
+            return redirect("workflows_section_responsibility", page_id)
     return TemplateResponse(
         request,
         "workflows/admin/section_responsibility.html",
@@ -82,11 +93,17 @@ def site_administrator_view(request):
     current = get_user_model().objects.filter(groups__name=Role.SITE_ADMINISTRATOR.value).first()
     form = AdministratorForm(request.POST or None, initial={"administrator": current})
     if request.method == "POST" and form.is_valid():
-        site_administrator_replace(
-            new_administrator=form.cleaned_data["administrator"], by=request.user, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("The site administrator is appointed."))
-        return redirect("workflows_site_administrator")
+        try:
+            site_administrator_replace(
+                new_administrator=form.cleaned_data["administrator"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The site administrator is appointed."))
+            return redirect("workflows_site_administrator")
     return TemplateResponse(
         request,
         "workflows/admin/site_administrator.html",
