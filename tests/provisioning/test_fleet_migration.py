@@ -169,8 +169,7 @@ def test_version_of_a_school_without_one_is_read_from_its_migrations(fleet):
     School.objects.filter(pk=school.pk).update(schema_version="")
     with connection.cursor() as cursor:  # as if it missed the last workflows migration
         cursor.execute(
-            f"DELETE FROM \"{school.schema_name}\".django_migrations WHERE app = 'workflows'"
-            " AND name = %s", [LATEST]
+            f"DELETE FROM \"{school.schema_name}\".django_migrations WHERE app = 'workflows' AND name = %s", [LATEST]
         )
     read = schema_versions_read([school.schema_name])[school.schema_name]
     names = [key for key in schema_template.tenant_migration_names() if key != ("workflows", LATEST)]
