@@ -13,13 +13,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from school_sections.document_access import collection_restrictions, document_is_public
+from school_sections.document_access import RestrictionsByCollection, collection_restrictions, document_is_public
 
 Rule = Callable[..., list[str]]
 
 
-def section_missing(page, today: datetime.date) -> list[str]:
-    """What the section ``page`` still lacks under its clause (nothing for a section without a rule)."""
+def section_missing(page, today: datetime.date, *, restrictions: RestrictionsByCollection | None = None) -> list[str]:
+    """What the section ``page`` still lacks under its clause (nothing for a section without a rule);
+    ``restrictions``: the document collections' view restrictions when the caller has read them already."""
+    if page.section_code == DOCUMENTS_CODE:
+        return documents_missing(page, today, restrictions=restrictions)
     return RULES.get(page.section_code, _no_rule)(page, today)
 
 
@@ -90,32 +93,38 @@ def annual_report_required_since(today: datetime.date) -> datetime.date:
 DOCUMENTS_CODE = "3.1.3"
 
 
-def downloadable_documents(page) -> list[dict]:
+def downloadable_documents(page, restrictions: RestrictionsByCollection | None = None) -> list[dict]:
     """The documents section's entries anyone can download: a block whose file was deleted from the library
     has nothing to download, and one filed for readers (clause 5.2) is not published for everyone."""
     entries = _blocks(page.documents)
-    restrictions = collection_restrictions() if entries else {}
+    if restrictions is None:
+        restrictions = collection_restrictions() if entries else {}
     return [document for document in entries if document_is_public(document["document"], restrictions)]
 
 
-def documents_licence_expired(page, today: datetime.date) -> bool:
+def documents_licence_expired(
+    page, today: datetime.date, restrictions: RestrictionsByCollection | None = None
+) -> bool:
     """Clause 3.1.3: the documents section has licences and every one of them is past its end date (the
     daily scan tells the region, compliance.freshness)."""
-    licences = [document for document in downloadable_documents(page) if document["document_type"] == "licence"]
+    documents = downloadable_documents(page, restrictions)
+    licences = [document for document in documents if document["document_type"] == "licence"]
     return bool(licences) and all(document["valid_until"] and document["valid_until"] < today for document in licences)
 
 
-def documents_missing(page, today) -> list[str]:
+def documents_missing(page, today, restrictions: RestrictionsByCollection | None = None) -> list[str]:
     """Clause 3.1.3: the charter, a valid licence and last school year's report; clause 1.4: the council's
     decision that approved the site's rules, which the documents page shows first."""
-    documents = downloadable_documents(page)
+    if restrictions is None:
+        restrictions = collection_restrictions()
+    documents = downloadable_documents(page, restrictions)
     kinds = {document["document_type"] for document in documents}
     missing = []
     if "charter" not in kinds:
         missing.append(_("charter document missing"))
     if "licence" not in kinds:
         missing.append(_("licence document missing"))
-    elif documents_licence_expired(page, today):
+    elif documents_licence_expired(page, today, restrictions):
         missing.append(_("the licence has expired"))
     reports = [document["date"] for document in documents if document["document_type"] == "annual_report"]
     if not reports:

@@ -23,6 +23,7 @@ from school_sections.completeness import (  # noqa: F401 (annual_report_required
     documents_licence_expired,
     section_missing,
 )
+from school_sections.document_access import request_restrictions
 from school_sections.hooks import completeness_rules
 from school_sections.models import EventPage, NewsPage
 from school_sections.section_pages import section_pages
@@ -139,10 +140,12 @@ def school_completeness(*, today: datetime.date | None = None) -> SchoolComplete
     return SchoolCompleteness(states)
 
 
-def section_in_preparation(page, *, today: datetime.date | None = None) -> bool:
+def section_in_preparation(page, *, today: datetime.date | None = None, request=None) -> bool:
     """Whether a mandatory section still lacks part of what clause 3.1 asks of its content: its page then
     tells visitors it is being prepared instead of showing them a blank or half-empty page. (Only the
     content: who answers for the section is the editors' business.)"""
     if not page.section.mandatory:
         return False
-    return bool(section_missing(page, today or timezone.localdate()))
+    # The request's view restrictions of document collections, read once for the page's links too.
+    restrictions = request_restrictions(request) if request is not None else None
+    return bool(section_missing(page, today or timezone.localdate(), restrictions=restrictions))

@@ -107,7 +107,10 @@ class SectionPage(ScreenedPublicationMixin, TranslatedIntroMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from school_sections.selectors import section_in_preparation
 
-        return {**super().get_context(request, *args, **kwargs), "in_preparation": section_in_preparation(self)}
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "in_preparation": section_in_preparation(self, request=request),
+        }
 
     def get_template(self, request, *args, **kwargs):
         # One layout for every section; the section's own part is ``section_template``.
