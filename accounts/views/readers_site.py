@@ -74,7 +74,16 @@ reader_sign_out_view = never_cache(require_http_methods(["POST"])(auth_views.Log
 class ReaderRegistrationForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    group = forms.ChoiceField(label=_("I am"), choices=ReaderGroup.choices, widget=forms.RadioSelect)
+    # "I am a parent", one person: not the groups' plural names (ReaderGroup.label).
+    group = forms.ChoiceField(
+        label=_("I am"),
+        choices=[
+            (ReaderGroup.STAFF.value, _("a member of the teaching staff")),
+            (ReaderGroup.PARENTS.value, _("a parent")),
+            (ReaderGroup.PUPILS.value, _("a pupil")),
+        ],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(
         label=_("Who you are, for the school to recognise you"),
         help_text=_("For example: the mother of Aliya Serikova, class 5 B; or: teacher of mathematics."),
