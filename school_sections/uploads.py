@@ -166,6 +166,17 @@ class CheckedImageField(WagtailImageField):
         return image_file
 
 
+# The uploader's "decorative" choice, kept as a tag of the image (Wagtail's image model has no field for it,
+# and a model of our own would be a migration across every school): the site-health check (clause 5.6)
+# then tells a decorative image from one nobody described.
+DECORATIVE_TAG = "decorative"
+
+
+def image_is_decorative(image) -> bool:
+    """Whether the uploader marked ``image`` decorative (reads prefetched tags when there are some)."""
+    return any(tag.name == DECORATIVE_TAG for tag in image.tags.all())
+
+
 class CheckedImageForm(BaseImageForm):
     """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE) for every upload: single, multiple, chooser.
 
@@ -185,6 +196,7 @@ class CheckedImageForm(BaseImageForm):
                 required=False,
                 label=_("Decorative image"),
                 help_text=_("Tick this only if the image adds nothing a reader needs (a border, a pattern)."),
+                initial=bool(self.instance.pk) and image_is_decorative(self.instance),
             )
         field = self.fields.get("file")
         if field is not None and not isinstance(field, CheckedImageField):
@@ -192,6 +204,29 @@ class CheckedImageForm(BaseImageForm):
             checked = CheckedImageField(label=field.label, required=field.required, widget=field.widget)
             checked.help_text = field.help_text
             self.fields["file"] = checked
+
+    def save(self, commit=True):
+        image = super().save(commit=commit)
+        if "decorative" not in self.fields:
+            return image
+        if commit:
+            self._decorative_mark(image)
+        else:  # the caller saves the image, then the tags with save_m2m()
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_mark():
+                save_m2m()
+                self._decorative_mark(image)
+
+            self.save_m2m = save_m2m_and_mark
+        return image
+
+    def _decorative_mark(self, image) -> None:
+        # After the form's own tags are written: the checkbox decides, whatever the tag field said.
+        if self.cleaned_data.get("decorative"):
+            image.tags.add(DECORATIVE_TAG)
+        else:
+            image.tags.remove(DECORATIVE_TAG)
 
     def clean(self):
         cleaned = super().clean()

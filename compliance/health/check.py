@@ -32,6 +32,7 @@ from compliance.health.references import (
     published_references,
 )
 from compliance.models import ExternalLinkCheck, SiteHealthFinding
+from school_sections.uploads import image_is_decorative
 from tenants.models import Domain
 
 Kind = SiteHealthFinding.Kind
@@ -208,7 +209,9 @@ def _document_findings(collected: _Collected) -> list[HealthFinding]:
 
 
 def _image_findings(collected: _Collected) -> list[HealthFinding]:
-    images = {image.pk: image for image in get_image_model().objects.filter(pk__in=collected.images)}
+    images = {
+        image.pk: image for image in get_image_model().objects.filter(pk__in=collected.images).prefetch_related("tags")
+    }
     findings = []
     for image_id, uses in collected.images.items():
         image = images.get(image_id)
@@ -222,11 +225,13 @@ def _image_findings(collected: _Collected) -> list[HealthFinding]:
         elif size is not None and size > IMAGE_MAX_BYTES:
             values = {"size": _megabytes(size), "limit": _megabytes(IMAGE_MAX_BYTES)}
             findings.append(HealthFinding(Kind.OVERSIZED_FILE, uses[0][0], title, IMAGE_TOO_BIG, values))
-        described = (getattr(image, "description", "") or "").strip()
+        # An image its uploader marked decorative has an empty description on purpose (WCAG 1.1.1: alt="");
+        # where the page gives its own alt text (a rich-text embed, the home photograph), that text decides.
+        described = bool((getattr(image, "description", "") or "").strip()) or image_is_decorative(image)
         undescribed = {
             source
             for source, reference in uses
-            if reference.alt_required and not (reference.alt if reference.alt is not None else described).strip()
+            if reference.alt_required and not (reference.alt.strip() if reference.alt is not None else described)
         }
         findings += [HealthFinding(Kind.IMAGE_WITHOUT_ALT, source, title, IMAGE_WITHOUT_ALT) for source in undescribed]
     return findings

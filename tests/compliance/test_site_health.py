@@ -267,3 +267,17 @@ def test_5_6_one_server_is_asked_at_most_its_limit_a_minute_and_forgotten_addres
     later = timezone.now() + datetime.timedelta(days=31)
     assert forgotten_links_prune(now=later) == 2
     assert not ExternalLinkCheck.objects.filter(url__startswith=link_server.base).exists()
+
+
+def test_5_6_an_image_its_uploader_marked_decorative_is_not_reported_without_alt_text(make_school):
+    from school_sections.uploads import DECORATIVE_TAG
+
+    provisioned = make_school(subdomain="health-decorative")
+    with schema_context(provisioned.school.schema_name):
+        decorative = _picture("")
+        decorative.tags.add(DECORATIVE_TAG)
+        _news("<p>Border</p>", title="With a border", image=decorative)
+        forgotten = _news("<p>Fair</p>", title="Undescribed", image=_picture(""))
+    _check(provisioned)
+    (finding,) = SiteHealthFinding.objects.filter(school=provisioned.school, kind=Kind.IMAGE_WITHOUT_ALT)
+    assert finding.page_id == forgotten.pk

@@ -1,6 +1,7 @@
 """Uploads are judged by content: a renamed program is refused with a clear message, the form kept."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -11,7 +12,7 @@ from django_tenants.utils import schema_context
 from wagtail.documents.models import Document
 
 from demo.content import demo_pdf
-from school_sections.uploads import document_content_check
+from school_sections.uploads import document_content_check, image_is_decorative
 from tests.factories import login_verified
 
 
@@ -178,6 +179,16 @@ def test_every_uploaded_image_says_what_it_shows_or_is_marked_decorative(make_sc
         )
         assert decorative.status_code == 302
         assert Image.objects.get().description == ""
+        # The choice is kept (a tag): the site-health check (5.6) tells it from an image nobody described.
+        image = Image.objects.get()
+        assert image_is_decorative(image)
+        edit_form = client.get(f"/admin/images/{image.pk}/").content.decode()
+        assert re.search(r'<input[^>]*name="decorative"[^>]*checked', edit_form)
+        described = client.post(
+            f"/admin/images/{image.pk}/", {**fields, "description": "Pupils running the relay", "tags": "decorative"}
+        )
+        assert described.status_code == 302
+        assert not image_is_decorative(Image.objects.get())  # the checkbox decides, not the tag field
         # The multiple upload keeps the file as unfinished and asks for the description before the image exists.
         multiple = client.post(
             "/admin/images/multiple/add/",
