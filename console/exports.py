@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -30,6 +31,7 @@ def overview_headings() -> list[str]:
         _("Site administrator"),
         _("Administrator's last sign-in"),
         _("Site"),
+        _("Site health problems"),
     ]
 
 
@@ -40,6 +42,14 @@ def _administrator(school) -> tuple[str, str]:
         return "", ""
     login = summary.administrator_last_login
     return summary.administrators, login.date().isoformat() if login else ""
+
+
+def _site_health_problems(school) -> int | str:
+    """What the last site-health check found on the school's site (clause 5.6); empty before the first."""
+    try:
+        return school.site_health.problems
+    except ObjectDoesNotExist:
+        return ""
 
 
 def overview_rows(schools) -> list[list]:
@@ -59,6 +69,7 @@ def overview_rows(schools) -> list[list]:
             school.last_update.date().isoformat() if school.last_update else "",
             *_administrator(school),
             school.primary_host or "",
+            _site_health_problems(school),
         ]
         for school in schools
     ]

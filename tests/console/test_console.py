@@ -136,6 +136,20 @@ def test_the_overview_exports_as_csv_and_xlsx(office_client, school, other_schoo
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "School" and len(rows) == 2 and rows[1][1] == other_school.school.bin
+    assert rows[0][-1] == "Site health problems" and rows[1][-1] in ("", None)  # not checked yet
+
+
+def test_5_6_the_overview_export_counts_each_schools_site_health_problems(office_client, school):
+    from django.utils import timezone
+
+    from compliance.models import SiteHealthSummary
+
+    SiteHealthSummary.objects.create(
+        school=school.school, checked_at=timezone.now(), broken_links=2, missing_files=1, images_without_alt=1
+    )
+    csv_text = office_client.get("/", {"export": "csv", "q": school.school.bin}).content.decode("utf-8-sig")
+    heading, row = csv_text.splitlines()[:2]
+    assert heading.endswith(",Site health problems") and row.endswith(",4")
 
 
 def test_the_overview_names_the_administrator_and_whether_they_signed_in(office_client, school):
