@@ -240,7 +240,10 @@ def archival_delete(*, archival: Archival, deleted_by: str, reason: str) -> dict
                 "“%(title)s” is kept until %(date)s: an archived item can be deleted for good only after the "
                 "retention period, in case the school must show it."
             )
-            % {"title": archival.title, "date": formats.date_format(archival.deletable_from, "DATE_FORMAT")}
+            % {
+                "title": archival.title,
+                "date": formats.date_format(timezone.localtime(archival.deletable_from), "DATE_FORMAT"),
+            }
         )
     record = {
         "reason": reason,

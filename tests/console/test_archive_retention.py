@@ -3,7 +3,7 @@ period, sees when each item becomes deletable, and the deletion is recorded in b
 
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.utils import formats
+from django.utils import formats, timezone
 from django_tenants.utils import schema_context
 from wagtail.documents import get_document_model
 from wagtail.models import ModelLogEntry
@@ -24,7 +24,8 @@ def _archived_document(administrator, title):
 def test_1_2_the_regional_office_deletes_for_good_only_after_the_retention_period(school_site, people, client_for):
     document, archival = _archived_document(people["administrator"], "Admission rules 2020")
     schema, school_id = connection.schema_name, school_site.school.pk
-    kept_until = formats.date_format(archival.deletable_from, "DATE_FORMAT")
+    # The day in the region's time, as the page shows it (near midnight UTC it is already the next day there).
+    kept_until = formats.date_format(timezone.localtime(archival.deletable_from), "DATE_FORMAT")
 
     with schema_context("public"):
         console = console_client(client_for, "office-keeper")
